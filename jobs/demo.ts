@@ -1,0 +1,78 @@
+// `adoption demo`: writes the bundled demo portfolio as nightly drops in Microsoft's formats, ingests every one of
+// them through the same job the scheduler runs, and prints a portfolio summary.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadCatalog, loadConfig } from '../src/config/load.js';
+import type { JobContext } from '../src/context.js';
+import { DEMO_PARTNER_TENANT, generateDemoDrops } from '../src/demo/generate.js';
+import { writeDrop } from '../src/demo/writeDrop.js';
+import { pct, textTable } from '../src/format.js';
+import { createLogger } from '../src/log.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
+import { ingest } from './ingest.js';
+
+export interface DemoRun {
+  outDir: string;
+  seed?: number;
+  logLevel?: string;
+  print?: (line: string) => void;
+}
+
+export async function portfolioSummary(ctx: JobContext, date: string): Promise<string> {
+  const owners = await ctx.wh.all(
+    `SELECT owner_email, customers, licenses_sold, licenses_assigned, deployment_pct, usage_pct, usage_pct_adjusted, unassigned, inactive
+     FROM adoption_portfolio_daily WHERE snapshot_date = $date::DATE ORDER BY owner_email`,
+    { date },
+  );
+  const low = await ctx.wh.all(
+    `SELECT customer_name, owner_email, licenses_sold, deployment_pct, usage_pct, usage_pct_adjusted, unassigned + coalesce(inactive, 0) AS unused
+     FROM adoption_customer_daily WHERE snapshot_date = $date::DATE ORDER BY unused DESC, customer_name LIMIT 5`,
+    { date },
+  );
+  return [
+    `Portfolio on ${date}, by account manager:`,
+    textTable(
+      ['account manager', 'customers', 'sold', 'assigned', 'deployment', 'usage', 'usage (adj.)', 'unassigned', 'inactive'],
+      owners.map((r) => [String(r.owner_email || '(no owner)'), Number(r.customers), Number(r.licenses_sold), Number(r.licenses_assigned),
+        pct(r.deployment_pct), pct(r.usage_pct), pct(r.usage_pct_adjusted), Number(r.unassigned), Number(r.inactive ?? 0)]),
+    ),
+    '',
+    'Most unused licences (unassigned + inactive):',
+    textTable(
+      ['customer', 'account manager', 'sold', 'deployment', 'usage', 'unused'],
+      low.map((r) => [String(r.customer_name), String(r.owner_email ?? ''), Number(r.licenses_sold), pct(r.deployment_pct), pct(r.usage_pct), Number(r.unused)]),
+    ),
+  ].join('\n');
+}
+
+export async function runDemo(opts: DemoRun): Promise<{ dates: string[]; warehouse: string }> {
+  const print = opts.print ?? (() => undefined);
+  const outDir = path.resolve(opts.outDir);
+  const exportsRoot = path.join(outDir, 'exports');
+  const warehouse = path.join(outDir, 'warehouse.duckdb');
+  rmSync(outDir, { recursive: true, force: true });
+
+  const dates: string[] = [];
+  for (const drop of generateDemoDrops({ seed: opts.seed ?? 7 })) {
+    writeDrop(path.join(exportsRoot, drop.date), drop.spec);
+    dates.push(drop.date);
+  }
+  print(`wrote ${dates.length} nightly drops (${dates[0]} … ${dates.at(-1)}) to ${exportsRoot}`);
+
+  const config = loadConfig();
+  config.exportsRoot = exportsRoot;
+  config.warehouse.path = warehouse;
+  config.partner.tenantId = DEMO_PARTNER_TENANT;
+  const ctx: JobContext = { config, catalog: loadCatalog(config), log: createLogger({ level: opts.logLevel ?? 'warn' }), wh: await Warehouse.open(warehouse) };
+  try {
+    const started = Date.now();
+    let issues = 0;
+    for (const date of dates) issues += (await ingest(ctx, { date })).issues.filter((i) => i.severity !== 'info').length;
+    print(`ingested ${dates.length} drops into ${warehouse} in ${((Date.now() - started) / 1000).toFixed(1)} s (${issues} warnings)`);
+    print('');
+    print(await portfolioSummary(ctx, dates.at(-1)!));
+  } finally {
+    ctx.wh.close();
+  }
+  return { dates, warehouse };
+}

@@ -1,0 +1,43 @@
+-- adoption_workload_daily: one row per snapshot date × customer × SKU × workload of the product.
+-- From: adoption_daily (entitlements, as-of, source), user_license_activity (graph: holders active per workload),
+--       stg_pc_usage (partner_center: licensesActive / licensesQualified per workload).
+-- Parameters: $from, $to (snapshot dates, both included).
+-- Graph: qualified = the product's entitlements, active = holders (deleted included) active on the workload.
+-- Only workloads Graph reports are listed for graph rows (office_apps and dynamics are not in the user report).
+INSERT INTO adoption_workload_daily
+WITH
+graph_counts AS (
+  SELECT snapshot_date, customer_id, sku_id,
+    count(*) FILTER (WHERE active_exchange) AS exchange,
+    count(*) FILTER (WHERE active_sharepoint) AS sharepoint,
+    count(*) FILTER (WHERE active_skype) AS skype,
+    count(*) FILTER (WHERE active_teams) AS teams,
+    count(*) FILTER (WHERE active_yammer) AS yammer
+  FROM user_license_activity
+  WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
+  GROUP BY ALL
+),
+graph_rows AS (
+  SELECT d.snapshot_date, d.customer_id, d.sku_id, w.workload, d.as_of_date, d.source,
+    d.entitlements AS licenses_qualified,
+    coalesce(w.active, 0) AS licenses_active
+  FROM adoption_daily d
+  JOIN catalog_products p USING (sku_id)
+  LEFT JOIN graph_counts c USING (snapshot_date, customer_id, sku_id)
+  CROSS JOIN LATERAL (
+    VALUES ('exchange', p.wl_exchange, c.exchange), ('sharepoint', p.wl_sharepoint, c.sharepoint),
+           ('skype', p.wl_skype, c.skype), ('teams', p.wl_teams, c.teams), ('yammer', p.wl_yammer, c.yammer)
+  ) AS w(workload, included, active)
+  WHERE d.source = 'graph' AND w.included AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
+),
+pc_rows AS (
+  SELECT d.snapshot_date, d.customer_id, d.sku_id, u.workload, d.as_of_date, d.source,
+    sum(u.licenses_qualified) AS licenses_qualified, sum(u.licenses_active) AS licenses_active
+  FROM adoption_daily d
+  JOIN stg_pc_usage u USING (snapshot_date, customer_id, sku_id)
+  WHERE d.source = 'partner_center' AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
+  GROUP BY ALL
+)
+SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM graph_rows
+UNION ALL
+SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM pc_rows

@@ -1,0 +1,32 @@
+// Opens what a command needs (config, catalogue, logger, warehouse) and closes it, whatever happens.
+import { loadCatalog, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { JobContext } from '../context.js';
+import { createLogger } from '../log.js';
+import { Warehouse } from '../warehouse/warehouse.js';
+
+export interface CommonOptions {
+  config?: string;
+  db?: string;
+  exports?: string;
+  logLevel?: string;
+}
+
+export function resolveConfig(opts: CommonOptions): Config {
+  const config = loadConfig(opts.config);
+  if (opts.db) config.warehouse.path = opts.db;
+  if (opts.exports) config.exportsRoot = opts.exports;
+  return config;
+}
+
+export async function withContext<T>(opts: CommonOptions, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
+  const config = resolveConfig(opts);
+  const catalog = loadCatalog(config);
+  const log = createLogger({ level: opts.logLevel });
+  const wh = await Warehouse.open(config.warehouse.path, { threads: config.warehouse.threads });
+  try {
+    return await fn({ config, catalog, log, wh });
+  } finally {
+    wh.close();
+  }
+}

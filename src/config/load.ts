@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { catalogSchema, configSchema, type Catalog, type Config } from './schema.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_CONFIG_FILE = path.join(PROJECT_ROOT, 'config', 'default.json');
+export const DEFAULT_CATALOG_FILE = path.join(PROJECT_ROOT, 'config', 'products.json');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; anything else (arrays included) in the override replaces the base. */
+export function deepMerge(base: Json, override: Json): Json {
+  if (isPlainObject(base) && isPlainObject(override)) {
+    const out: Record<string, Json> = { ...base };
+    for (const [k, v] of Object.entries(override)) out[k] = k in base ? deepMerge(base[k] as Json, v) : v;
+    return out;
+  }
+  return override;
+}
+
+function readJsonFile(file: string, what: string): Json {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${what} ${file}: ${code === 'ENOENT' ? 'file not found' : String(err)}`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as Json;
+  } catch (err) {
+    throw new UserError(`${what} ${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Every problem at once, one per line, each naming its key. */
+export function formatIssues(issues: z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const key = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      const prefix = issue.path.length ? `${key}.` : '';
+      return issue.keys.map((k) => `${prefix}${k}: unknown key`).join('\n');
+    }
+    return `${key}: ${issue.message}`;
+  });
+}
+
+export function parseConfig(raw: unknown, source: string): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new UserError(`invalid configuration (${source}):\n  ${formatIssues(result.error.issues).join('\n  ')}`);
+  }
+  return result.data;
+}
+
+export function loadConfig(configFile?: string): Config {
+  const defaults = readJsonFile(DEFAULT_CONFIG_FILE, 'default configuration');
+  if (!configFile) return parseConfig(defaults, DEFAULT_CONFIG_FILE);
+  const override = readJsonFile(configFile, 'configuration file');
+  if (!isPlainObject(override)) throw new UserError(`configuration file ${configFile}: must hold a JSON object`);
+  return parseConfig(deepMerge(defaults, override), configFile);
+}
+
+export function loadCatalog(config: Config): Catalog {
+  const file = config.catalog.products ?? DEFAULT_CATALOG_FILE;
+  const result = catalogSchema.safeParse(readJsonFile(file, 'product catalogue'));
+  if (!result.success) {
+    throw new UserError(`invalid product catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`);
+  }
+  return result.data;
+}

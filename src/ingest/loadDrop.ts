@@ -1,0 +1,483 @@
+// Loads one nightly drop into the staging tables, replacing whatever that snapshot date held before.
+// Runs inside the caller's transaction: a crash part-way leaves the previous load of the date intact.
+import { readFile } from 'node:fs/promises';
+import type { Catalog, Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import { insertRows, type ColumnType } from '../warehouse/insertRows.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { buildAliasIndex, resolveAssignedProducts } from './assignedProducts.js';
+import { readCsvFiles } from './csvRead.js';
+import type { DropFile, SourceKind } from './drop.js';
+import type { LoadIssue } from './issues.js';
+import {
+  parseGraphSubscriptions,
+  parseLicenseDeployment,
+  parseLicenseUsage,
+  parsePartnerCenterSubscriptions,
+  parseSubscribedSkus,
+  type Parsed,
+} from './jsonSources.js';
+import { productLookup, type ProductLookup } from './productLookup.js';
+import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
+
+export const STAGING_TABLES = [
+  'stg_customers',
+  'stg_user_activity',
+  'stg_assigned_products',
+  'stg_subscriptions',
+  'stg_subscribed_skus',
+  'stg_pc_deployment',
+  'stg_pc_usage',
+  'stg_tickets',
+  'load_files',
+  'load_issues',
+] as const;
+
+export interface FileOutcome {
+  loaded: number;
+  rejected: number;
+  status: 'loaded' | 'set_aside' | 'ignored';
+}
+
+export interface DropLoad {
+  outcomes: Map<string, FileOutcome>;
+  issues: LoadIssue[];
+  /** holders (users) or subscriptions of free/viral SKUs, by part number: never metric rows */
+  excluded: Map<string, number>;
+  /** product names in 'Assigned Products' the catalogue does not know, with how many users hold them */
+  unknownProducts: Map<string, number>;
+  missingSources: string[];
+}
+
+interface LoadContext {
+  wh: Warehouse;
+  config: Config;
+  catalog: Catalog;
+  products: ProductLookup;
+  log: Logger;
+  date: string;
+  result: DropLoad;
+  customers: Set<string>;
+}
+
+const SUBSCRIPTION_COLUMNS: [string, ColumnType][] = [
+  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['source', 'varchar'], ['subscription_id', 'varchar'],
+  ['commerce_subscription_id', 'varchar'], ['sku_id', 'varchar'], ['status_raw', 'varchar'], ['status', 'varchar'],
+  ['is_trial', 'boolean'], ['units', 'bigint'], ['owner_tenant_id', 'varchar'], ['term_end', 'date'],
+];
+const SUBSCRIBED_SKU_COLUMNS: [string, ColumnType][] = [
+  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['sku_id', 'varchar'], ['part_number', 'varchar'],
+  ['capability_status', 'varchar'], ['consumed_units', 'bigint'], ['enabled_units', 'bigint'], ['warning_units', 'bigint'],
+  ['suspended_units', 'bigint'], ['locked_out_units', 'bigint'],
+];
+const DEPLOYMENT_COLUMNS: [string, ColumnType][] = [
+  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['customer_name', 'varchar'], ['sku_id', 'varchar'],
+  ['product_name', 'varchar'], ['licenses_deployed', 'bigint'], ['licenses_sold', 'bigint'], ['processed_date', 'date'],
+];
+const USAGE_COLUMNS: [string, ColumnType][] = [
+  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['customer_name', 'varchar'], ['sku_id', 'varchar'],
+  ['product_name', 'varchar'], ['workload', 'varchar'], ['licenses_active', 'bigint'], ['licenses_qualified', 'bigint'],
+  ['processed_date', 'date'],
+];
+
+const SOURCE_NAMES: Partial<Record<SourceKind, string>> = {
+  tickets: 'tickets.csv',
+  pc_subscriptions: 'partner-center/subscriptions.json',
+  pc_deployment: 'partner-center/licenses-deployment.json',
+  pc_usage: 'partner-center/licenses-usage.json',
+};
+
+function setOutcome(ctx: LoadContext, rel: string, outcome: FileOutcome): void {
+  ctx.result.outcomes.set(rel, outcome);
+}
+
+function addCounts(into: Map<string, number>, from: Map<string, number>): void {
+  for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
+}
+
+async function readJson(ctx: LoadContext, file: DropFile): Promise<unknown> {
+  const text = (await readFile(file.abs, 'utf8')).replace(/^\uFEFF/, '');
+  if (text.trim() === '') {
+    ctx.result.issues.push({ severity: 'error', code: 'empty_file', file: file.rel, message: 'is empty; set aside' });
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg)?.[1];
+    const line = pos !== undefined ? text.slice(0, Number(pos)).split('\n').length : undefined;
+    ctx.result.issues.push({ severity: 'error', code: 'bad_json', file: file.rel, line, message: `is not valid JSON (${msg}); set aside` });
+    return undefined;
+  }
+}
+
+/** Parses a JSON file and appends its rows, or sets the whole file aside. */
+async function loadJsonFile<T extends object>(
+  ctx: LoadContext,
+  file: DropFile,
+  parse: (json: unknown) => Parsed<T>,
+  table: string,
+  columns: [string, ColumnType][],
+  keep: (row: T) => boolean = () => true,
+): Promise<void> {
+  const json = await readJson(ctx, file);
+  if (json === undefined) return setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+  const parsed = parse(json);
+  ctx.result.issues.push(...parsed.issues);
+  addCounts(ctx.result.excluded, parsed.excluded);
+  if (parsed.issues.some((i) => i.code === 'json_shape')) {
+    return setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+  }
+  const rows = parsed.rows.filter(keep);
+  await insertRows(ctx.wh, table, columns, rows.map((r) => ({ snapshot_date: ctx.date, ...r })));
+  const rejected = parsed.issues.filter((i) => i.severity === 'error').length;
+  setOutcome(ctx, file.rel, { loaded: rows.length, rejected, status: 'loaded' });
+}
+
+async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void> {
+  const { wh, date, result } = ctx;
+  const file = files.find((f) => f.kind === 'customers' && !f.refused);
+  let loaded = false;
+  if (file) {
+    const read = await readCsvFiles(wh, [file], CUSTOMERS, 'tmp_customers');
+    result.issues.push(...read.issues);
+    if (!read.setAside.has(file.rel)) {
+      const counts = read.read.get(file.rel)!;
+      const bad = await wh.all(
+        `SELECT customer_id::VARCHAR AS customer_id, owner_email, locale FROM tmp_customers
+         WHERE (owner_email IS NOT NULL AND NOT regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+'))
+            OR (locale IS NOT NULL AND trim(locale) <> '' AND lower(trim(locale)) NOT IN ('en', 'zh-cn'))`,
+      );
+      for (const b of bad) {
+        const badEmail = b.owner_email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(b.owner_email).trim());
+        result.issues.push({
+          severity: 'warning',
+          code: badEmail ? 'bad_owner_email' : 'unknown_locale',
+          file: file.rel,
+          column: badEmail ? 'owner_email' : 'locale',
+          customerId: String(b.customer_id),
+          message: badEmail
+            ? `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not an e-mail address; the customer is kept without an account manager`
+            : `customer ${String(b.customer_id)}: locale ${JSON.stringify(b.locale)} is not supported (en, zh-CN); ${ctx.config.defaults.locale} is used`,
+        });
+      }
+      const dups = await wh.all(
+        'SELECT customer_id::VARCHAR AS customer_id, count(*)::INTEGER AS n FROM tmp_customers GROUP BY 1 HAVING count(*) > 1',
+      );
+      for (const dup of dups) {
+        result.issues.push({
+          severity: 'warning',
+          code: 'duplicate_customer',
+          file: file.rel,
+          column: 'customer_id',
+          customerId: String(dup.customer_id),
+          message: `customer ${String(dup.customer_id)} is listed ${String(dup.n)} times; the first row is used`,
+        });
+      }
+      await wh.run(
+        `INSERT INTO stg_customers
+         SELECT $date::DATE, customer_id::VARCHAR, coalesce(nullif(trim(customer_name), ''), customer_id::VARCHAR),
+           CASE WHEN regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN lower(trim(owner_email)) END,
+           CASE lower(trim(locale)) WHEN 'en' THEN 'en' WHEN 'zh-cn' THEN 'zh-CN' ELSE $locale END,
+           nullif(trim(segment), ''), false
+         FROM tmp_customers
+         WHERE customer_id IS NOT NULL
+         QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY filename) = 1`,
+        { date, locale: ctx.config.defaults.locale },
+      );
+      setOutcome(ctx, file.rel, { ...counts, status: 'loaded' });
+      loaded = true;
+    } else {
+      setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+    }
+    await wh.run('DROP TABLE IF EXISTS tmp_customers');
+  }
+  if (!loaded) {
+    // Without the partner's list the rest of the drop still loads, against the last list known.
+    const prev = await wh.all('SELECT max(snapshot_date) AS d FROM stg_customers WHERE snapshot_date < $date::DATE', { date });
+    const prevDate = prev[0]?.d ?? null;
+    result.issues.push({
+      severity: 'error',
+      code: 'missing_customers',
+      file: 'customers.csv',
+      message: `${file ? 'could not be read' : 'is missing from the drop'}; ${
+        prevDate ? `the customer list of ${String(prevDate)} is used instead` : 'no earlier customer list exists, so customers have no names or account managers'
+      }`,
+    });
+    if (prevDate) {
+      await wh.run(
+        `INSERT INTO stg_customers SELECT $date::DATE, customer_id, customer_name, owner_email, locale, segment, true
+         FROM stg_customers WHERE snapshot_date = $prev::DATE`,
+        { date, prev: String(prevDate) },
+      );
+    } else {
+      const ids = new Set(files.filter((f) => f.customerId).map((f) => f.customerId!));
+      await insertRows(
+        wh,
+        'stg_customers',
+        [['snapshot_date', 'date'], ['customer_id', 'varchar'], ['customer_name', 'varchar'], ['owner_email', 'varchar'],
+          ['locale', 'varchar'], ['segment', 'varchar'], ['carried_forward', 'boolean']],
+        [...ids].map((id) => ({ snapshot_date: date, customer_id: id, customer_name: id, locale: ctx.config.defaults.locale, carried_forward: true })),
+      );
+    }
+  }
+  const rows = await wh.all('SELECT customer_id FROM stg_customers WHERE snapshot_date = $date::DATE', { date });
+  for (const r of rows) ctx.customers.add(String(r.customer_id));
+}
+
+/** Tenant files of tenants missing from customers.csv are set aside: nobody owns them. */
+function tenantKnown(ctx: LoadContext, file: DropFile): boolean {
+  if (!file.customerId || ctx.customers.has(file.customerId)) return true;
+  ctx.result.issues.push({
+    severity: 'error',
+    code: 'unknown_tenant',
+    file: file.rel,
+    customerId: file.customerId,
+    message: `tenant ${file.customerId} has no row in customers.csv; its files are set aside`,
+  });
+  setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+  return false;
+}
+
+async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<void> {
+  const { wh, date, result } = ctx;
+  const reports = files.filter((f) => f.kind === 'graph_users' && !f.refused && tenantKnown(ctx, f));
+  if (reports.length === 0) return;
+  const read = await readCsvFiles(wh, reports, GRAPH_USER_REPORT, 'tmp_users');
+  result.issues.push(...read.issues);
+  await wh.run('CREATE OR REPLACE TEMP TABLE tmp_user_files (abs VARCHAR, rel VARCHAR, customer_id VARCHAR)');
+  await insertRows(
+    wh,
+    'tmp_user_files',
+    [['abs', 'varchar'], ['rel', 'varchar'], ['customer_id', 'varchar']],
+    reports.filter((f) => !read.setAside.has(f.rel)).map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
+  );
+  // Rows DuckDB could read but that lack a value the metrics need.
+  const incomplete = await wh.all(
+    `SELECT f.rel, count(*) FILTER (WHERE coalesce(trim(t.user_key), '') = '')::INTEGER AS no_user,
+       count(*) FILTER (WHERE t.report_refresh_date IS NULL)::INTEGER AS no_date,
+       count(*) FILTER (WHERE t.is_deleted IS NULL)::INTEGER AS no_deleted
+     FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
+     WHERE coalesce(trim(t.user_key), '') = '' OR t.report_refresh_date IS NULL OR t.is_deleted IS NULL
+     GROUP BY f.rel`,
+  );
+  for (const r of incomplete) {
+    for (const [col, n] of [['User Principal Name', r.no_user], ['Report Refresh Date', r.no_date], ['Is Deleted', r.no_deleted]] as const) {
+      if (Number(n) > 0) {
+        result.issues.push({ severity: 'error', code: 'empty_required_value', file: String(r.rel), column: col, message: `${String(n)} row(s) have no value; set aside` });
+      }
+    }
+    const counts = read.read.get(String(r.rel))!;
+    const n = Math.max(Number(r.no_user), Number(r.no_date), Number(r.no_deleted));
+    counts.loaded -= n;
+    counts.rejected += n;
+  }
+  const checks = await wh.all(
+    `SELECT f.rel,
+       (count(*) - count(DISTINCT trim(t.user_key)))::INTEGER AS duplicates,
+       count(*) FILTER (WHERE greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last)
+                              > t.report_refresh_date)::INTEGER AS future_activity
+     FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
+     GROUP BY f.rel HAVING duplicates > 0 OR future_activity > 0`,
+  );
+  for (const c of checks) {
+    if (Number(c.duplicates) > 0) {
+      result.issues.push({
+        severity: 'warning',
+        code: 'duplicate_user',
+        file: String(c.rel),
+        column: 'User Principal Name',
+        message: `${String(c.duplicates)} row(s) repeat a user already listed; each user is counted once (the row with the newest activity)`,
+      });
+    }
+    if (Number(c.future_activity) > 0) {
+      result.issues.push({
+        severity: 'warning',
+        code: 'activity_after_report_date',
+        file: String(c.rel),
+        message: `${String(c.future_activity)} row(s) have a last-activity date after the Report Refresh Date; such dates lie outside the 28-day window and do not count`,
+      });
+    }
+  }
+  await wh.run(
+    `INSERT INTO stg_user_activity
+     SELECT $date::DATE, f.customer_id, trim(t.user_key), t.is_deleted, t.deleted_date, t.report_refresh_date,
+       t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last,
+       coalesce(t.assigned_products, ''), t.extras
+     FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
+     WHERE coalesce(trim(t.user_key), '') <> '' AND t.report_refresh_date IS NOT NULL AND t.is_deleted IS NOT NULL
+     QUALIFY row_number() OVER (
+       PARTITION BY f.customer_id, trim(t.user_key)
+       ORDER BY t.report_refresh_date DESC,
+         greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last) DESC NULLS LAST,
+         t.is_deleted
+     ) = 1`,
+    { date },
+  );
+  for (const f of reports) {
+    if (read.setAside.has(f.rel)) setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+    else if (!result.outcomes.has(f.rel)) setOutcome(ctx, f.rel, { ...read.read.get(f.rel)!, status: 'loaded' });
+  }
+  const empty = [...read.read].filter(([, c]) => c.loaded === 0 && c.rejected === 0);
+  for (const [rel] of empty) {
+    result.issues.push({ severity: 'warning', code: 'no_rows', file: rel, message: 'has a header and no users; the tenant shows no licence holders' });
+  }
+  await wh.run('DROP TABLE IF EXISTS tmp_users');
+  await wh.run('DROP TABLE IF EXISTS tmp_user_files');
+}
+
+async function resolveAssignedProductNames(ctx: LoadContext): Promise<void> {
+  const { wh, date, result } = ctx;
+  const index = buildAliasIndex(ctx.catalog.products);
+  const excludedSkus = new Map(ctx.catalog.products.filter((p) => p.excluded).map((p) => [p.skuId, p.partNumber]));
+  const distinct = await wh.all(
+    'SELECT assigned_products AS s, count(*)::INTEGER AS n FROM stg_user_activity WHERE snapshot_date = $date::DATE GROUP BY 1',
+    { date },
+  );
+  const rows: Record<string, string | number | null>[] = [];
+  for (const { s, n } of distinct) {
+    for (const name of resolveAssignedProducts(String(s), index)) {
+      if (name.skuIds.length === 0) {
+        rows.push({ snapshot_date: date, assigned_products: String(s), product_name: name.name, sku_id: null, priority: 0 });
+        result.unknownProducts.set(name.name, (result.unknownProducts.get(name.name) ?? 0) + Number(n));
+        continue;
+      }
+      const part = excludedSkus.get(name.skuIds[0]!);
+      if (part) result.excluded.set(part, (result.excluded.get(part) ?? 0) + Number(n));
+      name.skuIds.forEach((sku, priority) =>
+        rows.push({ snapshot_date: date, assigned_products: String(s), product_name: name.name, sku_id: sku, priority }),
+      );
+    }
+  }
+  await insertRows(
+    wh,
+    'stg_assigned_products',
+    [['snapshot_date', 'date'], ['assigned_products', 'varchar'], ['product_name', 'varchar'], ['sku_id', 'varchar'], ['priority', 'integer']],
+    rows,
+  );
+}
+
+async function loadTickets(ctx: LoadContext, file: DropFile): Promise<void> {
+  const { wh, date, result } = ctx;
+  const read = await readCsvFiles(wh, [file], TICKETS, 'tmp_tickets');
+  result.issues.push(...read.issues);
+  if (read.setAside.has(file.rel)) {
+    setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+  } else {
+    await wh.run(
+      `INSERT INTO stg_tickets
+       SELECT $date::DATE, trim(ticket_id), customer_id::VARCHAR, timezone('UTC', opened_at), trim(category), nullif(trim(product), '')
+       FROM tmp_tickets WHERE coalesce(trim(ticket_id), '') <> '' AND customer_id IS NOT NULL AND opened_at IS NOT NULL
+       QUALIFY row_number() OVER (PARTITION BY trim(ticket_id) ORDER BY opened_at DESC) = 1`,
+      { date },
+    );
+    setOutcome(ctx, file.rel, { ...read.read.get(file.rel)!, status: 'loaded' });
+  }
+  await wh.run('DROP TABLE IF EXISTS tmp_tickets');
+}
+
+export async function loadDrop(
+  wh: Warehouse,
+  opts: { config: Config; catalog: Catalog; log: Logger; date: string; files: DropFile[]; issues: LoadIssue[] },
+): Promise<DropLoad> {
+  const { date, files } = opts;
+  const result: DropLoad = { outcomes: new Map(), issues: [...opts.issues], excluded: new Map(), unknownProducts: new Map(), missingSources: [] };
+  const ctx: LoadContext = { wh, config: opts.config, catalog: opts.catalog, products: productLookup(opts.catalog), log: opts.log, date, result, customers: new Set() };
+
+  for (const table of STAGING_TABLES) await wh.run(`DELETE FROM ${table} WHERE snapshot_date = $date::DATE`, { date });
+
+  for (const f of files) {
+    if (f.refused) setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
+    else if (f.kind === 'unknown' || f.kind === 'manifest') setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'ignored' });
+  }
+  const usable = (kind: SourceKind) => files.filter((f) => f.kind === kind && !f.refused);
+
+  await loadCustomers(ctx, files);
+  opts.log.debug({ date, customers: ctx.customers.size }, 'customers loaded');
+  await loadUserReports(ctx, files);
+
+  for (const f of usable('graph_subscriptions')) {
+    if (tenantKnown(ctx, f)) {
+      await loadJsonFile(ctx, f, (j) => parseGraphSubscriptions(j, f.rel, f.customerId!, ctx.products), 'stg_subscriptions', SUBSCRIPTION_COLUMNS);
+    }
+  }
+  for (const f of usable('graph_subscribed_skus')) {
+    if (tenantKnown(ctx, f)) {
+      await loadJsonFile(ctx, f, (j) => parseSubscribedSkus(j, f.rel, f.customerId!, ctx.products), 'stg_subscribed_skus', SUBSCRIBED_SKU_COLUMNS);
+    }
+  }
+  const unknownPcCustomers = new Set<string>();
+  const knownCustomer = (row: { customer_id: string }) => {
+    if (ctx.customers.has(row.customer_id)) return true;
+    unknownPcCustomers.add(row.customer_id);
+    return false;
+  };
+  for (const f of usable('pc_subscriptions')) {
+    await loadJsonFile(ctx, f, (j) => parsePartnerCenterSubscriptions(j, f.rel, ctx.products), 'stg_subscriptions', SUBSCRIPTION_COLUMNS, knownCustomer);
+  }
+  for (const f of usable('pc_deployment')) {
+    await loadJsonFile(ctx, f, (j) => parseLicenseDeployment(j, f.rel, ctx.products), 'stg_pc_deployment', DEPLOYMENT_COLUMNS, knownCustomer);
+  }
+  for (const f of usable('pc_usage')) {
+    await loadJsonFile(ctx, f, (j) => parseLicenseUsage(j, f.rel, ctx.products), 'stg_pc_usage', USAGE_COLUMNS, knownCustomer);
+  }
+  for (const id of unknownPcCustomers) {
+    result.issues.push({
+      severity: 'warning',
+      code: 'unknown_customer',
+      file: 'partner-center/',
+      customerId: id,
+      message: `Partner Center lists customer ${id}, who has no row in customers.csv; its rows are set aside`,
+    });
+  }
+  for (const f of usable('tickets')) await loadTickets(ctx, f);
+  await resolveAssignedProductNames(ctx);
+
+  for (const [kind, name] of Object.entries(SOURCE_NAMES)) {
+    if (usable(kind as SourceKind).length === 0) result.missingSources.push(name);
+  }
+  const tenantsWithUsers = new Set(usable('graph_users').map((f) => f.customerId));
+  const pcCustomers = await wh.all(
+    'SELECT DISTINCT customer_id FROM stg_pc_deployment WHERE snapshot_date = $date::DATE UNION SELECT DISTINCT customer_id FROM stg_pc_usage WHERE snapshot_date = $date::DATE',
+    { date },
+  );
+  const covered = new Set([...tenantsWithUsers, ...pcCustomers.map((r) => String(r.customer_id))]);
+  for (const id of ctx.customers) {
+    if (!covered.has(id)) {
+      result.issues.push({
+        severity: 'warning',
+        code: 'customer_without_data',
+        customerId: id,
+        message: `customer ${id} is in customers.csv but the drop has no user report and no Partner Center analytics for it; it has no metrics this day`,
+      });
+    }
+  }
+  for (const [part, n] of result.excluded) {
+    result.issues.push({ severity: 'info', code: 'excluded_sku', message: `${part}: ${n} free/viral licence holder(s) or subscription(s) ignored` });
+  }
+  for (const [name, n] of result.unknownProducts) {
+    result.issues.push({ severity: 'info', code: 'unknown_product', column: 'Assigned Products', message: `"${name}" (held by ${n} user(s)) is not in the product catalogue; ignored` });
+  }
+
+  await insertRows(
+    wh,
+    'load_files',
+    [['snapshot_date', 'date'], ['path', 'varchar'], ['source', 'varchar'], ['customer_id', 'varchar'], ['bytes', 'bigint'],
+      ['sha256', 'varchar'], ['rows_loaded', 'bigint'], ['rows_rejected', 'bigint'], ['status', 'varchar']],
+    files.map((f) => {
+      const o = result.outcomes.get(f.rel) ?? { loaded: 0, rejected: 0, status: 'set_aside' as const };
+      return { snapshot_date: date, path: f.rel, source: f.kind, customer_id: f.customerId ?? null, bytes: f.bytes, sha256: f.sha256,
+        rows_loaded: o.loaded, rows_rejected: o.rejected, status: o.status };
+    }),
+  );
+  await insertRows(
+    wh,
+    'load_issues',
+    [['snapshot_date', 'date'], ['severity', 'varchar'], ['code', 'varchar'], ['file', 'varchar'], ['line', 'bigint'],
+      ['column_name', 'varchar'], ['customer_id', 'varchar'], ['message', 'varchar']],
+    result.issues.map((i) => ({ snapshot_date: date, severity: i.severity, code: i.code, file: i.file ?? null, line: i.line ?? null,
+      column_name: i.column ?? null, customer_id: i.customerId ?? null, message: i.message })),
+  );
+  return result;
+}

@@ -1,0 +1,38 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config/load.js';
+
+export const QUERIES_DIR = path.join(PROJECT_ROOT, 'queries');
+
+const cache = new Map<string, string>();
+
+/** The text of queries/<name>.sql, e.g. sqlFile('metrics/adoption_daily'). */
+export function sqlFile(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(path.join(QUERIES_DIR, `${name}.sql`), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** queries/schema/NNN_name.sql, in version order. */
+export function listMigrations(dir = path.join(QUERIES_DIR, 'schema')): Migration[] {
+  return readdirSync(dir)
+    .map((file) => /^(\d{3})_([a-z0-9_]+)\.sql$/.exec(file))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ version: Number(m[1]), name: m[2]!, sql: readFileSync(path.join(dir, m[0]), 'utf8') }))
+    .sort((a, b) => a.version - b.version);
+}
+
+/** The `$name` parameters a statement uses, so that callers can pass a superset. */
+export function parameterNames(sql: string): Set<string> {
+  const withoutComments = sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");
+  return new Set([...withoutComments.matchAll(/\$([a-z_][a-z0-9_]*)/gi)].map((m) => m[1]!));
+}

@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTypeId,
+  type DuckDBResultReader,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { UserError } from '../errors.js';
+import { listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
+
+export type Params = Record<string, string | number | boolean | null>;
+export type Row = Record<string, string | number | boolean | null>;
+
+const NUMERIC_AS_TEXT = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.DECIMAL,
+]);
+
+/** Plain rows: dates as 'YYYY-MM-DD', timestamps as ISO text, every number a JS number (never bigint). */
+export function plainRows(result: DuckDBResultReader): Row[] {
+  const rows = result.getRowObjectsJson() as Record<string, unknown>[];
+  const numericCols: string[] = [];
+  for (let i = 0; i < result.columnCount; i++) {
+    if (NUMERIC_AS_TEXT.has(result.columnType(i).typeId)) numericCols.push(result.columnName(i));
+  }
+  for (const row of rows) {
+    for (const c of numericCols) if (row[c] !== null && row[c] !== undefined) row[c] = Number(row[c]);
+  }
+  return rows as Row[];
+}
+
+function pickParams(sql: string, params: Params | undefined): Record<string, DuckDBValue> | undefined {
+  if (!params) return undefined;
+  const used = parameterNames(sql);
+  if (used.size === 0) return undefined;
+  const out: Record<string, DuckDBValue> = {};
+  for (const name of used) {
+    if (!(name in params)) throw new Error(`SQL parameter $${name} was not given`);
+    out[name] = params[name] as DuckDBValue;
+  }
+  return out;
+}
+
+export class Warehouse {
+  private constructor(
+    readonly file: string,
+    private readonly instance: DuckDBInstance,
+    readonly con: DuckDBConnection,
+  ) {}
+
+  static async open(file: string, options: { threads?: number; migrate?: boolean } = {}): Promise<Warehouse> {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(file, {
+        threads: String(options.threads ?? 2),
+        // Extensions cannot be downloaded here; fail fast instead of waiting on the network.
+        autoinstall_known_extensions: 'false',
+      });
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/Could not set lock|Conflicting lock/i.test(msg)) {
+        const pid = /PID (\d+)/.exec(msg)?.[1];
+        throw new UserError(`the warehouse ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}; try again when it has finished`);
+      }
+      throw new UserError(`cannot open the warehouse ${file}: ${msg.split('\n')[0]}`);
+    }
+    const con = await instance.connect();
+    const wh = new Warehouse(file, instance, con);
+    if (options.migrate !== false) await wh.migrate();
+    return wh;
+  }
+
+  /** Applies the numbered migrations not yet applied; refuses a warehouse made by a newer version. */
+  async migrate(): Promise<number[]> {
+    await this.con.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
+    );
+    const applied = new Set((await this.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const known = listMigrations();
+    const newest = Math.max(0, ...known.map((m) => m.version));
+    const newer = [...applied].filter((v) => v > newest);
+    if (newer.length) {
+      throw new UserError(
+        `the warehouse ${this.file} has schema version ${Math.max(...newer)}, newer than this program knows (${newest}); upgrade adoption-insights or use another warehouse`,
+      );
+    }
+    const done: number[] = [];
+    for (const m of known) {
+      if (applied.has(m.version)) continue;
+      await this.transaction(async () => {
+        await this.con.run(m.sql);
+        await this.run('INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)', { v: m.version, n: m.name });
+      });
+      done.push(m.version);
+    }
+    return done;
+  }
+
+  async schemaVersion(): Promise<number> {
+    const rows = await this.all('SELECT coalesce(max(version), 0) AS v FROM schema_migrations');
+    return Number(rows[0]?.v ?? 0);
+  }
+
+  /** Runs SQL text with named `$parameters`. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.con.run(sql, pickParams(sql, params));
+  }
+
+  async all(sql: string, params?: Params): Promise<Row[]> {
+    return plainRows(await this.con.runAndReadAll(sql, pickParams(sql, params)));
+  }
+
+  /** Runs queries/<name>.sql. */
+  async runFile(name: string, params?: Params): Promise<void> {
+    await this.run(sqlFile(name), params).catch((err: Error) => {
+      throw new Error(`queries/${name}.sql: ${err.message}`, { cause: err });
+    });
+  }
+
+  async allFile(name: string, params?: Params): Promise<Row[]> {
+    return this.all(sqlFile(name), params).catch((err: Error) => {
+      throw new Error(`queries/${name}.sql: ${err.message}`, { cause: err });
+    });
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.con.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.con.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.con.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.con.closeSync();
+    this.instance.closeSync();
+  }
+}
