@@ -32,15 +32,41 @@ export async function portfolioSummary(ctx: JobContext, date: string): Promise<s
   return [
     `Portfolio on ${date}, by account manager:`,
     textTable(
-      ['account manager', 'customers', 'sold', 'assigned', 'deployment', 'usage', 'usage (adj.)', 'unassigned', 'inactive'],
-      owners.map((r) => [String(r.owner_email || '(no owner)'), Number(r.customers), Number(r.licenses_sold), Number(r.licenses_assigned),
-        pct(r.deployment_pct), pct(r.usage_pct), pct(r.usage_pct_adjusted), Number(r.unassigned), Number(r.inactive ?? 0)]),
+      [
+        'account manager',
+        'customers',
+        'sold',
+        'assigned',
+        'deployment',
+        'usage',
+        'usage (adj.)',
+        'unassigned',
+        'inactive',
+      ],
+      owners.map((r) => [
+        String(r.owner_email || '(no owner)'),
+        Number(r.customers),
+        Number(r.licenses_sold),
+        Number(r.licenses_assigned),
+        pct(r.deployment_pct),
+        pct(r.usage_pct),
+        pct(r.usage_pct_adjusted),
+        Number(r.unassigned),
+        Number(r.inactive ?? 0),
+      ]),
     ),
     '',
     'Most unused licences (unassigned + inactive):',
     textTable(
       ['customer', 'account manager', 'sold', 'deployment', 'usage', 'unused'],
-      low.map((r) => [String(r.customer_name), String(r.owner_email ?? ''), Number(r.licenses_sold), pct(r.deployment_pct), pct(r.usage_pct), Number(r.unused)]),
+      low.map((r) => [
+        String(r.customer_name),
+        String(r.owner_email ?? ''),
+        Number(r.licenses_sold),
+        pct(r.deployment_pct),
+        pct(r.usage_pct),
+        Number(r.unused),
+      ]),
     ),
   ].join('\n');
 }
@@ -63,12 +89,20 @@ export async function runDemo(opts: DemoRun): Promise<{ dates: string[]; warehou
   config.exportsRoot = exportsRoot;
   config.warehouse.path = warehouse;
   config.partner.tenantId = DEMO_PARTNER_TENANT;
-  const ctx: JobContext = { config, catalog: loadCatalog(config), log: createLogger({ level: opts.logLevel ?? 'warn' }), wh: await Warehouse.open(warehouse) };
+  const ctx: JobContext = {
+    config,
+    catalog: loadCatalog(config),
+    log: createLogger({ level: opts.logLevel ?? 'warn' }),
+    wh: await Warehouse.open(warehouse),
+  };
   try {
     const started = Date.now();
     let issues = 0;
-    for (const date of dates) issues += (await ingest(ctx, { date })).issues.filter((i) => i.severity !== 'info').length;
-    print(`ingested ${dates.length} drops into ${warehouse} in ${((Date.now() - started) / 1000).toFixed(1)} s (${issues} warnings)`);
+    for (const date of dates)
+      issues += (await ingest(ctx, { date })).issues.filter((i) => i.severity !== 'info').length;
+    print(
+      `ingested ${dates.length} drops into ${warehouse} in ${((Date.now() - started) / 1000).toFixed(1)} s (${issues} warnings)`,
+    );
     print('');
     print(await portfolioSummary(ctx, dates.at(-1)!));
   } finally {

@@ -26,11 +26,19 @@ export async function exportTable(
   opts: { date: string; table: ExportTable; format: ExportFormat; out: string },
 ): Promise<{ rows: number; file: string }> {
   const orderBy = EXPORTABLE_TABLES[opts.table];
-  if (!orderBy) throw new UserError(`unknown table "${opts.table}"; choose one of ${Object.keys(EXPORTABLE_TABLES).join(', ')}`);
-  const [count] = await ctx.wh.all(`SELECT count(*)::INTEGER AS n FROM ${opts.table} WHERE snapshot_date = $date::DATE`, { date: opts.date });
+  if (!orderBy)
+    throw new UserError(
+      `unknown table "${opts.table}"; choose one of ${Object.keys(EXPORTABLE_TABLES).join(', ')}`,
+    );
+  const [count] = await ctx.wh.all(
+    `SELECT count(*)::INTEGER AS n FROM ${opts.table} WHERE snapshot_date = $date::DATE`,
+    { date: opts.date },
+  );
   const rows = Number(count?.n ?? 0);
   if (rows === 0) {
-    throw new UserError(`${opts.table} has no rows for ${opts.date}: has that date been ingested? (see \`adoption status\`)`);
+    throw new UserError(
+      `${opts.table} has no rows for ${opts.date}: has that date been ingested? (see \`adoption status\`)`,
+    );
   }
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });

@@ -38,7 +38,10 @@ export function dropDirFor(exportsRoot: string, date: string): string {
 }
 
 /** Loads the drop of one date into staging, without computing metrics (a backfill computes them once for a range). */
-export async function loadOneDrop(ctx: JobContext, opts: { date: string; dropDir: string; runId: string }): Promise<Omit<IngestSummary, 'customers' | 'metricRows' | 'seconds'>> {
+export async function loadOneDrop(
+  ctx: JobContext,
+  opts: { date: string; dropDir: string; runId: string },
+): Promise<Omit<IngestSummary, 'customers' | 'metricRows' | 'seconds'>> {
   const { wh, config, catalog, log } = ctx;
   const { date, dropDir } = opts;
   const found = await discoverDrop(dropDir, config.ingest.maxFileBytes);
@@ -57,11 +60,29 @@ export async function loadOneDrop(ctx: JobContext, opts: { date: string; dropDir
   await wh.run('DELETE FROM loads WHERE snapshot_date = $date::DATE', { date });
   await wh.run(
     `INSERT INTO loads VALUES ($date::DATE, $run, now()::TIMESTAMP, $dir, $outcome, $files, $loaded, $rejected, $errors, $warnings)`,
-    { date, run: opts.runId, dir: path.resolve(dropDir), outcome, files: found.files.length, loaded: rowsLoaded, rejected: rowsRejected, errors, warnings },
+    {
+      date,
+      run: opts.runId,
+      dir: path.resolve(dropDir),
+      outcome,
+      files: found.files.length,
+      loaded: rowsLoaded,
+      rejected: rowsRejected,
+      errors,
+      warnings,
+    },
   );
   return {
-    date, dropDir, outcome, files: found.files.length, filesSetAside, rowsLoaded, rowsRejected,
-    issues: load.issues, missingSources: load.missingSources, excluded: Object.fromEntries(load.excluded),
+    date,
+    dropDir,
+    outcome,
+    files: found.files.length,
+    filesSetAside,
+    rowsLoaded,
+    rowsRejected,
+    issues: load.issues,
+    missingSources: load.missingSources,
+    excluded: Object.fromEntries(load.excluded),
   };
 }
 
@@ -75,14 +96,23 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
   const started = process.hrtime.bigint();
   const { wh, config, log } = ctx;
   const dropDir = dropDirFor(opts.exportsRoot ?? config.exportsRoot, opts.date);
-  const runId = await startRun(wh, { job: 'ingest', trigger: opts.trigger ?? 'manual', dueAt: opts.dueAt, params: { date: opts.date, dropDir } });
+  const runId = await startRun(wh, {
+    job: 'ingest',
+    trigger: opts.trigger ?? 'manual',
+    dueAt: opts.dueAt,
+    params: { date: opts.date, dropDir },
+  });
   try {
     assertDropExists(dropDir, opts.date);
     log.info({ date: opts.date, dropDir }, 'ingest started');
     const summary = await wh.transaction(async () => {
       await writeCatalog(wh, ctx.catalog);
       const loaded = await loadOneDrop(ctx, { date: opts.date, dropDir, runId });
-      await recomputeDailyMetrics(wh, { from: opts.date, to: opts.date }, { partnerTenantId: config.partner.tenantId });
+      await recomputeDailyMetrics(
+        wh,
+        { from: opts.date, to: opts.date },
+        { partnerTenantId: config.partner.tenantId },
+      );
       return loaded;
     });
     const [counts] = await wh.all(
@@ -97,9 +127,24 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
     };
     await finishRun(wh, runId, {
       state: 'succeeded',
-      counts: { files: result.files, rowsLoaded: result.rowsLoaded, rowsRejected: result.rowsRejected, metricRows: result.metricRows, outcome: result.outcome },
+      counts: {
+        files: result.files,
+        rowsLoaded: result.rowsLoaded,
+        rowsRejected: result.rowsRejected,
+        metricRows: result.metricRows,
+        outcome: result.outcome,
+      },
     });
-    log.info({ date: opts.date, outcome: result.outcome, rowsLoaded: result.rowsLoaded, rowsRejected: result.rowsRejected, metricRows: result.metricRows }, 'ingest finished');
+    log.info(
+      {
+        date: opts.date,
+        outcome: result.outcome,
+        rowsLoaded: result.rowsLoaded,
+        rowsRejected: result.rowsRejected,
+        metricRows: result.metricRows,
+      },
+      'ingest finished',
+    );
     return result;
   } catch (err) {
     await finishRun(wh, runId, { state: 'failed', error: (err as Error).message }).catch(() => undefined);

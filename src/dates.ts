@@ -10,7 +10,8 @@ export function isIsoDate(value: string): boolean {
 }
 
 export function parseIsoDate(value: string, what = 'date'): string {
-  if (!isIsoDate(value)) throw new RangeError(`${what} must be a real calendar date as YYYY-MM-DD, got "${value}"`);
+  if (!isIsoDate(value))
+    throw new RangeError(`${what} must be a real calendar date as YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
@@ -33,5 +34,10 @@ export function dateRange(from: string, to: string): string[] {
 
 /** The calendar date of an instant in an IANA time zone. */
 export function dateInZone(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
 }

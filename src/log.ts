@@ -9,12 +9,21 @@ export type { Logger };
  */
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  const redact = { paths: ['password', '*.password', '*.*.password', 'smtp.auth.pass', 'auth.pass'], censor: '[redacted]' };
+  const redact = {
+    paths: ['password', '*.password', '*.*.password', 'smtp.auth.pass', 'auth.pass'],
+    censor: '[redacted]',
+  };
   const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
   if (usePretty) {
-    return pino({ level, redact }, pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+    return pino(
+      { level, redact },
+      pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
+    );
   }
-  return pino({ level, redact, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 2, sync: true }));
+  return pino(
+    { level, redact, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: 2, sync: true }),
+  );
 }
 
 export function silentLogger(): Logger {

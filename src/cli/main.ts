@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // The `adoption` command line. Reads the clock (for "today") so that jobs never have to.
 import { Command, Option } from 'commander';
-import { EXPORTABLE_TABLES, EXPORT_FORMATS, exportTable, type ExportFormat, type ExportTable } from '../../jobs/export.js';
+import {
+  EXPORTABLE_TABLES,
+  EXPORT_FORMATS,
+  exportTable,
+  type ExportFormat,
+  type ExportTable,
+} from '../../jobs/export.js';
 import { ingest } from '../../jobs/ingest.js';
 import { runDemo } from '../../jobs/demo.js';
 import { dateInZone } from '../dates.js';
@@ -14,27 +20,42 @@ function common(cmd: Command, { exports = false } = {}): Command {
   cmd
     .option('--config <file>', 'configuration file, merged over the built-in defaults (config/default.json)')
     .option('--db <file>', 'the DuckDB warehouse file (default: warehouse.path in the configuration)');
-  if (exports) cmd.option('--exports <dir>', 'folder holding one drop folder per date (default: exportsRoot in the configuration)');
-  return cmd.addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'));
+  if (exports)
+    cmd.option(
+      '--exports <dir>',
+      'folder holding one drop folder per date (default: exportsRoot in the configuration)',
+    );
+  return cmd.addOption(
+    new Option('--log-level <level>', 'log level')
+      .choices(['debug', 'info', 'warn', 'error', 'silent'])
+      .default('warn'),
+  );
 }
 
 export function buildProgram(): Command {
   const program = new Command('adoption')
-    .description('Adoption insights for Microsoft cloud partners: loads nightly exports into DuckDB, computes\nDeployment % and Usage % per customer and product, and reports on them.')
+    .description(
+      'Adoption insights for Microsoft cloud partners: loads nightly exports into DuckDB, computes\nDeployment % and Usage % per customer and product, and reports on them.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
 
   common(
     program
       .command('ingest')
-      .description('Load the drop <exports>/<date>/ into the warehouse and compute that date\'s metrics.\nLoading a date again replaces it.')
+      .description(
+        "Load the drop <exports>/<date>/ into the warehouse and compute that date's metrics.\nLoading a date again replaces it.",
+      )
       .requiredOption('--date <YYYY-MM-DD>', 'the drop to load (its folder name)', dateOption)
       .option('--strict', 'exit with code 3 when anything was set aside'),
     { exports: true },
   ).action(async (opts: CommonOptions & { date: string; strict?: boolean }) => {
     const config = resolveConfig(opts);
     const today = dateInZone(new Date(), config.defaults.timeZone);
-    if (opts.date > today) throw new UserError(`--date ${opts.date} is in the future (today is ${today} in ${config.defaults.timeZone})`);
+    if (opts.date > today)
+      throw new UserError(
+        `--date ${opts.date} is in the future (today is ${today} in ${config.defaults.timeZone})`,
+      );
     const summary = await withContext(opts, (ctx) => ingest(ctx, { date: opts.date }));
     console.log(formatIngestReport(summary));
     if (opts.strict && summary.outcome !== 'loaded') process.exitCode = 3;
@@ -45,22 +66,39 @@ export function buildProgram(): Command {
       .command('export')
       .description('Write one day of a metric table to a file.')
       .requiredOption('--date <YYYY-MM-DD>', 'snapshot date', dateOption)
-      .addOption(new Option('--table <name>', 'table to export').choices(Object.keys(EXPORTABLE_TABLES)).default('adoption_daily'))
+      .addOption(
+        new Option('--table <name>', 'table to export')
+          .choices(Object.keys(EXPORTABLE_TABLES))
+          .default('adoption_daily'),
+      )
       .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('csv'))
       .requiredOption('--out <file>', 'file to write (replaced atomically)'),
-  ).action(async (opts: CommonOptions & { date: string; table: ExportTable; format: ExportFormat; out: string }) => {
-    const res = await withContext(opts, (ctx) => exportTable(ctx, opts));
-    console.log(`wrote ${res.rows} rows of ${opts.table} for ${opts.date} to ${res.file}`);
-  });
+  ).action(
+    async (opts: CommonOptions & { date: string; table: ExportTable; format: ExportFormat; out: string }) => {
+      const res = await withContext(opts, (ctx) => exportTable(ctx, opts));
+      console.log(`wrote ${res.rows} rows of ${opts.table} for ${opts.date} to ${res.file}`);
+    },
+  );
 
   program
     .command('demo')
-    .description('Generate demo drops in Microsoft\'s export formats, ingest them, and print a portfolio summary.')
+    .description(
+      "Generate demo drops in Microsoft's export formats, ingest them, and print a portfolio summary.",
+    )
     .option('--out <dir>', 'folder for the demo exports, warehouse and reports', 'demo-output')
     .option('--seed <n>', 'random seed for the demo data', '7')
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'))
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error', 'silent'])
+        .default('warn'),
+    )
     .action(async (opts: { out: string; seed: string; logLevel: string }) => {
-      await runDemo({ outDir: opts.out, seed: Number(opts.seed), logLevel: opts.logLevel, print: (s) => console.log(s) });
+      await runDemo({
+        outDir: opts.out,
+        seed: Number(opts.seed),
+        logLevel: opts.logLevel,
+        print: (s) => console.log(s),
+      });
     });
 
   return program;

@@ -55,7 +55,9 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string[] {
 export function parseConfig(raw: unknown, source: string): Config {
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    throw new UserError(`invalid configuration (${source}):\n  ${formatIssues(result.error.issues).join('\n  ')}`);
+    throw new UserError(
+      `invalid configuration (${source}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
+    );
   }
   return result.data;
 }
@@ -64,7 +66,8 @@ export function loadConfig(configFile?: string): Config {
   const defaults = readJsonFile(DEFAULT_CONFIG_FILE, 'default configuration');
   if (!configFile) return parseConfig(defaults, DEFAULT_CONFIG_FILE);
   const override = readJsonFile(configFile, 'configuration file');
-  if (!isPlainObject(override)) throw new UserError(`configuration file ${configFile}: must hold a JSON object`);
+  if (!isPlainObject(override))
+    throw new UserError(`configuration file ${configFile}: must hold a JSON object`);
   return parseConfig(deepMerge(defaults, override), configFile);
 }
 
@@ -72,7 +75,9 @@ export function loadCatalog(config: Config): Catalog {
   const file = config.catalog.products ?? DEFAULT_CATALOG_FILE;
   const result = catalogSchema.safeParse(readJsonFile(file, 'product catalogue'));
   if (!result.success) {
-    throw new UserError(`invalid product catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`);
+    throw new UserError(
+      `invalid product catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
+    );
   }
   return result.data;
 }

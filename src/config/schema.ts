@@ -30,7 +30,15 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-export const workloads = ['exchange', 'sharepoint', 'teams', 'skype', 'yammer', 'office_apps', 'dynamics'] as const;
+export const workloads = [
+  'exchange',
+  'sharepoint',
+  'teams',
+  'skype',
+  'yammer',
+  'office_apps',
+  'dynamics',
+] as const;
 export type Workload = (typeof workloads)[number];
 
 export const productSchema = z
@@ -54,7 +62,11 @@ export const catalogSchema = z
     cat.products.forEach((p, i) => {
       const prev = seen.get(p.skuId);
       if (prev !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['products', i, 'skuId'], message: `duplicates products[${prev}].skuId` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['products', i, 'skuId'],
+          message: `duplicates products[${prev}].skuId`,
+        });
       }
       seen.set(p.skuId, i);
     });

@@ -5,7 +5,14 @@
 // through Partner Center analytics.
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween } from '../dates.js';
-import type { CompanySubscription, CustomerRow, DropSpec, GraphUser, PartnerCenterSubscription, TenantDrop } from './writeDrop.js';
+import type {
+  CompanySubscription,
+  CustomerRow,
+  DropSpec,
+  GraphUser,
+  PartnerCenterSubscription,
+  TenantDrop,
+} from './writeDrop.js';
 
 export interface DemoOptions {
   seed: number;
@@ -63,34 +70,137 @@ interface DemoProduct {
 
 const FULL = ['exchange', 'sharepoint', 'teams', 'skype', 'yammer'] as DemoProduct['workloads'];
 const PRODUCTS: DemoProduct[] = [
-  { skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965', part: 'SPE_E3', name: 'MICROSOFT 365 E3', offer: 'Microsoft 365 E3', workloads: FULL },
-  { skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06', part: 'SPE_E5', name: 'MICROSOFT 365 E5', offer: 'Microsoft 365 E5', workloads: FULL },
-  { skuId: 'f245ecc8-75af-4f8e-b61f-27d8114de5f3', part: 'O365_BUSINESS_PREMIUM', name: 'MICROSOFT 365 BUSINESS STANDARD', offer: 'Microsoft 365 Business Standard', workloads: FULL },
-  { skuId: '3b555118-da6a-4418-894f-7df1e2096870', part: 'O365_BUSINESS_ESSENTIALS', name: 'MICROSOFT 365 BUSINESS BASIC', offer: 'Microsoft 365 Business Basic', workloads: FULL },
-  { skuId: 'cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46', part: 'SPB', name: 'MICROSOFT 365 BUSINESS PREMIUM', offer: 'Microsoft 365 Business Premium', workloads: FULL },
-  { skuId: '6fd2c87f-b296-42f0-b197-1e91e994b900', part: 'ENTERPRISEPACK', name: 'OFFICE 365 E3', offer: 'Office 365 E3', workloads: FULL },
-  { skuId: '4b9405b0-7788-4568-add1-99614e613b69', part: 'EXCHANGESTANDARD', name: 'EXCHANGE ONLINE (PLAN 1)', offer: 'Exchange Online (Plan 1)', workloads: ['exchange'] },
-  { skuId: 'c2273bd0-dff7-4215-9ef5-2c7bcfb06425', part: 'OFFICESUBSCRIPTION', name: 'MICROSOFT 365 APPS FOR ENTERPRISE', offer: 'Microsoft 365 Apps for enterprise', workloads: ['sharepoint'] },
-  { skuId: '1e1a282c-9c54-43a2-9310-98ef728faace', part: 'DYN365_ENTERPRISE_SALES', name: 'DYNAMICS 365 FOR SALES ENTERPRISE EDITION', offer: 'Dynamics 365 Sales Enterprise Edition', workloads: ['dynamics'] },
+  {
+    skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965',
+    part: 'SPE_E3',
+    name: 'MICROSOFT 365 E3',
+    offer: 'Microsoft 365 E3',
+    workloads: FULL,
+  },
+  {
+    skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06',
+    part: 'SPE_E5',
+    name: 'MICROSOFT 365 E5',
+    offer: 'Microsoft 365 E5',
+    workloads: FULL,
+  },
+  {
+    skuId: 'f245ecc8-75af-4f8e-b61f-27d8114de5f3',
+    part: 'O365_BUSINESS_PREMIUM',
+    name: 'MICROSOFT 365 BUSINESS STANDARD',
+    offer: 'Microsoft 365 Business Standard',
+    workloads: FULL,
+  },
+  {
+    skuId: '3b555118-da6a-4418-894f-7df1e2096870',
+    part: 'O365_BUSINESS_ESSENTIALS',
+    name: 'MICROSOFT 365 BUSINESS BASIC',
+    offer: 'Microsoft 365 Business Basic',
+    workloads: FULL,
+  },
+  {
+    skuId: 'cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46',
+    part: 'SPB',
+    name: 'MICROSOFT 365 BUSINESS PREMIUM',
+    offer: 'Microsoft 365 Business Premium',
+    workloads: FULL,
+  },
+  {
+    skuId: '6fd2c87f-b296-42f0-b197-1e91e994b900',
+    part: 'ENTERPRISEPACK',
+    name: 'OFFICE 365 E3',
+    offer: 'Office 365 E3',
+    workloads: FULL,
+  },
+  {
+    skuId: '4b9405b0-7788-4568-add1-99614e613b69',
+    part: 'EXCHANGESTANDARD',
+    name: 'EXCHANGE ONLINE (PLAN 1)',
+    offer: 'Exchange Online (Plan 1)',
+    workloads: ['exchange'],
+  },
+  {
+    skuId: 'c2273bd0-dff7-4215-9ef5-2c7bcfb06425',
+    part: 'OFFICESUBSCRIPTION',
+    name: 'MICROSOFT 365 APPS FOR ENTERPRISE',
+    offer: 'Microsoft 365 Apps for enterprise',
+    workloads: ['sharepoint'],
+  },
+  {
+    skuId: '1e1a282c-9c54-43a2-9310-98ef728faace',
+    part: 'DYN365_ENTERPRISE_SALES',
+    name: 'DYNAMICS 365 FOR SALES ENTERPRISE EDITION',
+    offer: 'Dynamics 365 Sales Enterprise Edition',
+    workloads: ['dynamics'],
+  },
 ];
 const E5 = PRODUCTS[1]!;
 const FREE_POWER_BI = 'POWER BI (FREE)';
 
 const NAMES = [
-  'Fabrikam', 'Northwind Traders', 'Tailspin Toys', 'Wingtip Toys', 'Adventure Works', 'Litware', 'Proseware', 'Woodgrove Bank',
-  'Alpine Ski House', 'Coho Winery', 'Fourth Coffee', 'Lamna Healthcare', "Margie's Travel", 'Trey Research', 'Wide World Importers',
-  'Blue Yonder Airlines', 'City Power & Light', 'Graphic Design Institute', 'Humongous Insurance', 'Lucerne Publishing', 'Relecloud',
-  'Southridge Video', 'VanArsdel', 'A. Datum', 'Consolidated Messenger', 'Bellows College', 'Best For You Organics', "Munson's Pickles",
-  'Nod Publishers', 'Olympia', 'School of Fine Art', 'The Phone Company', 'Contoso Pharmaceuticals', 'Datum Logistics', 'Fincher Architects',
-  'Hexa Robotics', 'Kinetic Foods', 'Liberty Delightful', 'Pyramid Dental', 'Quantum Sails', 'Redmond Cycles', 'Sunrise Clinics',
+  'Fabrikam',
+  'Northwind Traders',
+  'Tailspin Toys',
+  'Wingtip Toys',
+  'Adventure Works',
+  'Litware',
+  'Proseware',
+  'Woodgrove Bank',
+  'Alpine Ski House',
+  'Coho Winery',
+  'Fourth Coffee',
+  'Lamna Healthcare',
+  "Margie's Travel",
+  'Trey Research',
+  'Wide World Importers',
+  'Blue Yonder Airlines',
+  'City Power & Light',
+  'Graphic Design Institute',
+  'Humongous Insurance',
+  'Lucerne Publishing',
+  'Relecloud',
+  'Southridge Video',
+  'VanArsdel',
+  'A. Datum',
+  'Consolidated Messenger',
+  'Bellows College',
+  'Best For You Organics',
+  "Munson's Pickles",
+  'Nod Publishers',
+  'Olympia',
+  'School of Fine Art',
+  'The Phone Company',
+  'Contoso Pharmaceuticals',
+  'Datum Logistics',
+  'Fincher Architects',
+  'Hexa Robotics',
+  'Kinetic Foods',
+  'Liberty Delightful',
+  'Pyramid Dental',
+  'Quantum Sails',
+  'Redmond Cycles',
+  'Sunrise Clinics',
 ];
 const SUFFIXES = ['Ltd', 'GmbH', 'Inc.', 'S.A.', 'plc', 'Pty Ltd', 'Co.'];
 const OWNERS = [
-  ['alex.wilber', 'en'], ['megan.bowen', 'en'], ['lee.gu', 'zh-CN'], ['nestor.wilke', 'en'],
-  ['isaiah.langer', 'en'], ['lidia.holloway', 'en'], ['wang.fang', 'zh-CN'], ['joni.sherman', 'en'],
+  ['alex.wilber', 'en'],
+  ['megan.bowen', 'en'],
+  ['lee.gu', 'zh-CN'],
+  ['nestor.wilke', 'en'],
+  ['isaiah.langer', 'en'],
+  ['lidia.holloway', 'en'],
+  ['wang.fang', 'zh-CN'],
+  ['joni.sherman', 'en'],
 ];
 const TICKET_CATEGORIES = ['How-to', 'How-to', 'Incident', 'Service request', 'Question'];
-const WORKLOAD_LIKELIHOOD: Record<string, number> = { exchange: 0.85, teams: 0.7, sharepoint: 0.45, skype: 0.04, yammer: 0.05, dynamics: 0.5 };
+const WORKLOAD_LIKELIHOOD: Record<string, number> = {
+  exchange: 0.85,
+  teams: 0.7,
+  sharepoint: 0.45,
+  skype: 0.04,
+  yammer: 0.05,
+  dynamics: 0.5,
+};
 
 interface SimUser {
   upn: string;
@@ -151,7 +261,10 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
 
   const customers: SimCustomer[] = Array.from({ length: o.customers }, (_, i) => {
     const base = NAMES[i % NAMES.length]!;
-    const name = i < NAMES.length ? `${base} ${pick(SUFFIXES)}` : `${base} ${Math.floor(i / NAMES.length) + 1} ${pick(SUFFIXES)}`;
+    const name =
+      i < NAMES.length
+        ? `${base} ${pick(SUFFIXES)}`
+        : `${base} ${Math.floor(i / NAMES.length) + 1} ${pick(SUFFIXES)}`;
     const owner = owners[i % owners.length]!;
     const c: SimCustomer = {
       id: guid(rand),
@@ -173,7 +286,10 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
     const size = Math.max(3, Math.round(o.usersPerCustomer * (0.3 + rand() * 1.4)));
     const deployment = 0.55 + rand() * 0.5;
     for (const p of chosen) {
-      const seats = Math.max(2, Math.round(size * (p.part.startsWith('DYN') ? 0.3 : 1) * (0.8 + rand() * 0.4)));
+      const seats = Math.max(
+        2,
+        Math.round(size * (p.part.startsWith('DYN') ? 0.3 : 1) * (0.8 + rand() * 0.4)),
+      );
       const own = !(i % 7 === 3 && chosen.size > 1 && p === [...chosen][1]);
       c.subs.push({ id: guid(rand), product: p, units: seats, status: 'Enabled', isTrial: false, own });
       const holders = Math.min(Math.round(seats * deployment), seats + 2);
@@ -202,12 +318,28 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
 
   // The special cases of DESIGN.md §1.2, on fixed customers so that the demo always shows them.
   const trialCustomer = customers[1]!;
-  trialCustomer.subs.push({ id: guid(rand), product: E5, units: 10, status: 'Enabled', isTrial: true, own: true });
-  for (let k = 0; k < 8; k++) trialCustomer.users.push({ ...newUser(trialCustomer, [E5], 0), engagement: 0.9 });
+  trialCustomer.subs.push({
+    id: guid(rand),
+    product: E5,
+    units: 10,
+    status: 'Enabled',
+    isTrial: true,
+    own: true,
+  });
+  for (let k = 0; k < 8; k++)
+    trialCustomer.users.push({ ...newUser(trialCustomer, [E5], 0), engagement: 0.9 });
   const graceCustomer = customers[2]!;
   const graceSub = graceCustomer.subs[0]!;
-  graceCustomer.subs.push({ id: guid(rand), product: graceSub.product, units: 6, status: 'Warning', isTrial: false, own: true });
-  for (let k = 0; k < 6; k++) graceCustomer.users.push({ ...newUser(graceCustomer, [graceSub.product], 0), engagement: 0.9 });
+  graceCustomer.subs.push({
+    id: guid(rand),
+    product: graceSub.product,
+    units: 6,
+    status: 'Warning',
+    isTrial: false,
+    own: true,
+  });
+  for (let k = 0; k < 6; k++)
+    graceCustomer.users.push({ ...newUser(graceCustomer, [graceSub.product], 0), engagement: 0.9 });
   // Some users with no licence at all: Graph lists every user.
   for (const c of customers) for (let k = 0; k < 2; k++) c.users.push(newUser(c, [], 0));
 
@@ -245,7 +377,15 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
   }
 }
 
-function snapshot(customers: SimCustomer[], o: DemoOptions, asOfDate: string, asOf: number, day0: string, rand: () => number, dropDate: string): DropSpec {
+function snapshot(
+  customers: SimCustomer[],
+  o: DemoOptions,
+  asOfDate: string,
+  asOf: number,
+  day0: string,
+  rand: () => number,
+  dropDate: string,
+): DropSpec {
   const dateOf = (t: number | undefined) => (t === undefined || t > asOf ? undefined : addDays(day0, t));
   const tenants: TenantDrop[] = [];
   const pcSubscriptions: PartnerCenterSubscription[] = [];
@@ -255,8 +395,14 @@ function snapshot(customers: SimCustomer[], o: DemoOptions, asOfDate: string, as
   for (const c of customers) {
     for (const s of c.subs.filter((s) => s.own)) {
       pcSubscriptions.push({
-        id: s.id, customerId: c.id.toUpperCase(), offerId: `CFQ7TTC0${s.product.part.slice(0, 4)}:0001`, offerName: s.product.offer,
-        quantity: s.units, status: s.status === 'Warning' ? 'expired' : 'active', isTrial: s.isTrial, commitmentEndDate: `${addDays(asOfDate, 30 + (s.units % 300))}T00:00:00Z`,
+        id: s.id,
+        customerId: c.id.toUpperCase(),
+        offerId: `CFQ7TTC0${s.product.part.slice(0, 4)}:0001`,
+        offerName: s.product.offer,
+        quantity: s.units,
+        status: s.status === 'Warning' ? 'expired' : 'active',
+        isTrial: s.isTrial,
+        commitmentEndDate: `${addDays(asOfDate, 30 + (s.units % 300))}T00:00:00Z`,
       });
     }
     const users: GraphUser[] = c.users.map((u) => ({
@@ -276,25 +422,54 @@ function snapshot(customers: SimCustomer[], o: DemoOptions, asOfDate: string, as
     if (c.pcOnly) {
       for (const s of c.subs) {
         const holders = c.users.filter((u) => u.products.includes(s.product) && u.deletedDay === undefined);
-        const base = { processedDateTime: `${asOfDate}T00:00:00`, serviceCode: 'o365', serviceName: 'Microsoft Office 365', channel: 'reseller',
-          customerTenantId: c.id.toUpperCase(), customerName: c.name.toUpperCase(), productId: s.product.skuId.toUpperCase(), productName: s.product.name };
+        const base = {
+          processedDateTime: `${asOfDate}T00:00:00`,
+          serviceCode: 'o365',
+          serviceName: 'Microsoft Office 365',
+          channel: 'reseller',
+          customerTenantId: c.id.toUpperCase(),
+          customerName: c.name.toUpperCase(),
+          productId: s.product.skuId.toUpperCase(),
+          productName: s.product.name,
+        };
         pcDeployment.push({ ...base, licensesDeployed: holders.length, licensesSold: s.units });
         for (const w of s.product.workloads) {
-          const code = { exchange: 'EXO', sharepoint: 'SPO', skype: 'SFB', teams: 'TEAMS', yammer: 'YAM', dynamics: 'CRM' }[w];
+          const code = {
+            exchange: 'EXO',
+            sharepoint: 'SPO',
+            skype: 'SFB',
+            teams: 'TEAMS',
+            yammer: 'YAM',
+            dynamics: 'CRM',
+          }[w];
           const active = holders.filter((u) => {
-            const last = w === 'sharepoint' ? Math.max(u.last.sharepoint ?? -1, u.last.onedrive ?? -1) : u.last[w];
+            const last =
+              w === 'sharepoint' ? Math.max(u.last.sharepoint ?? -1, u.last.onedrive ?? -1) : u.last[w];
             return last !== undefined && last >= 0 && last > asOf - 28 && last <= asOf;
           }).length;
           // Partner Center's own example spells the count "licenseActive"; the field table says "licensesActive".
-          pcUsage.push({ ...base, workloadCode: code, workloadName: w, [w === 'exchange' ? 'licenseActive' : 'licensesActive']: active, licensesQualified: Math.min(holders.length, s.units) });
+          pcUsage.push({
+            ...base,
+            workloadCode: code,
+            workloadName: w,
+            [w === 'exchange' ? 'licenseActive' : 'licensesActive']: active,
+            licensesQualified: Math.min(holders.length, s.units),
+          });
         }
       }
       continue;
     }
     const subscriptions: CompanySubscription[] = c.subs.map((s) => ({
-      id: s.id, commerceSubscriptionId: s.id, skuId: s.product.skuId, skuPartNumber: s.product.part, status: s.status, isTrial: s.isTrial,
-      totalLicenses: s.units, ownerTenantId: s.own ? o.partnerTenantId : OTHER_PARTNER_TENANT,
-      createdDateTime: `${day0}T09:00:00Z`, nextLifecycleDateTime: `${addDays(asOfDate, 30 + (s.units % 300))}T00:00:00Z`,
+      id: s.id,
+      commerceSubscriptionId: s.id,
+      skuId: s.product.skuId,
+      skuPartNumber: s.product.part,
+      status: s.status,
+      isTrial: s.isTrial,
+      totalLicenses: s.units,
+      ownerTenantId: s.own ? o.partnerTenantId : OTHER_PARTNER_TENANT,
+      createdDateTime: `${day0}T09:00:00Z`,
+      nextLifecycleDateTime: `${addDays(asOfDate, 30 + (s.units % 300))}T00:00:00Z`,
     }));
     const bySku = new Map<string, { part: string; enabled: number; warning: number; consumed: number }>();
     for (const s of c.subs) {
@@ -308,17 +483,37 @@ function snapshot(customers: SimCustomer[], o: DemoOptions, asOfDate: string, as
       for (const p of u.products) bySku.get(p.skuId)!.consumed++;
     }
     tenants.push({
-      tenantId: c.id, refreshDate: asOfDate, users, subscriptions,
-      subscribedSkus: [...bySku].map(([skuId, e]) => ({ skuId, skuPartNumber: e.part, capabilityStatus: 'Enabled', consumedUnits: e.consumed, enabled: e.enabled, warning: e.warning, suspended: 0 })),
+      tenantId: c.id,
+      refreshDate: asOfDate,
+      users,
+      subscriptions,
+      subscribedSkus: [...bySku].map(([skuId, e]) => ({
+        skuId,
+        skuPartNumber: e.part,
+        capabilityStatus: 'Enabled',
+        consumedUnits: e.consumed,
+        enabled: e.enabled,
+        warning: e.warning,
+        suspended: 0,
+      })),
     });
     const ticketsToday = rand() < 0.35 ? 1 + Math.floor(rand() * 2) : 0;
     for (let k = 0; k < ticketsToday; k++) {
       tickets.push({
-        ticket_id: `T-${dropDate.replace(/-/g, '')}-${tickets.length + 1}`, customer_id: c.id, opened_at: `${asOfDate}T${String(8 + k).padStart(2, '0')}:15:00Z`,
-        category: TICKET_CATEGORIES[Math.floor(rand() * TICKET_CATEGORIES.length)]!, product: c.subs[0]!.product.offer,
+        ticket_id: `T-${dropDate.replace(/-/g, '')}-${tickets.length + 1}`,
+        customer_id: c.id,
+        opened_at: `${asOfDate}T${String(8 + k).padStart(2, '0')}:15:00Z`,
+        category: TICKET_CATEGORIES[Math.floor(rand() * TICKET_CATEGORIES.length)]!,
+        product: c.subs[0]!.product.offer,
       });
     }
   }
-  const customersCsv: CustomerRow[] = customers.map((c) => ({ customer_id: c.id, customer_name: c.name, owner_email: c.owner, locale: c.locale, segment: c.users.length > 60 ? 'Enterprise' : 'SMB' }));
+  const customersCsv: CustomerRow[] = customers.map((c) => ({
+    customer_id: c.id,
+    customer_name: c.name,
+    owner_email: c.owner,
+    locale: c.locale,
+    segment: c.users.length > 60 ? 'Enterprise' : 'SMB',
+  }));
   return { customers: customersCsv, tickets, tenants, pcSubscriptions, pcDeployment, pcUsage };
 }

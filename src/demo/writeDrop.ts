@@ -6,13 +6,29 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const GRAPH_USER_HEADER = [
-  'Report Refresh Date', 'User Principal Name', 'Display Name', 'Is Deleted', 'Deleted Date',
-  'Has Exchange License', 'Has OneDrive License', 'Has SharePoint License', 'Has Skype For Business License',
-  'Has Yammer License', 'Has Teams License',
-  'Exchange Last Activity Date', 'OneDrive Last Activity Date', 'SharePoint Last Activity Date',
-  'Skype For Business Last Activity Date', 'Yammer Last Activity Date', 'Teams Last Activity Date',
-  'Exchange License Assign Date', 'OneDrive License Assign Date', 'SharePoint License Assign Date',
-  'Skype For Business License Assign Date', 'Yammer License Assign Date', 'Teams License Assign Date',
+  'Report Refresh Date',
+  'User Principal Name',
+  'Display Name',
+  'Is Deleted',
+  'Deleted Date',
+  'Has Exchange License',
+  'Has OneDrive License',
+  'Has SharePoint License',
+  'Has Skype For Business License',
+  'Has Yammer License',
+  'Has Teams License',
+  'Exchange Last Activity Date',
+  'OneDrive Last Activity Date',
+  'SharePoint Last Activity Date',
+  'Skype For Business Last Activity Date',
+  'Yammer Last Activity Date',
+  'Teams Last Activity Date',
+  'Exchange License Assign Date',
+  'OneDrive License Assign Date',
+  'SharePoint License Assign Date',
+  'Skype For Business License Assign Date',
+  'Yammer License Assign Date',
+  'Teams License Assign Date',
   'Assigned Products',
 ];
 
@@ -60,7 +76,15 @@ export interface TenantDrop {
   refreshDate: string;
   users?: GraphUser[];
   subscriptions?: CompanySubscription[];
-  subscribedSkus?: { skuId: string; skuPartNumber: string; capabilityStatus: string; consumedUnits: number; enabled: number; warning: number; suspended: number }[];
+  subscribedSkus?: {
+    skuId: string;
+    skuPartNumber: string;
+    capabilityStatus: string;
+    consumedUnits: number;
+    enabled: number;
+    warning: number;
+    suspended: number;
+  }[];
 }
 
 export interface CustomerRow {
@@ -73,7 +97,13 @@ export interface CustomerRow {
 
 export interface DropSpec {
   customers?: CustomerRow[];
-  tickets?: { ticket_id: string; customer_id: string; opened_at: string; category: string; product?: string }[];
+  tickets?: {
+    ticket_id: string;
+    customer_id: string;
+    opened_at: string;
+    category: string;
+    product?: string;
+  }[];
   tenants: TenantDrop[];
   pcSubscriptions?: PartnerCenterSubscription[];
   pcDeployment?: Record<string, unknown>[];
@@ -86,7 +116,11 @@ export function csvField(v: string | number | boolean | undefined | null): strin
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvLines(header: string[], rows: (string | number | boolean | undefined | null)[][], eol = '\r\n'): string {
+export function csvLines(
+  header: string[],
+  rows: (string | number | boolean | undefined | null)[][],
+  eol = '\r\n',
+): string {
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join(eol) + eol;
 }
 
@@ -96,10 +130,29 @@ export function graphUserCsv(refreshDate: string, users: GraphUser[]): string {
   const rows = users.map((u) => {
     const has = (w: string | undefined) => tf(u.products.length > 0 && w !== 'none');
     return [
-      refreshDate, u.upn, u.displayName ?? u.upn, tf(u.isDeleted ?? false), u.deletedDate ?? '',
-      has(''), has(''), has(''), has(''), has(''), has(''),
-      u.exchange ?? '', u.onedrive ?? '', u.sharepoint ?? '', u.skype ?? '', u.yammer ?? '', u.teams ?? '',
-      u.assignDate ?? '', u.assignDate ?? '', u.assignDate ?? '', u.assignDate ?? '', u.assignDate ?? '', u.assignDate ?? '',
+      refreshDate,
+      u.upn,
+      u.displayName ?? u.upn,
+      tf(u.isDeleted ?? false),
+      u.deletedDate ?? '',
+      has(''),
+      has(''),
+      has(''),
+      has(''),
+      has(''),
+      has(''),
+      u.exchange ?? '',
+      u.onedrive ?? '',
+      u.sharepoint ?? '',
+      u.skype ?? '',
+      u.yammer ?? '',
+      u.teams ?? '',
+      u.assignDate ?? '',
+      u.assignDate ?? '',
+      u.assignDate ?? '',
+      u.assignDate ?? '',
+      u.assignDate ?? '',
+      u.assignDate ?? '',
       u.products.join('+'),
     ];
   });
@@ -117,51 +170,103 @@ export function writeDrop(dropDir: string, spec: DropSpec): void {
   if (spec.customers) {
     write(
       path.join(dropDir, 'customers.csv'),
-      csvLines(['customer_id', 'customer_name', 'owner_email', 'locale', 'segment'],
-        spec.customers.map((c) => [c.customer_id, c.customer_name, c.owner_email, c.locale ?? '', c.segment ?? '']), '\n'),
+      csvLines(
+        ['customer_id', 'customer_name', 'owner_email', 'locale', 'segment'],
+        spec.customers.map((c) => [
+          c.customer_id,
+          c.customer_name,
+          c.owner_email,
+          c.locale ?? '',
+          c.segment ?? '',
+        ]),
+        '\n',
+      ),
     );
   }
   if (spec.tickets) {
     write(
       path.join(dropDir, 'tickets.csv'),
-      csvLines(['ticket_id', 'customer_id', 'opened_at', 'category', 'product'],
-        spec.tickets.map((t) => [t.ticket_id, t.customer_id, t.opened_at, t.category, t.product ?? '']), '\n'),
+      csvLines(
+        ['ticket_id', 'customer_id', 'opened_at', 'category', 'product'],
+        spec.tickets.map((t) => [t.ticket_id, t.customer_id, t.opened_at, t.category, t.product ?? '']),
+        '\n',
+      ),
     );
   }
   for (const t of spec.tenants) {
     const dir = path.join(dropDir, 'tenants', t.tenantId);
     if (t.users) write(path.join(dir, 'office365ActiveUserDetail.csv'), graphUserCsv(t.refreshDate, t.users));
     if (t.subscriptions) {
-      write(path.join(dir, 'subscriptions.json'), JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directory/subscriptions', value: t.subscriptions }, null, 1));
+      write(
+        path.join(dir, 'subscriptions.json'),
+        JSON.stringify(
+          {
+            '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directory/subscriptions',
+            value: t.subscriptions,
+          },
+          null,
+          1,
+        ),
+      );
     }
     if (t.subscribedSkus) {
       write(
         path.join(dir, 'subscribedSkus.json'),
-        JSON.stringify({
-          '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscribedSkus',
-          value: t.subscribedSkus.map((s) => ({
-            accountId: t.tenantId, appliesTo: 'User', capabilityStatus: s.capabilityStatus, consumedUnits: s.consumedUnits,
-            id: `${t.tenantId}_${s.skuId}`, skuId: s.skuId, skuPartNumber: s.skuPartNumber,
-            prepaidUnits: { enabled: s.enabled, lockedOut: 0, suspended: s.suspended, warning: s.warning }, servicePlans: [],
-          })),
-        }, null, 1),
+        JSON.stringify(
+          {
+            '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#subscribedSkus',
+            value: t.subscribedSkus.map((s) => ({
+              accountId: t.tenantId,
+              appliesTo: 'User',
+              capabilityStatus: s.capabilityStatus,
+              consumedUnits: s.consumedUnits,
+              id: `${t.tenantId}_${s.skuId}`,
+              skuId: s.skuId,
+              skuPartNumber: s.skuPartNumber,
+              prepaidUnits: { enabled: s.enabled, lockedOut: 0, suspended: s.suspended, warning: s.warning },
+              servicePlans: [],
+            })),
+          },
+          null,
+          1,
+        ),
       );
     }
   }
   if (spec.pcSubscriptions) {
-    write(path.join(dropDir, 'partner-center', 'subscriptions.json'), JSON.stringify({
-      totalCount: spec.pcSubscriptions.length,
-      items: spec.pcSubscriptions.map((s) => ({ ...s, unitType: 'Licenses', billingCycle: 'monthly', attributes: { objectType: 'Subscription' } })),
-      attributes: { objectType: 'Collection' },
-    }, null, 1));
+    write(
+      path.join(dropDir, 'partner-center', 'subscriptions.json'),
+      JSON.stringify(
+        {
+          totalCount: spec.pcSubscriptions.length,
+          items: spec.pcSubscriptions.map((s) => ({
+            ...s,
+            unitType: 'Licenses',
+            billingCycle: 'monthly',
+            attributes: { objectType: 'Subscription' },
+          })),
+          attributes: { objectType: 'Collection' },
+        },
+        null,
+        1,
+      ),
+    );
   }
   if (spec.pcDeployment) {
-    write(path.join(dropDir, 'partner-center', 'licenses-deployment.json'),
-      JSON.stringify({ Value: spec.pcDeployment, '@nextLink': null, TotalCount: spec.pcDeployment.length }, null, 1));
+    write(
+      path.join(dropDir, 'partner-center', 'licenses-deployment.json'),
+      JSON.stringify(
+        { Value: spec.pcDeployment, '@nextLink': null, TotalCount: spec.pcDeployment.length },
+        null,
+        1,
+      ),
+    );
   }
   if (spec.pcUsage) {
-    write(path.join(dropDir, 'partner-center', 'licenses-usage.json'),
-      JSON.stringify({ Value: spec.pcUsage, '@nextLink': null, TotalCount: spec.pcUsage.length }, null, 1));
+    write(
+      path.join(dropDir, 'partner-center', 'licenses-usage.json'),
+      JSON.stringify({ Value: spec.pcUsage, '@nextLink': null, TotalCount: spec.pcUsage.length }, null, 1),
+    );
   }
   writeManifest(dropDir);
 }
@@ -172,8 +277,21 @@ export function writeManifest(dropDir: string, files: string[] = listFiles(dropD
     .filter((f) => f !== 'manifest.json')
     .map((rel) => {
       const buf = readFileSync(path.join(dropDir, rel));
-      const rows = rel.endsWith('.csv') ? Math.max(0, buf.toString('utf8').split(/\r?\n/).filter((l) => l.length > 0).length - 1) : undefined;
-      return { path: rel, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), ...(rows !== undefined ? { rows } : {}) };
+      const rows = rel.endsWith('.csv')
+        ? Math.max(
+            0,
+            buf
+              .toString('utf8')
+              .split(/\r?\n/)
+              .filter((l) => l.length > 0).length - 1,
+          )
+        : undefined;
+      return {
+        path: rel,
+        bytes: buf.length,
+        sha256: createHash('sha256').update(buf).digest('hex'),
+        ...(rows !== undefined ? { rows } : {}),
+      };
     });
   writeFileSync(path.join(dropDir, 'manifest.json'), JSON.stringify({ files: entries }, null, 1));
 }
@@ -187,4 +305,3 @@ function listFiles(dir: string, base = dir): string[] {
   }
   return out.sort();
 }
-

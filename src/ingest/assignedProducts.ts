@@ -16,7 +16,9 @@ export function normaliseProductName(name: string): string {
     .replace(/\s*\+\s*/g, '+');
 }
 
-export function buildAliasIndex(products: readonly { skuId: string; aliases: readonly string[]; displayName: string }[]): AliasIndex {
+export function buildAliasIndex(
+  products: readonly { skuId: string; aliases: readonly string[]; displayName: string }[],
+): AliasIndex {
   const bySkuName = new Map<string, string[]>();
   let maxParts = 1;
   for (const p of products) {

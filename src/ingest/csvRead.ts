@@ -98,7 +98,9 @@ function layoutFor(sniff: CsvSniff, spec: CsvSpec, rel: string, issues: LoadIssu
   const missing = columns.filter((c) => c.required && !seen.has(c.key));
   if (missing.length) {
     const hint =
-      sniff.header.length === 1 && /[;\t|]/.test(sniff.header[0]!) ? ' (the header is one column: is the delimiter wrong?)' : '';
+      sniff.header.length === 1 && /[;\t|]/.test(sniff.header[0]!)
+        ? ' (the header is one column: is the delimiter wrong?)'
+        : '';
     issues.push({
       severity: 'error',
       code: 'missing_column',
@@ -111,10 +113,20 @@ function layoutFor(sniff: CsvSniff, spec: CsvSpec, rel: string, issues: LoadIssu
   }
   if (sniff.delimiter !== ',') {
     const shown = sniff.delimiter === '\t' ? 'tab' : `"${sniff.delimiter}"`;
-    issues.push({ severity: 'warning', code: 'delimiter', file: rel, message: `is separated by ${shown}, not commas; read as such` });
+    issues.push({
+      severity: 'warning',
+      code: 'delimiter',
+      file: rel,
+      message: `is separated by ${shown}, not commas; read as such`,
+    });
   }
   if (sniff.encoding !== 'utf-8') {
-    issues.push({ severity: 'warning', code: 'encoding', file: rel, message: `is ${sniff.encoding.toUpperCase()}, not UTF-8; read as such` });
+    issues.push({
+      severity: 'warning',
+      code: 'encoding',
+      file: rel,
+      message: `is ${sniff.encoding.toUpperCase()}, not UTF-8; read as such`,
+    });
   }
   return { sniff, names, types, unknownHeaders };
 }
@@ -124,9 +136,12 @@ function describeReject(errorType: string, message: string, type: CsvType | unde
     const value = /Could not convert string "(.*)" to/s.exec(message)?.[1];
     return `${value !== undefined ? `"${value}"` : 'the value'} is not ${type ? TYPE_WORDS[type] : 'valid'}; the row is set aside`;
   }
-  if (errorType === 'MISSING COLUMNS') return `the row has too few columns (${message.replace(/^Expected Number of Columns: /, 'expected ')}); set aside`;
-  if (errorType === 'TOO MANY COLUMNS') return `the row has too many columns (${message.replace(/^Expected Number of Columns: /, 'expected ')}); set aside`;
-  if (errorType === 'UNQUOTED VALUE') return 'a quoted value is never closed (is the file cut short?); the row is set aside';
+  if (errorType === 'MISSING COLUMNS')
+    return `the row has too few columns (${message.replace(/^Expected Number of Columns: /, 'expected ')}); set aside`;
+  if (errorType === 'TOO MANY COLUMNS')
+    return `the row has too many columns (${message.replace(/^Expected Number of Columns: /, 'expected ')}); set aside`;
+  if (errorType === 'UNQUOTED VALUE')
+    return 'a quoted value is never closed (is the file cut short?); the row is set aside';
   if (errorType === 'INVALID ENCODING') return 'the row has bytes that are not UTF-8 (Latin-1?); set aside';
   return `${message.split('\n')[0]}; the row is set aside`;
 }
@@ -143,7 +158,9 @@ export async function readCsvFiles(
 ): Promise<CsvReadResult> {
   const { columns } = spec;
   const result: CsvReadResult = { read: new Map(), setAside: new Set(), issues: [] };
-  const colDefs = columns.map((c) => `${c.key} ${c.type === 'TIMESTAMPTZ' ? 'TIMESTAMPTZ' : c.type}`).join(', ');
+  const colDefs = columns
+    .map((c) => `${c.key} ${c.type === 'TIMESTAMPTZ' ? 'TIMESTAMPTZ' : c.type}`)
+    .join(', ');
   await wh.run(`CREATE OR REPLACE TEMP TABLE ${target} (filename VARCHAR, ${colDefs}, extras JSON)`);
 
   const groups = new Map<string, { layout: Layout; files: CsvInput[] }>();
@@ -153,7 +170,12 @@ export async function readCsvFiles(
       sniff = sniffCsv(await readStart(f.abs));
     } catch (err) {
       if (!(err instanceof CsvSniffError)) throw err;
-      result.issues.push({ severity: 'error', code: 'unreadable_csv', file: f.rel, message: `${err.message}; the file is set aside` });
+      result.issues.push({
+        severity: 'error',
+        code: 'unreadable_csv',
+        file: f.rel,
+        message: `${err.message}; the file is set aside`,
+      });
       result.setAside.add(f.rel);
       continue;
     }
@@ -189,7 +211,12 @@ export async function readCsvFiles(
     await wh.run('DROP TABLE IF EXISTS csv_reject_scans');
     await wh.con.run(
       `INSERT INTO ${target} SELECT filename, ${select.join(', ')}, ${extras} FROM ${read}`,
-      { files: listValue(groupFiles.map((f) => f.abs)), delim: layout.sniff.delimiter, encoding: layout.sniff.encoding, ...extrasParams },
+      {
+        files: listValue(groupFiles.map((f) => f.abs)),
+        delim: layout.sniff.delimiter,
+        encoding: layout.sniff.encoding,
+        ...extrasParams,
+      },
       { files: LIST(VARCHAR) },
     );
     const rejects = await wh.all(
@@ -208,14 +235,19 @@ export async function readCsvFiles(
         file: rel,
         line: Number(r.line),
         column: header,
-        message: describeReject(String(r.error_type), String(r.error_message), pos >= 0 ? layout.types[pos] : undefined),
+        message: describeReject(
+          String(r.error_type),
+          String(r.error_message),
+          pos >= 0 ? layout.types[pos] : undefined,
+        ),
       });
       const counts = result.read.get(rel) ?? { loaded: 0, rejected: 0 };
       if (!rejectedLines.has(`${rel}:${String(r.line)}`)) counts.rejected++;
       rejectedLines.add(`${rel}:${String(r.line)}`);
       result.read.set(rel, counts);
     }
-    for (const f of groupFiles) if (!result.read.has(f.rel)) result.read.set(f.rel, { loaded: 0, rejected: 0 });
+    for (const f of groupFiles)
+      if (!result.read.has(f.rel)) result.read.set(f.rel, { loaded: 0, rejected: 0 });
   }
   await wh.run('DROP TABLE IF EXISTS csv_rejects');
   await wh.run('DROP TABLE IF EXISTS csv_reject_scans');

@@ -18,9 +18,12 @@ function decodeStart(buf: Buffer): { text: string; encoding: CsvEncoding } {
     return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf-16' };
   }
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    throw new CsvSniffError('is UTF-16 big-endian; save it as UTF-8 (or UTF-16 little-endian) and export again');
+    throw new CsvSniffError(
+      'is UTF-16 big-endian; save it as UTF-8 (or UTF-16 little-endian) and export again',
+    );
   }
-  const body = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
+  const body =
+    buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
   return { text: body.toString('utf8'), encoding: 'utf-8' };
 }
 

@@ -61,7 +61,13 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function walk(dir: string, root: string, out: string[], issues: LoadIssue[], realRoot: string): Promise<void> {
+async function walk(
+  dir: string,
+  root: string,
+  out: string[],
+  issues: LoadIssue[],
+  realRoot: string,
+): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
@@ -72,7 +78,12 @@ async function walk(dir: string, root: string, out: string[], issues: LoadIssue[
       // A link may point anywhere on the machine; read it only if it stays inside the drop.
       const target = await realpath(abs).catch(() => undefined);
       if (!target || !(target + path.sep).startsWith(realRoot + path.sep)) {
-        issues.push({ severity: 'error', code: 'symlink_outside_drop', file: rel, message: 'is a symbolic link pointing outside the drop folder; not read' });
+        issues.push({
+          severity: 'error',
+          code: 'symlink_outside_drop',
+          file: rel,
+          message: 'is a symbolic link pointing outside the drop folder; not read',
+        });
         continue;
       }
       const tinfo = await stat(abs);
@@ -85,7 +96,10 @@ async function walk(dir: string, root: string, out: string[], issues: LoadIssue[
   }
 }
 
-export async function discoverDrop(dropDir: string, maxFileBytes: number): Promise<{ files: DropFile[]; issues: LoadIssue[] }> {
+export async function discoverDrop(
+  dropDir: string,
+  maxFileBytes: number,
+): Promise<{ files: DropFile[]; issues: LoadIssue[] }> {
   const issues: LoadIssue[] = [];
   const paths: string[] = [];
   const realRoot = await realpath(dropDir);
@@ -98,14 +112,29 @@ export async function discoverDrop(dropDir: string, maxFileBytes: number): Promi
     const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
     if (tenantFolder !== undefined && !customerId) {
       file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
-      issues.push({ severity: 'error', code: 'bad_tenant_folder', file: rel, message: `${file.refused}; the file is not read` });
+      issues.push({
+        severity: 'error',
+        code: 'bad_tenant_folder',
+        file: rel,
+        message: `${file.refused}; the file is not read`,
+      });
     } else if (size > maxFileBytes) {
       file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
-      issues.push({ severity: 'error', code: 'file_too_large', file: rel, message: `${file.refused}; not read` });
+      issues.push({
+        severity: 'error',
+        code: 'file_too_large',
+        file: rel,
+        message: `${file.refused}; not read`,
+      });
     }
     if (!file.refused) file.sha256 = await sha256File(abs);
     if (kind === 'unknown' && !file.refused) {
-      issues.push({ severity: 'info', code: 'unknown_file', file: rel, message: 'is not a file this job reads; ignored' });
+      issues.push({
+        severity: 'info',
+        code: 'unknown_file',
+        file: rel,
+        message: 'is not a file this job reads; ignored',
+      });
     }
     files.push(file);
   }

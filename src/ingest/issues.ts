@@ -12,7 +12,11 @@ export interface LoadIssue {
 }
 
 export function describeIssue(i: LoadIssue): string {
-  const where = [i.file, i.line !== undefined ? `line ${i.line}` : undefined, i.column ? `column "${i.column}"` : undefined]
+  const where = [
+    i.file,
+    i.line !== undefined ? `line ${i.line}` : undefined,
+    i.column ? `column "${i.column}"` : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
   return `${i.severity}: ${where ? `${where}: ` : ''}${i.message}`;

@@ -22,7 +22,12 @@ export interface Parsed<T> {
 }
 
 /** The array of items in an export envelope: {"value": [...]}, {"Value": [...]}, {"items": [...]} or a bare array. */
-function envelope(json: unknown, file: string, keys: string[], issues: LoadIssue[]): { items: Obj[]; path: string } | undefined {
+function envelope(
+  json: unknown,
+  file: string,
+  keys: string[],
+  issues: LoadIssue[],
+): { items: Obj[]; path: string } | undefined {
   if (Array.isArray(json)) return { items: json as Obj[], path: '' };
   if (json && typeof json === 'object') {
     const o = json as Obj;
@@ -35,7 +40,8 @@ function envelope(json: unknown, file: string, keys: string[], issues: LoadIssue
             code: 'paging_unfinished',
             file,
             column: o['@odata.nextLink'] ? '@odata.nextLink' : '@nextLink',
-            message: 'has a next-page link: the export stopped before the last page, so this file is incomplete',
+            message:
+              'has a next-page link: the export stopped before the last page, so this file is incomplete',
           });
         }
         return { items: o[k] as Obj[], path: k };
@@ -95,7 +101,14 @@ class ItemReader {
   ) {}
 
   reject(path: string, fieldName: string, message: string, customerId?: string): undefined {
-    this.issues.push({ severity: 'error', code: 'bad_value', file: this.file, column: `${path}.${fieldName}`, customerId, message });
+    this.issues.push({
+      severity: 'error',
+      code: 'bad_value',
+      file: this.file,
+      column: `${path}.${fieldName}`,
+      customerId,
+      message,
+    });
     return undefined;
   }
 }
@@ -124,7 +137,12 @@ function countExcluded(p: Parsed<unknown>, partNumber: string): void {
   p.excluded.set(partNumber, (p.excluded.get(partNumber) ?? 0) + 1);
 }
 
-export function parseGraphSubscriptions(json: unknown, file: string, customerId: string, products: ProductLookup): Parsed<SubscriptionRow> {
+export function parseGraphSubscriptions(
+  json: unknown,
+  file: string,
+  customerId: string,
+  products: ProductLookup,
+): Parsed<SubscriptionRow> {
   const out = newParsed<SubscriptionRow>();
   const env = envelope(json, file, ['value'], out.issues);
   if (!env) return out;
@@ -133,16 +151,29 @@ export function parseGraphSubscriptions(json: unknown, file: string, customerId:
     const path = `${env.path}[${i}]`;
     if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object', customerId);
     const skuId = normaliseGuid(field(item, 'skuId'));
-    if (!skuId) return r.reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
+    if (!skuId)
+      return r.reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
     const statusRaw = String(field(item, 'status') ?? '');
     const status = normaliseGraphStatus(statusRaw);
-    if (!status) return r.reject(path, 'status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
+    if (!status)
+      return r.reject(path, 'status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
     const units = count(field(item, 'totalLicenses'));
     if (units === undefined) {
-      return r.reject(path, 'totalLicenses', `is not a licence count: ${JSON.stringify(field(item, 'totalLicenses'))}`, customerId);
+      return r.reject(
+        path,
+        'totalLicenses',
+        `is not a licence count: ${JSON.stringify(field(item, 'totalLicenses'))}`,
+        customerId,
+      );
     }
     const isTrial = bool(field(item, 'isTrial'));
-    if (isTrial === undefined) return r.reject(path, 'isTrial', `is not a boolean: ${JSON.stringify(field(item, 'isTrial'))}`, customerId);
+    if (isTrial === undefined)
+      return r.reject(
+        path,
+        'isTrial',
+        `is not a boolean: ${JSON.stringify(field(item, 'isTrial'))}`,
+        customerId,
+      );
     const product = products.bySkuId(skuId);
     if (!product) {
       out.issues.push({
@@ -159,7 +190,8 @@ export function parseGraphSubscriptions(json: unknown, file: string, customerId:
     out.rows.push({
       customer_id: customerId,
       source: 'graph',
-      subscription_id: normaliseGuid(field(item, 'id')) ?? String(field(item, 'id') ?? `${skuId}#${i}`).toLowerCase(),
+      subscription_id:
+        normaliseGuid(field(item, 'id')) ?? String(field(item, 'id') ?? `${skuId}#${i}`).toLowerCase(),
       commerce_subscription_id: normaliseGuid(field(item, 'commerceSubscriptionId')) ?? null,
       sku_id: skuId,
       status_raw: statusRaw,
@@ -187,7 +219,12 @@ export interface SubscribedSkuRow {
   locked_out_units: number | null;
 }
 
-export function parseSubscribedSkus(json: unknown, file: string, customerId: string, products: ProductLookup): Parsed<SubscribedSkuRow> {
+export function parseSubscribedSkus(
+  json: unknown,
+  file: string,
+  customerId: string,
+  products: ProductLookup,
+): Parsed<SubscribedSkuRow> {
   const out = newParsed<SubscribedSkuRow>();
   const env = envelope(json, file, ['value'], out.issues);
   if (!env) return out;
@@ -196,7 +233,8 @@ export function parseSubscribedSkus(json: unknown, file: string, customerId: str
     const path = `${env.path}[${i}]`;
     if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object', customerId);
     const skuId = normaliseGuid(field(item, 'skuId'));
-    if (!skuId) return r.reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
+    if (!skuId)
+      return r.reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
     const product = products.bySkuId(skuId);
     if (product?.excluded) return countExcluded(out, product.partNumber);
     const prepaid = (field(item, 'prepaidUnits') ?? {}) as Obj;
@@ -217,7 +255,11 @@ export function parseSubscribedSkus(json: unknown, file: string, customerId: str
 
 // ---------------------------------------------------------------- Partner Center subscriptions
 
-export function parsePartnerCenterSubscriptions(json: unknown, file: string, products: ProductLookup): Parsed<SubscriptionRow> {
+export function parsePartnerCenterSubscriptions(
+  json: unknown,
+  file: string,
+  products: ProductLookup,
+): Parsed<SubscriptionRow> {
   const out = newParsed<SubscriptionRow>();
   const env = envelope(json, file, ['items', 'value', 'Value'], out.issues);
   if (!env) return out;
@@ -226,7 +268,12 @@ export function parsePartnerCenterSubscriptions(json: unknown, file: string, pro
     const path = `${env.path}[${i}]`;
     if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object');
     const customerId = normaliseGuid(field(item, 'customerId', 'customerTenantId', 'tenantId'));
-    if (!customerId) return r.reject(path, 'customerId', `is missing or not a GUID: ${JSON.stringify(field(item, 'customerId', 'customerTenantId'))}`);
+    if (!customerId)
+      return r.reject(
+        path,
+        'customerId',
+        `is missing or not a GUID: ${JSON.stringify(field(item, 'customerId', 'customerTenantId'))}`,
+      );
     const offerName = String(field(item, 'offerName') ?? '');
     const product =
       products.bySkuId(normaliseGuid(field(item, 'skuId', 'productId')) ?? '') ??
@@ -246,11 +293,24 @@ export function parsePartnerCenterSubscriptions(json: unknown, file: string, pro
     if (product.excluded) return countExcluded(out, product.partNumber);
     const statusRaw = String(field(item, 'status') ?? '');
     const status = normalisePartnerCenterStatus(statusRaw);
-    if (!status) return r.reject(path, 'status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
+    if (!status)
+      return r.reject(path, 'status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
     const units = count(field(item, 'quantity'));
-    if (units === undefined) return r.reject(path, 'quantity', `is not a licence count: ${JSON.stringify(field(item, 'quantity'))}`, customerId);
+    if (units === undefined)
+      return r.reject(
+        path,
+        'quantity',
+        `is not a licence count: ${JSON.stringify(field(item, 'quantity'))}`,
+        customerId,
+      );
     const isTrial = bool(field(item, 'isTrial'));
-    if (isTrial === undefined) return r.reject(path, 'isTrial', `is not a boolean: ${JSON.stringify(field(item, 'isTrial'))}`, customerId);
+    if (isTrial === undefined)
+      return r.reject(
+        path,
+        'isTrial',
+        `is not a boolean: ${JSON.stringify(field(item, 'isTrial'))}`,
+        customerId,
+      );
     const id = field(item, 'id');
     out.rows.push({
       customer_id: customerId,
@@ -330,11 +390,25 @@ function analyticsCommon(
   out: Parsed<unknown>,
   file: string,
   products: ProductLookup,
-): { customer_id: string; customer_name: string | null; sku_id: string; product_name: string | null; processed_date: string } | undefined {
+):
+  | {
+      customer_id: string;
+      customer_name: string | null;
+      sku_id: string;
+      product_name: string | null;
+      processed_date: string;
+    }
+  | undefined {
   const customerId = normaliseGuid(field(item, 'customerTenantId', 'customerId'));
-  if (!customerId) return r.reject(path, 'customerTenantId', `is missing or not a GUID: ${JSON.stringify(field(item, 'customerTenantId'))}`);
+  if (!customerId)
+    return r.reject(
+      path,
+      'customerTenantId',
+      `is missing or not a GUID: ${JSON.stringify(field(item, 'customerTenantId'))}`,
+    );
   const productName = (field(item, 'productName') as string | undefined) ?? null;
-  const product = products.bySkuId(normaliseGuid(field(item, 'productId')) ?? '') ?? products.byName(productName ?? '');
+  const product =
+    products.bySkuId(normaliseGuid(field(item, 'productId')) ?? '') ?? products.byName(productName ?? '');
   if (!product) {
     out.issues.push({
       severity: 'info',
@@ -352,7 +426,12 @@ function analyticsCommon(
   }
   const processed = isoDatePart(field(item, 'processedDateTime'));
   if (!processed) {
-    return r.reject(path, 'processedDateTime', `is not a date: ${JSON.stringify(field(item, 'processedDateTime'))}`, customerId);
+    return r.reject(
+      path,
+      'processedDateTime',
+      `is not a date: ${JSON.stringify(field(item, 'processedDateTime'))}`,
+      customerId,
+    );
   }
   return {
     customer_id: customerId,
@@ -363,7 +442,11 @@ function analyticsCommon(
   };
 }
 
-export function parseLicenseDeployment(json: unknown, file: string, products: ProductLookup): Parsed<DeploymentRow> {
+export function parseLicenseDeployment(
+  json: unknown,
+  file: string,
+  products: ProductLookup,
+): Parsed<DeploymentRow> {
   const out = newParsed<DeploymentRow>();
   const env = envelope(json, file, ['Value', 'value', 'items'], out.issues);
   if (!env) return out;
@@ -374,10 +457,21 @@ export function parseLicenseDeployment(json: unknown, file: string, products: Pr
     const common = analyticsCommon(item, path, r, out, file, products);
     if (!common) return;
     const sold = count(field(item, 'licensesSold'));
-    if (sold === undefined) return r.reject(path, 'licensesSold', `is not a licence count: ${JSON.stringify(field(item, 'licensesSold'))}`, common.customer_id);
+    if (sold === undefined)
+      return r.reject(
+        path,
+        'licensesSold',
+        `is not a licence count: ${JSON.stringify(field(item, 'licensesSold'))}`,
+        common.customer_id,
+      );
     const deployed = count(field(item, 'licensesDeployed'));
     if (deployed === undefined) {
-      return r.reject(path, 'licensesDeployed', `is not a licence count: ${JSON.stringify(field(item, 'licensesDeployed'))}`, common.customer_id);
+      return r.reject(
+        path,
+        'licensesDeployed',
+        `is not a licence count: ${JSON.stringify(field(item, 'licensesDeployed'))}`,
+        common.customer_id,
+      );
     }
     out.rows.push({ ...common, licenses_sold: sold, licenses_deployed: deployed });
   });
@@ -395,14 +489,26 @@ export function parseLicenseUsage(json: unknown, file: string, products: Product
     const common = analyticsCommon(item, path, r, out, file, products);
     if (!common) return;
     const workload = normaliseWorkload(field(item, 'workloadCode'), field(item, 'workloadName'));
-    if (!workload) return r.reject(path, 'workloadCode', 'is missing (and so is workloadName)', common.customer_id);
+    if (!workload)
+      return r.reject(path, 'workloadCode', 'is missing (and so is workloadName)', common.customer_id);
     // Partner Center's own docs spell it both ways.
     const activeField = field(item, 'licensesActive') !== undefined ? 'licensesActive' : 'licenseActive';
     const active = count(field(item, activeField));
-    if (active === undefined) return r.reject(path, activeField, `is not a licence count: ${JSON.stringify(field(item, activeField))}`, common.customer_id);
+    if (active === undefined)
+      return r.reject(
+        path,
+        activeField,
+        `is not a licence count: ${JSON.stringify(field(item, activeField))}`,
+        common.customer_id,
+      );
     const qualified = count(field(item, 'licensesQualified'));
     if (qualified === undefined) {
-      return r.reject(path, 'licensesQualified', `is not a licence count: ${JSON.stringify(field(item, 'licensesQualified'))}`, common.customer_id);
+      return r.reject(
+        path,
+        'licensesQualified',
+        `is not a licence count: ${JSON.stringify(field(item, 'licensesQualified'))}`,
+        common.customer_id,
+      );
     }
     out.rows.push({ ...common, workload, licenses_active: active, licenses_qualified: qualified });
   });

@@ -61,22 +61,50 @@ interface LoadContext {
 }
 
 const SUBSCRIPTION_COLUMNS: [string, ColumnType][] = [
-  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['source', 'varchar'], ['subscription_id', 'varchar'],
-  ['commerce_subscription_id', 'varchar'], ['sku_id', 'varchar'], ['status_raw', 'varchar'], ['status', 'varchar'],
-  ['is_trial', 'boolean'], ['units', 'bigint'], ['owner_tenant_id', 'varchar'], ['term_end', 'date'],
+  ['snapshot_date', 'date'],
+  ['customer_id', 'varchar'],
+  ['source', 'varchar'],
+  ['subscription_id', 'varchar'],
+  ['commerce_subscription_id', 'varchar'],
+  ['sku_id', 'varchar'],
+  ['status_raw', 'varchar'],
+  ['status', 'varchar'],
+  ['is_trial', 'boolean'],
+  ['units', 'bigint'],
+  ['owner_tenant_id', 'varchar'],
+  ['term_end', 'date'],
 ];
 const SUBSCRIBED_SKU_COLUMNS: [string, ColumnType][] = [
-  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['sku_id', 'varchar'], ['part_number', 'varchar'],
-  ['capability_status', 'varchar'], ['consumed_units', 'bigint'], ['enabled_units', 'bigint'], ['warning_units', 'bigint'],
-  ['suspended_units', 'bigint'], ['locked_out_units', 'bigint'],
+  ['snapshot_date', 'date'],
+  ['customer_id', 'varchar'],
+  ['sku_id', 'varchar'],
+  ['part_number', 'varchar'],
+  ['capability_status', 'varchar'],
+  ['consumed_units', 'bigint'],
+  ['enabled_units', 'bigint'],
+  ['warning_units', 'bigint'],
+  ['suspended_units', 'bigint'],
+  ['locked_out_units', 'bigint'],
 ];
 const DEPLOYMENT_COLUMNS: [string, ColumnType][] = [
-  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['customer_name', 'varchar'], ['sku_id', 'varchar'],
-  ['product_name', 'varchar'], ['licenses_deployed', 'bigint'], ['licenses_sold', 'bigint'], ['processed_date', 'date'],
+  ['snapshot_date', 'date'],
+  ['customer_id', 'varchar'],
+  ['customer_name', 'varchar'],
+  ['sku_id', 'varchar'],
+  ['product_name', 'varchar'],
+  ['licenses_deployed', 'bigint'],
+  ['licenses_sold', 'bigint'],
+  ['processed_date', 'date'],
 ];
 const USAGE_COLUMNS: [string, ColumnType][] = [
-  ['snapshot_date', 'date'], ['customer_id', 'varchar'], ['customer_name', 'varchar'], ['sku_id', 'varchar'],
-  ['product_name', 'varchar'], ['workload', 'varchar'], ['licenses_active', 'bigint'], ['licenses_qualified', 'bigint'],
+  ['snapshot_date', 'date'],
+  ['customer_id', 'varchar'],
+  ['customer_name', 'varchar'],
+  ['sku_id', 'varchar'],
+  ['product_name', 'varchar'],
+  ['workload', 'varchar'],
+  ['licenses_active', 'bigint'],
+  ['licenses_qualified', 'bigint'],
   ['processed_date', 'date'],
 ];
 
@@ -98,18 +126,46 @@ function addCounts(into: Map<string, number>, from: Map<string, number>): void {
 async function readJson(ctx: LoadContext, file: DropFile): Promise<unknown> {
   const text = (await readFile(file.abs, 'utf8')).replace(/^\uFEFF/, '');
   if (text.trim() === '') {
-    ctx.result.issues.push({ severity: 'error', code: 'empty_file', file: file.rel, message: 'is empty; set aside' });
+    ctx.result.issues.push({
+      severity: 'error',
+      code: 'empty_file',
+      file: file.rel,
+      message: 'is empty; set aside',
+    });
     return undefined;
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg)?.[1];
-    const line = pos !== undefined ? text.slice(0, Number(pos)).split('\n').length : undefined;
-    ctx.result.issues.push({ severity: 'error', code: 'bad_json', file: file.rel, line, message: `is not valid JSON (${msg}); set aside` });
+    const line = jsonErrorLine(text, msg);
+    ctx.result.issues.push({
+      severity: 'error',
+      code: 'bad_json',
+      file: file.rel,
+      line,
+      message: `is not valid JSON (${msg.split(' while parsing')[0]}); set aside`,
+    });
     return undefined;
   }
+}
+
+/**
+ * The line of a JSON.parse error. Newer V8 says "position N" or "(line L column C)"; Node 20 only quotes the
+ * text around the error ("…"status": }" is not valid JSON), which is found in the file.
+ */
+export function jsonErrorLine(text: string, message: string): number | undefined {
+  const lineCol = /\(line (\d+) column \d+\)/.exec(message);
+  if (lineCol) return Number(lineCol[1]);
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return text.slice(0, Number(pos[1])).split('\n').length;
+  const quoted = /"(?:\.\.\.)?([\s\S]+?)(?:\.\.\.)?" is not valid JSON/.exec(message)?.[1];
+  if (quoted) {
+    const at = text.indexOf(quoted);
+    if (at >= 0) return text.slice(0, at + quoted.length).split('\n').length;
+  }
+  if (/Unexpected end of JSON input/.test(message)) return text.split('\n').length;
+  return undefined;
 }
 
 /** Parses a JSON file and appends its rows, or sets the whole file aside. */
@@ -130,7 +186,12 @@ async function loadJsonFile<T extends object>(
     return setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
   }
   const rows = parsed.rows.filter(keep);
-  await insertRows(ctx.wh, table, columns, rows.map((r) => ({ snapshot_date: ctx.date, ...r })));
+  await insertRows(
+    ctx.wh,
+    table,
+    columns,
+    rows.map((r) => ({ snapshot_date: ctx.date, ...r })),
+  );
   const rejected = parsed.issues.filter((i) => i.severity === 'error').length;
   setOutcome(ctx, file.rel, { loaded: rows.length, rejected, status: 'loaded' });
 }
@@ -150,7 +211,8 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
             OR (locale IS NOT NULL AND trim(locale) <> '' AND lower(trim(locale)) NOT IN ('en', 'zh-cn'))`,
       );
       for (const b of bad) {
-        const badEmail = b.owner_email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(b.owner_email).trim());
+        const badEmail =
+          b.owner_email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(b.owner_email).trim());
         result.issues.push({
           severity: 'warning',
           code: badEmail ? 'bad_owner_email' : 'unknown_locale',
@@ -195,14 +257,19 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
   }
   if (!loaded) {
     // Without the partner's list the rest of the drop still loads, against the last list known.
-    const prev = await wh.all('SELECT max(snapshot_date) AS d FROM stg_customers WHERE snapshot_date < $date::DATE', { date });
+    const prev = await wh.all(
+      'SELECT max(snapshot_date) AS d FROM stg_customers WHERE snapshot_date < $date::DATE',
+      { date },
+    );
     const prevDate = prev[0]?.d ?? null;
     result.issues.push({
       severity: 'error',
       code: 'missing_customers',
       file: 'customers.csv',
       message: `${file ? 'could not be read' : 'is missing from the drop'}; ${
-        prevDate ? `the customer list of ${String(prevDate)} is used instead` : 'no earlier customer list exists, so customers have no names or account managers'
+        prevDate
+          ? `the customer list of ${String(prevDate)} is used instead`
+          : 'no earlier customer list exists, so customers have no names or account managers'
       }`,
     });
     if (prevDate) {
@@ -216,13 +283,28 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
       await insertRows(
         wh,
         'stg_customers',
-        [['snapshot_date', 'date'], ['customer_id', 'varchar'], ['customer_name', 'varchar'], ['owner_email', 'varchar'],
-          ['locale', 'varchar'], ['segment', 'varchar'], ['carried_forward', 'boolean']],
-        [...ids].map((id) => ({ snapshot_date: date, customer_id: id, customer_name: id, locale: ctx.config.defaults.locale, carried_forward: true })),
+        [
+          ['snapshot_date', 'date'],
+          ['customer_id', 'varchar'],
+          ['customer_name', 'varchar'],
+          ['owner_email', 'varchar'],
+          ['locale', 'varchar'],
+          ['segment', 'varchar'],
+          ['carried_forward', 'boolean'],
+        ],
+        [...ids].map((id) => ({
+          snapshot_date: date,
+          customer_id: id,
+          customer_name: id,
+          locale: ctx.config.defaults.locale,
+          carried_forward: true,
+        })),
       );
     }
   }
-  const rows = await wh.all('SELECT customer_id FROM stg_customers WHERE snapshot_date = $date::DATE', { date });
+  const rows = await wh.all('SELECT customer_id FROM stg_customers WHERE snapshot_date = $date::DATE', {
+    date,
+  });
   for (const r of rows) ctx.customers.add(String(r.customer_id));
 }
 
@@ -250,8 +332,14 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
   await insertRows(
     wh,
     'tmp_user_files',
-    [['abs', 'varchar'], ['rel', 'varchar'], ['customer_id', 'varchar']],
-    reports.filter((f) => !read.setAside.has(f.rel)).map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
+    [
+      ['abs', 'varchar'],
+      ['rel', 'varchar'],
+      ['customer_id', 'varchar'],
+    ],
+    reports
+      .filter((f) => !read.setAside.has(f.rel))
+      .map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
   );
   // Rows DuckDB could read but that lack a value the metrics need.
   const incomplete = await wh.all(
@@ -263,9 +351,19 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
      GROUP BY f.rel`,
   );
   for (const r of incomplete) {
-    for (const [col, n] of [['User Principal Name', r.no_user], ['Report Refresh Date', r.no_date], ['Is Deleted', r.no_deleted]] as const) {
+    for (const [col, n] of [
+      ['User Principal Name', r.no_user],
+      ['Report Refresh Date', r.no_date],
+      ['Is Deleted', r.no_deleted],
+    ] as const) {
       if (Number(n) > 0) {
-        result.issues.push({ severity: 'error', code: 'empty_required_value', file: String(r.rel), column: col, message: `${String(n)} row(s) have no value; set aside` });
+        result.issues.push({
+          severity: 'error',
+          code: 'empty_required_value',
+          file: String(r.rel),
+          column: col,
+          message: `${String(n)} row(s) have no value; set aside`,
+        });
       }
     }
     const counts = read.read.get(String(r.rel))!;
@@ -317,11 +415,17 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
   );
   for (const f of reports) {
     if (read.setAside.has(f.rel)) setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
-    else if (!result.outcomes.has(f.rel)) setOutcome(ctx, f.rel, { ...read.read.get(f.rel)!, status: 'loaded' });
+    else if (!result.outcomes.has(f.rel))
+      setOutcome(ctx, f.rel, { ...read.read.get(f.rel)!, status: 'loaded' });
   }
   const empty = [...read.read].filter(([, c]) => c.loaded === 0 && c.rejected === 0);
   for (const [rel] of empty) {
-    result.issues.push({ severity: 'warning', code: 'no_rows', file: rel, message: 'has a header and no users; the tenant shows no licence holders' });
+    result.issues.push({
+      severity: 'warning',
+      code: 'no_rows',
+      file: rel,
+      message: 'has a header and no users; the tenant shows no licence holders',
+    });
   }
   await wh.run('DROP TABLE IF EXISTS tmp_users');
   await wh.run('DROP TABLE IF EXISTS tmp_user_files');
@@ -330,7 +434,9 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
 async function resolveAssignedProductNames(ctx: LoadContext): Promise<void> {
   const { wh, date, result } = ctx;
   const index = buildAliasIndex(ctx.catalog.products);
-  const excludedSkus = new Map(ctx.catalog.products.filter((p) => p.excluded).map((p) => [p.skuId, p.partNumber]));
+  const excludedSkus = new Map(
+    ctx.catalog.products.filter((p) => p.excluded).map((p) => [p.skuId, p.partNumber]),
+  );
   const distinct = await wh.all(
     'SELECT assigned_products AS s, count(*)::INTEGER AS n FROM stg_user_activity WHERE snapshot_date = $date::DATE GROUP BY 1',
     { date },
@@ -339,21 +445,39 @@ async function resolveAssignedProductNames(ctx: LoadContext): Promise<void> {
   for (const { s, n } of distinct) {
     for (const name of resolveAssignedProducts(String(s), index)) {
       if (name.skuIds.length === 0) {
-        rows.push({ snapshot_date: date, assigned_products: String(s), product_name: name.name, sku_id: null, priority: 0 });
+        rows.push({
+          snapshot_date: date,
+          assigned_products: String(s),
+          product_name: name.name,
+          sku_id: null,
+          priority: 0,
+        });
         result.unknownProducts.set(name.name, (result.unknownProducts.get(name.name) ?? 0) + Number(n));
         continue;
       }
       const part = excludedSkus.get(name.skuIds[0]!);
       if (part) result.excluded.set(part, (result.excluded.get(part) ?? 0) + Number(n));
       name.skuIds.forEach((sku, priority) =>
-        rows.push({ snapshot_date: date, assigned_products: String(s), product_name: name.name, sku_id: sku, priority }),
+        rows.push({
+          snapshot_date: date,
+          assigned_products: String(s),
+          product_name: name.name,
+          sku_id: sku,
+          priority,
+        }),
       );
     }
   }
   await insertRows(
     wh,
     'stg_assigned_products',
-    [['snapshot_date', 'date'], ['assigned_products', 'varchar'], ['product_name', 'varchar'], ['sku_id', 'varchar'], ['priority', 'integer']],
+    [
+      ['snapshot_date', 'date'],
+      ['assigned_products', 'varchar'],
+      ['product_name', 'varchar'],
+      ['sku_id', 'varchar'],
+      ['priority', 'integer'],
+    ],
     rows,
   );
 }
@@ -379,17 +503,41 @@ async function loadTickets(ctx: LoadContext, file: DropFile): Promise<void> {
 
 export async function loadDrop(
   wh: Warehouse,
-  opts: { config: Config; catalog: Catalog; log: Logger; date: string; files: DropFile[]; issues: LoadIssue[] },
+  opts: {
+    config: Config;
+    catalog: Catalog;
+    log: Logger;
+    date: string;
+    files: DropFile[];
+    issues: LoadIssue[];
+  },
 ): Promise<DropLoad> {
   const { date, files } = opts;
-  const result: DropLoad = { outcomes: new Map(), issues: [...opts.issues], excluded: new Map(), unknownProducts: new Map(), missingSources: [] };
-  const ctx: LoadContext = { wh, config: opts.config, catalog: opts.catalog, products: productLookup(opts.catalog), log: opts.log, date, result, customers: new Set() };
+  const result: DropLoad = {
+    outcomes: new Map(),
+    issues: [...opts.issues],
+    excluded: new Map(),
+    unknownProducts: new Map(),
+    missingSources: [],
+  };
+  const ctx: LoadContext = {
+    wh,
+    config: opts.config,
+    catalog: opts.catalog,
+    products: productLookup(opts.catalog),
+    log: opts.log,
+    date,
+    result,
+    customers: new Set(),
+  };
 
-  for (const table of STAGING_TABLES) await wh.run(`DELETE FROM ${table} WHERE snapshot_date = $date::DATE`, { date });
+  for (const table of STAGING_TABLES)
+    await wh.run(`DELETE FROM ${table} WHERE snapshot_date = $date::DATE`, { date });
 
   for (const f of files) {
     if (f.refused) setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
-    else if (f.kind === 'unknown' || f.kind === 'manifest') setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'ignored' });
+    else if (f.kind === 'unknown' || f.kind === 'manifest')
+      setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'ignored' });
   }
   const usable = (kind: SourceKind) => files.filter((f) => f.kind === kind && !f.refused);
 
@@ -399,12 +547,24 @@ export async function loadDrop(
 
   for (const f of usable('graph_subscriptions')) {
     if (tenantKnown(ctx, f)) {
-      await loadJsonFile(ctx, f, (j) => parseGraphSubscriptions(j, f.rel, f.customerId!, ctx.products), 'stg_subscriptions', SUBSCRIPTION_COLUMNS);
+      await loadJsonFile(
+        ctx,
+        f,
+        (j) => parseGraphSubscriptions(j, f.rel, f.customerId!, ctx.products),
+        'stg_subscriptions',
+        SUBSCRIPTION_COLUMNS,
+      );
     }
   }
   for (const f of usable('graph_subscribed_skus')) {
     if (tenantKnown(ctx, f)) {
-      await loadJsonFile(ctx, f, (j) => parseSubscribedSkus(j, f.rel, f.customerId!, ctx.products), 'stg_subscribed_skus', SUBSCRIBED_SKU_COLUMNS);
+      await loadJsonFile(
+        ctx,
+        f,
+        (j) => parseSubscribedSkus(j, f.rel, f.customerId!, ctx.products),
+        'stg_subscribed_skus',
+        SUBSCRIBED_SKU_COLUMNS,
+      );
     }
   }
   const unknownPcCustomers = new Set<string>();
@@ -414,13 +574,34 @@ export async function loadDrop(
     return false;
   };
   for (const f of usable('pc_subscriptions')) {
-    await loadJsonFile(ctx, f, (j) => parsePartnerCenterSubscriptions(j, f.rel, ctx.products), 'stg_subscriptions', SUBSCRIPTION_COLUMNS, knownCustomer);
+    await loadJsonFile(
+      ctx,
+      f,
+      (j) => parsePartnerCenterSubscriptions(j, f.rel, ctx.products),
+      'stg_subscriptions',
+      SUBSCRIPTION_COLUMNS,
+      knownCustomer,
+    );
   }
   for (const f of usable('pc_deployment')) {
-    await loadJsonFile(ctx, f, (j) => parseLicenseDeployment(j, f.rel, ctx.products), 'stg_pc_deployment', DEPLOYMENT_COLUMNS, knownCustomer);
+    await loadJsonFile(
+      ctx,
+      f,
+      (j) => parseLicenseDeployment(j, f.rel, ctx.products),
+      'stg_pc_deployment',
+      DEPLOYMENT_COLUMNS,
+      knownCustomer,
+    );
   }
   for (const f of usable('pc_usage')) {
-    await loadJsonFile(ctx, f, (j) => parseLicenseUsage(j, f.rel, ctx.products), 'stg_pc_usage', USAGE_COLUMNS, knownCustomer);
+    await loadJsonFile(
+      ctx,
+      f,
+      (j) => parseLicenseUsage(j, f.rel, ctx.products),
+      'stg_pc_usage',
+      USAGE_COLUMNS,
+      knownCustomer,
+    );
   }
   for (const id of unknownPcCustomers) {
     result.issues.push({
@@ -454,30 +635,73 @@ export async function loadDrop(
     }
   }
   for (const [part, n] of result.excluded) {
-    result.issues.push({ severity: 'info', code: 'excluded_sku', message: `${part}: ${n} free/viral licence holder(s) or subscription(s) ignored` });
+    result.issues.push({
+      severity: 'info',
+      code: 'excluded_sku',
+      message: `${part}: ${n} free/viral licence holder(s) or subscription(s) ignored`,
+    });
   }
   for (const [name, n] of result.unknownProducts) {
-    result.issues.push({ severity: 'info', code: 'unknown_product', column: 'Assigned Products', message: `"${name}" (held by ${n} user(s)) is not in the product catalogue; ignored` });
+    result.issues.push({
+      severity: 'info',
+      code: 'unknown_product',
+      column: 'Assigned Products',
+      message: `"${name}" (held by ${n} user(s)) is not in the product catalogue; ignored`,
+    });
   }
 
   await insertRows(
     wh,
     'load_files',
-    [['snapshot_date', 'date'], ['path', 'varchar'], ['source', 'varchar'], ['customer_id', 'varchar'], ['bytes', 'bigint'],
-      ['sha256', 'varchar'], ['rows_loaded', 'bigint'], ['rows_rejected', 'bigint'], ['status', 'varchar']],
+    [
+      ['snapshot_date', 'date'],
+      ['path', 'varchar'],
+      ['source', 'varchar'],
+      ['customer_id', 'varchar'],
+      ['bytes', 'bigint'],
+      ['sha256', 'varchar'],
+      ['rows_loaded', 'bigint'],
+      ['rows_rejected', 'bigint'],
+      ['status', 'varchar'],
+    ],
     files.map((f) => {
       const o = result.outcomes.get(f.rel) ?? { loaded: 0, rejected: 0, status: 'set_aside' as const };
-      return { snapshot_date: date, path: f.rel, source: f.kind, customer_id: f.customerId ?? null, bytes: f.bytes, sha256: f.sha256,
-        rows_loaded: o.loaded, rows_rejected: o.rejected, status: o.status };
+      return {
+        snapshot_date: date,
+        path: f.rel,
+        source: f.kind,
+        customer_id: f.customerId ?? null,
+        bytes: f.bytes,
+        sha256: f.sha256,
+        rows_loaded: o.loaded,
+        rows_rejected: o.rejected,
+        status: o.status,
+      };
     }),
   );
   await insertRows(
     wh,
     'load_issues',
-    [['snapshot_date', 'date'], ['severity', 'varchar'], ['code', 'varchar'], ['file', 'varchar'], ['line', 'bigint'],
-      ['column_name', 'varchar'], ['customer_id', 'varchar'], ['message', 'varchar']],
-    result.issues.map((i) => ({ snapshot_date: date, severity: i.severity, code: i.code, file: i.file ?? null, line: i.line ?? null,
-      column_name: i.column ?? null, customer_id: i.customerId ?? null, message: i.message })),
+    [
+      ['snapshot_date', 'date'],
+      ['severity', 'varchar'],
+      ['code', 'varchar'],
+      ['file', 'varchar'],
+      ['line', 'bigint'],
+      ['column_name', 'varchar'],
+      ['customer_id', 'varchar'],
+      ['message', 'varchar'],
+    ],
+    result.issues.map((i) => ({
+      snapshot_date: date,
+      severity: i.severity,
+      code: i.code,
+      file: i.file ?? null,
+      line: i.line ?? null,
+      column_name: i.column ?? null,
+      customer_id: i.customerId ?? null,
+      message: i.message,
+    })),
   );
   return result;
 }

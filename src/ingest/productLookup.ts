@@ -26,7 +26,9 @@ export function productLookup(catalog: Catalog): ProductLookup {
     byOfferId: (offerId) => {
       const id = offerId.toLowerCase();
       if (!id) return undefined;
-      return byOffer.get(id) ?? byOffer.get(id.split(':').slice(0, 2).join(':')) ?? byOffer.get(id.split(':')[0]!);
+      return (
+        byOffer.get(id) ?? byOffer.get(id.split(':').slice(0, 2).join(':')) ?? byOffer.get(id.split(':')[0]!)
+      );
     },
   };
 }

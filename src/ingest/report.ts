@@ -13,12 +13,16 @@ export function formatIngestReport(s: IngestSummary, options: { maxIssues?: numb
   ];
   if (s.missingSources.length) lines.push(`  missing (optional) sources: ${s.missingSources.join(', ')}`);
   const excluded = Object.entries(s.excluded);
-  if (excluded.length) lines.push(`  free/viral SKUs ignored: ${excluded.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+  if (excluded.length)
+    lines.push(`  free/viral SKUs ignored: ${excluded.map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   const shown = [...errors, ...warnings];
   if (shown.length) {
     lines.push(`  ${errors.length} error(s), ${warnings.length} warning(s):`);
     for (const i of shown.slice(0, max)) lines.push(`    ${describeIssue(i)}`);
-    if (shown.length > max) lines.push(`    … and ${shown.length - max} more (all are in the load_issues table and the workbook's Data quality sheet)`);
+    if (shown.length > max)
+      lines.push(
+        `    … and ${shown.length - max} more (all are in the load_issues table and the workbook's Data quality sheet)`,
+      );
   }
   return lines.join('\n');
 }

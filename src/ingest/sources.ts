@@ -29,14 +29,31 @@ export const GRAPH_USER_REPORT: CsvSpec = {
   ],
 };
 
-export const ACTIVITY_KEYS = ['exchange_last', 'onedrive_last', 'sharepoint_last', 'skype_last', 'yammer_last', 'teams_last'];
+export const ACTIVITY_KEYS = [
+  'exchange_last',
+  'onedrive_last',
+  'sharepoint_last',
+  'skype_last',
+  'yammer_last',
+  'teams_last',
+];
 
 /** The partner's customers.csv (DESIGN.md §2). */
 export const CUSTOMERS: CsvSpec = {
   columns: [
-    { key: 'customer_id', headers: ['customer_id', 'tenant_id', 'customerTenantId'], type: 'UUID', required: true },
+    {
+      key: 'customer_id',
+      headers: ['customer_id', 'tenant_id', 'customerTenantId'],
+      type: 'UUID',
+      required: true,
+    },
     { key: 'customer_name', headers: ['customer_name', 'name'], type: 'VARCHAR', required: true },
-    { key: 'owner_email', headers: ['owner_email', 'account_manager_email'], type: 'VARCHAR', required: true },
+    {
+      key: 'owner_email',
+      headers: ['owner_email', 'account_manager_email'],
+      type: 'VARCHAR',
+      required: true,
+    },
     { key: 'locale', headers: ['locale'], type: 'VARCHAR' },
     { key: 'segment', headers: ['segment'], type: 'VARCHAR' },
   ],

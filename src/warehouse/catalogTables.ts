@@ -11,23 +11,48 @@ export async function writeCatalog(wh: Warehouse, catalog: Catalog): Promise<voi
   await insertRows(
     wh,
     'catalog_products',
-    [['sku_id', 'varchar'], ['part_number', 'varchar'], ['display_name', 'varchar'], ['family', 'varchar'], ['excluded', 'boolean'],
-      ['wl_exchange', 'boolean'], ['wl_sharepoint', 'boolean'], ['wl_teams', 'boolean'], ['wl_skype', 'boolean'],
-      ['wl_yammer', 'boolean'], ['wl_office_apps', 'boolean'], ['wl_dynamics', 'boolean']],
+    [
+      ['sku_id', 'varchar'],
+      ['part_number', 'varchar'],
+      ['display_name', 'varchar'],
+      ['family', 'varchar'],
+      ['excluded', 'boolean'],
+      ['wl_exchange', 'boolean'],
+      ['wl_sharepoint', 'boolean'],
+      ['wl_teams', 'boolean'],
+      ['wl_skype', 'boolean'],
+      ['wl_yammer', 'boolean'],
+      ['wl_office_apps', 'boolean'],
+      ['wl_dynamics', 'boolean'],
+    ],
     catalog.products.map((p) => ({
-      sku_id: p.skuId, part_number: p.partNumber, display_name: p.displayName, family: p.family, excluded: p.excluded,
-      wl_exchange: has(p, 'exchange'), wl_sharepoint: has(p, 'sharepoint'), wl_teams: has(p, 'teams'), wl_skype: has(p, 'skype'),
-      wl_yammer: has(p, 'yammer'), wl_office_apps: has(p, 'office_apps'), wl_dynamics: has(p, 'dynamics'),
+      sku_id: p.skuId,
+      part_number: p.partNumber,
+      display_name: p.displayName,
+      family: p.family,
+      excluded: p.excluded,
+      wl_exchange: has(p, 'exchange'),
+      wl_sharepoint: has(p, 'sharepoint'),
+      wl_teams: has(p, 'teams'),
+      wl_skype: has(p, 'skype'),
+      wl_yammer: has(p, 'yammer'),
+      wl_office_apps: has(p, 'office_apps'),
+      wl_dynamics: has(p, 'dynamics'),
     })),
   );
   const aliases = new Map<string, string[]>();
   for (const p of catalog.products) {
-    for (const a of new Set([p.displayName, ...p.aliases].map(normaliseProductName))) aliases.set(a, [...(aliases.get(a) ?? []), p.skuId]);
+    for (const a of new Set([p.displayName, ...p.aliases].map(normaliseProductName)))
+      aliases.set(a, [...(aliases.get(a) ?? []), p.skuId]);
   }
   await insertRows(
     wh,
     'catalog_aliases',
-    [['alias', 'varchar'], ['sku_id', 'varchar'], ['priority', 'integer']],
+    [
+      ['alias', 'varchar'],
+      ['sku_id', 'varchar'],
+      ['priority', 'integer'],
+    ],
     [...aliases].flatMap(([alias, skus]) => skus.map((sku_id, priority) => ({ alias, sku_id, priority }))),
   );
 }

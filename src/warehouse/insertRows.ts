@@ -1,7 +1,8 @@
 import { DuckDBDateValue, DuckDBTimestampValue } from '@duckdb/node-api';
 import type { Warehouse } from './warehouse.js';
 
-export type ColumnType = 'varchar' | 'bigint' | 'integer' | 'boolean' | 'date' | 'timestamp' | 'double' | 'json';
+export type ColumnType =
+  'varchar' | 'bigint' | 'integer' | 'boolean' | 'date' | 'timestamp' | 'double' | 'json';
 export type Value = string | number | boolean | null | undefined;
 
 /** Appends plain JS rows to a table whose columns are exactly `columns`, in order. */
@@ -39,7 +40,9 @@ export async function insertRows(
             appender.appendBoolean(Boolean(v));
             break;
           case 'date':
-            appender.appendDate(new DuckDBDateValue(Math.round(Date.parse(`${String(v)}T00:00:00Z`) / 86_400_000)));
+            appender.appendDate(
+              new DuckDBDateValue(Math.round(Date.parse(`${String(v)}T00:00:00Z`) / 86_400_000)),
+            );
             break;
           case 'timestamp':
             appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Date.parse(String(v))) * 1000n));

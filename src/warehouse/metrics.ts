@@ -21,7 +21,11 @@ export async function recomputeDailyMetrics(
   range: { from: string; to: string },
   options: { partnerTenantId?: string | undefined },
 ): Promise<void> {
-  const params = { ...range, window_days: ACTIVE_WINDOW_DAYS, partner_tenant: options.partnerTenantId ?? null };
+  const params = {
+    ...range,
+    window_days: ACTIVE_WINDOW_DAYS,
+    partner_tenant: options.partnerTenantId ?? null,
+  };
   for (const table of [...DAILY_METRICS].reverse()) {
     await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`, params);
   }

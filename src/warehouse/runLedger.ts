@@ -16,7 +16,13 @@ export async function startRun(wh: Warehouse, run: RunStart): Promise<string> {
   await wh.run(
     `INSERT INTO runs (run_id, job, trigger, due_at, started_at, state, params)
      VALUES ($id, $job, $trigger, $due::TIMESTAMP, now()::TIMESTAMP, 'running', $params)`,
-    { id, job: run.job, trigger: run.trigger, due: run.dueAt ?? null, params: JSON.stringify(run.params ?? {}) },
+    {
+      id,
+      job: run.job,
+      trigger: run.trigger,
+      due: run.dueAt ?? null,
+      params: JSON.stringify(run.params ?? {}),
+    },
   );
   return id;
 }

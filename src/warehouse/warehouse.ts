@@ -66,7 +66,9 @@ export class Warehouse {
       const msg = (err as Error).message;
       if (/Could not set lock|Conflicting lock/i.test(msg)) {
         const pid = /PID (\d+)/.exec(msg)?.[1];
-        throw new UserError(`the warehouse ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}; try again when it has finished`);
+        throw new UserError(
+          `the warehouse ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}; try again when it has finished`,
+        );
       }
       throw new UserError(`cannot open the warehouse ${file}: ${msg.split('\n')[0]}`);
     }
@@ -81,7 +83,9 @@ export class Warehouse {
     await this.con.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
     );
-    const applied = new Set((await this.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const applied = new Set(
+      (await this.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+    );
     const known = listMigrations();
     const newest = Math.max(0, ...known.map((m) => m.version));
     const newer = [...applied].filter((v) => v > newest);
@@ -95,7 +99,10 @@ export class Warehouse {
       if (applied.has(m.version)) continue;
       await this.transaction(async () => {
         await this.con.run(m.sql);
-        await this.run('INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)', { v: m.version, n: m.name });
+        await this.run('INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)', {
+          v: m.version,
+          n: m.name,
+        });
       });
       done.push(m.version);
     }

@@ -1,0 +1,139 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDrop } from '../src/demo/writeDrop.js';
+import { runCli } from './helpers/cli.js';
+import { PARTNER, tempDir } from './helpers/context.js';
+import { DROP_DATE, rulesDrop } from './fixtures/rulesDrop.js';
+
+let dir: string;
+let cleanup: () => void;
+let common: string[];
+
+beforeAll(() => {
+  ({ dir, cleanup } = tempDir());
+  writeDrop(path.join(dir, 'exports', DROP_DATE), rulesDrop());
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ partner: { tenantId: PARTNER } }));
+  common = ['--config', path.join(dir, 'config.json'), '--db', path.join(dir, 'wh.duckdb')];
+});
+afterAll(() => cleanup());
+
+const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at /);
+
+describe('adoption CLI', () => {
+  it('explains itself with --help, for the program and every command', () => {
+    const top = runCli(['--help']);
+    expect(top.code).toBe(0);
+    for (const cmd of ['ingest', 'export', 'demo']) expect(top.stdout).toContain(cmd);
+    const ing = runCli(['ingest', '--help']);
+    expect(ing.stdout).toMatch(/--date <YYYY-MM-DD>/);
+    expect(ing.stdout).toMatch(/--exports <dir>/);
+  });
+
+  it('rejects a bad date in one line, without a stack trace', () => {
+    const r = runCli(['ingest', '--date', '2026-02-30']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/"2026-02-30" is not a date as YYYY-MM-DD/);
+    noStack(r.stderr);
+  });
+
+  it('lists every configuration problem by key', () => {
+    writeFileSync(
+      path.join(dir, 'bad.json'),
+      JSON.stringify({ partner: { tenantId: 'x' }, defaults: { locale: 'fr' } }),
+    );
+    const r = runCli(['ingest', '--date', DROP_DATE, '--config', path.join(dir, 'bad.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('partner.tenantId: must be a GUID');
+    expect(r.stderr).toContain('defaults.locale');
+    noStack(r.stderr);
+  });
+
+  it('says clearly when the drop is missing, with a non-zero exit code', () => {
+    const r = runCli(['ingest', '--date', '2026-01-05', '--exports', path.join(dir, 'exports'), ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^adoption: no drop for 2026-01-05: the folder .* does not exist$/);
+  });
+
+  it('refuses a drop dated in the future', () => {
+    const r = runCli(['ingest', '--date', '2999-01-01', ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/is in the future/);
+  });
+
+  it('ingests a drop, prints its run report, and exports every format', async () => {
+    const ing = runCli(['ingest', '--date', DROP_DATE, '--exports', path.join(dir, 'exports'), ...common]);
+    expect(ing.stderr).toBe('');
+    expect(ing.code).toBe(0);
+    expect(ing.stdout).toMatch(/2026-11-23: loaded from .* in/);
+    expect(ing.stdout).toMatch(/metrics: 7 customer × product rows for 4 customers/);
+    expect(ing.stdout).toMatch(/free\/viral SKUs ignored: POWER_BI_STANDARD ×3/);
+
+    const csv = path.join(dir, 'out', 'daily.csv');
+    expect(
+      runCli([
+        'export',
+        '--date',
+        DROP_DATE,
+        '--table',
+        'adoption_daily',
+        '--format',
+        'csv',
+        '--out',
+        csv,
+        ...common,
+      ]).code,
+    ).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(
+      /^snapshot_date,customer_id,sku_id,as_of_date,source,licenses_sold,licenses_sold_own,licenses_assigned,deployment_pct/,
+    );
+    expect(lines).toHaveLength(8); // header + main ×4, nothing sold, aggregate, PC subs
+
+    const json = path.join(dir, 'out', 'customers.json');
+    expect(
+      runCli([
+        'export',
+        '--date',
+        DROP_DATE,
+        '--table',
+        'adoption_customer_daily',
+        '--format',
+        'json',
+        '--out',
+        json,
+        ...common,
+      ]).code,
+    ).toBe(0);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toHaveLength(4);
+
+    const parquet = path.join(dir, 'out', 'workloads.parquet');
+    expect(
+      runCli([
+        'export',
+        '--date',
+        DROP_DATE,
+        '--table',
+        'adoption_workload_daily',
+        '--format',
+        'parquet',
+        '--out',
+        parquet,
+        ...common,
+      ]).code,
+    ).toBe(0);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const r = await con.runAndReadAll('SELECT count(*)::INTEGER AS n FROM read_parquet($p)', { p: parquet });
+    expect(r.getRowObjectsJson()[0]!.n).toBe(28); // main 5+1+5+5, nothing sold 5, PC subs 5, aggregate 2
+    con.closeSync();
+    db.closeSync();
+  });
+
+  it('says when there is nothing to export for a date', () => {
+    const r = runCli(['export', '--date', '2026-01-01', '--out', path.join(dir, 'x.csv'), ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/adoption_daily has no rows for 2026-01-01/);
+  });
+});
