@@ -7,7 +7,7 @@ import { discoverDrop } from '../src/ingest/drop.js';
 import type { LoadIssue } from '../src/ingest/issues.js';
 import { loadDrop } from '../src/ingest/loadDrop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
-import { recomputeDailyMetrics } from '../src/warehouse/metrics.js';
+import { recomputeDailyMetrics, recomputeWeeklyMetrics } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 
 export interface IngestOptions {
@@ -40,11 +40,11 @@ export function dropDirFor(exportsRoot: string, date: string): string {
 /** Loads the drop of one date into staging, without computing metrics (a backfill computes them once for a range). */
 export async function loadOneDrop(
   ctx: JobContext,
-  opts: { date: string; dropDir: string; runId: string },
+  opts: { date: string; dropDir: string; runId: string; found?: Awaited<ReturnType<typeof discoverDrop>> },
 ): Promise<Omit<IngestSummary, 'customers' | 'metricRows' | 'seconds'>> {
   const { wh, config, catalog, log } = ctx;
   const { date, dropDir } = opts;
-  const found = await discoverDrop(dropDir, config.ingest.maxFileBytes);
+  const found = opts.found ?? (await discoverDrop(dropDir, config.ingest.maxFileBytes));
   const load = await loadDrop(wh, { config, catalog, log, date, files: found.files, issues: found.issues });
   let rowsLoaded = 0;
   let rowsRejected = 0;
@@ -59,7 +59,8 @@ export async function loadOneDrop(
   const outcome = errors > 0 ? 'loaded_with_issues' : 'loaded';
   await wh.run('DELETE FROM loads WHERE snapshot_date = $date::DATE', { date });
   await wh.run(
-    `INSERT INTO loads VALUES ($date::DATE, $run, now()::TIMESTAMP, $dir, $outcome, $files, $loaded, $rejected, $errors, $warnings)`,
+    `INSERT INTO loads (snapshot_date, run_id, loaded_at, drop_path, outcome, files, rows_loaded, rows_rejected, errors, warnings)
+     VALUES ($date::DATE, $run, now()::TIMESTAMP, $dir, $outcome, $files, $loaded, $rejected, $errors, $warnings)`,
     {
       date,
       run: opts.runId,
@@ -113,6 +114,7 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
         { from: opts.date, to: opts.date },
         { partnerTenantId: config.partner.tenantId },
       );
+      await recomputeWeeklyMetrics(wh, opts.date, config);
       return loaded;
     });
     const [counts] = await wh.all(

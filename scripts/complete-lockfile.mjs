@@ -27,6 +27,8 @@ for (const [name, version] of Object.entries(bindings?.optionalDependencies ?? {
   lock.packages[key] = { version, ...platform, license: 'MIT', optional: true };
   added++;
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`package-lock.json: added ${added} platform entr${added === 1 ? 'y' : 'ies'}`);

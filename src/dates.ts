@@ -41,3 +41,18 @@ export function dateInZone(instant: Date, timeZone: string): string {
     day: '2-digit',
   }).format(instant);
 }
+
+/** Sorted dates folded into runs of consecutive days. */
+export function toRanges(dates: readonly string[]): { from: string; to: string }[] {
+  const out: { from: string; to: string }[] = [];
+  for (const d of [...dates].sort()) {
+    const last = out.at(-1);
+    if (last && addDays(last.to, 1) === d) last.to = d;
+    else if (!last || last.to !== d) out.push({ from: d, to: d });
+  }
+  return out;
+}
+
+export function formatRanges(ranges: readonly { from: string; to: string }[]): string {
+  return ranges.map((r) => (r.from === r.to ? r.from : `${r.from} … ${r.to}`)).join(', ');
+}

@@ -136,4 +136,42 @@ describe('adoption CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/adoption_daily has no rows for 2026-01-01/);
   });
+
+  it('backfills a range with --dry-run first, then for real, and reports status', () => {
+    const args = [
+      '--from',
+      '2026-11-20',
+      '--to',
+      DROP_DATE,
+      '--exports',
+      path.join(dir, 'exports'),
+      ...common,
+      '--db',
+      path.join(dir, 'bf.duckdb'),
+    ];
+    const dry = runCli(['backfill', ...args, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dry run: nothing changed');
+    expect(dry.stdout).toMatch(/2026-11-20\s+no_drop\s+no drop folder/);
+    expect(dry.stdout).toMatch(/2026-11-23\s+load\s+never loaded/);
+    expect(dry.stdout).toContain(
+      'would load 1 new and reload 0 changed drop(s); kept 0; 3 date(s) have no drop',
+    );
+
+    const real = runCli(['backfill', ...args]);
+    expect(real.code).toBe(0);
+    expect(real.stderr).toContain('backfill: 1/1 2026-11-23'); // plain progress lines when not on a terminal
+    expect(real.stdout).toMatch(/metrics recomputed for 2026-11-23 … 2026-11-23/);
+
+    const st = runCli(['status', ...common, '--db', path.join(dir, 'bf.duckdb')]);
+    expect(st.code).toBe(0);
+    expect(st.stdout).toContain('dates loaded: 1, 2026-11-23');
+    expect(st.stdout).toMatch(/backfill\s+backfill .* succeeded/);
+  });
+
+  it('refuses a backfill range that runs backwards', () => {
+    const r = runCli(['backfill', '--from', '2026-11-23', '--to', '2026-11-01', ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('adoption: --from 2026-11-23 is after --to 2026-11-01');
+  });
 });

@@ -8,7 +8,10 @@ import {
   type ExportFormat,
   type ExportTable,
 } from '../../jobs/export.js';
+import { REPROCESS, backfill, type Reprocess } from '../../jobs/backfill.js';
 import { ingest } from '../../jobs/ingest.js';
+import { formatStatus, status } from '../../jobs/status.js';
+import { progressReporter } from './progress.js';
 import { runDemo } from '../../jobs/demo.js';
 import { dateInZone } from '../dates.js';
 import { UserError, errorMessage } from '../errors.js';
@@ -79,6 +82,69 @@ export function buildProgram(): Command {
       console.log(`wrote ${res.rows} rows of ${opts.table} for ${opts.date} to ${res.file}`);
     },
   );
+
+  common(
+    program
+      .command('backfill')
+      .description(
+        'Reload the drops of a date range and recompute the daily and weekly metrics of the whole range in one\n' +
+          'pass. Use it after late or corrected exports. Never sends e-mail.',
+      )
+      .requiredOption('--from <YYYY-MM-DD>', 'first date of the range', dateOption)
+      .requiredOption('--to <YYYY-MM-DD>', 'last date of the range (included)', dateOption)
+      .addOption(
+        new Option(
+          '--reprocess <which>',
+          'missing: dates never loaded; changed: also dates whose files changed since (sha256); all: every date',
+        )
+          .choices([...REPROCESS])
+          .default('missing'),
+      )
+      .option('--dry-run', 'print what would be done, change nothing'),
+    { exports: true },
+  ).action(
+    async (opts: CommonOptions & { from: string; to: string; reprocess: Reprocess; dryRun?: boolean }) => {
+      const config = resolveConfig(opts);
+      const today = dateInZone(new Date(), config.defaults.timeZone);
+      if (opts.from > opts.to) throw new UserError(`--from ${opts.from} is after --to ${opts.to}`);
+      if (opts.to > today)
+        throw new UserError(
+          `--to ${opts.to} is in the future (today is ${today} in ${config.defaults.timeZone})`,
+        );
+      const progress = progressReporter('backfill');
+      const result = await withContext(opts, (ctx) =>
+        backfill(ctx, { ...opts, onProgress: progress.update }),
+      ).finally(() => progress.stop());
+      const counts = (a: string) => result.plan.filter((p) => p.action === a).length;
+      if (opts.dryRun) {
+        console.log(
+          `dry run: nothing changed. For ${opts.from} … ${opts.to} (--reprocess ${opts.reprocess}):`,
+        );
+        for (const p of result.plan) console.log(`  ${p.date}  ${p.action.padEnd(7)} ${p.reason}`);
+      }
+      console.log(
+        `${opts.dryRun ? 'would load' : 'loaded'} ${counts('load')} new and ${opts.dryRun ? 'reload' : 'reloaded'} ${counts('reload')} changed drop(s); kept ${counts('keep')}; ${counts('no_drop')} date(s) have no drop`,
+      );
+      if (!opts.dryRun) {
+        console.log(
+          `rows loaded ${result.rowsLoaded}, set aside ${result.rowsRejected}, errors ${result.errors}`,
+        );
+        console.log(
+          result.recomputed
+            ? `metrics recomputed for ${result.recomputed.from} … ${result.recomputed.to} in ${result.seconds.toFixed(1)} s`
+            : 'no loaded date in the range: nothing to recompute',
+        );
+      }
+    },
+  );
+
+  common(
+    program
+      .command('status')
+      .description('Show the dates loaded, gaps, how fresh each source is, and the latest runs.'),
+  ).action(async (opts: CommonOptions) => {
+    console.log(formatStatus(await withContext(opts, (ctx) => status(ctx))));
+  });
 
   program
     .command('demo')

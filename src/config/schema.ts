@@ -14,6 +14,18 @@ const timeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/London');
 
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+
+const fraction = z.number().min(0).max(10);
+
 // Objects are strict so that a misspelt key is reported instead of silently ignored.
 export const configSchema = z
   .object({
@@ -25,6 +37,9 @@ export const configSchema = z
     catalog: z.object({ products: z.string().min(1).nullable() }).strict(),
     ingest: z.object({ maxFileBytes: z.number().int().positive() }).strict(),
     outputDir: z.string().min(1),
+    // Weeks end on the digest's day, so that a digest always reports a whole week.
+    weekly: z.object({ weekEndsOn: z.enum(WEEKDAYS) }).strict(),
+    thresholds: z.object({ lowUsage: fraction, lowDeployment: fraction }).strict(),
   })
   .strict();
 

@@ -1,15 +1,24 @@
+import { WEEKDAYS, type Config } from '../config/schema.js';
 import type { Warehouse } from './warehouse.js';
 
 /** DESIGN.md §1: active = used in the last 28 calendar days, both ends of the window included. */
 export const ACTIVE_WINDOW_DAYS = 28;
 
-/** Metric tables in the order they are computed; each reads only staging tables and those before it. */
+/** Daily metric tables in the order they are computed; each reads only staging tables and those before it. */
 export const DAILY_METRICS = [
   'user_license_activity',
   'adoption_daily',
   'adoption_workload_daily',
   'adoption_customer_daily',
   'adoption_portfolio_daily',
+] as const;
+
+/** Weekly tables, in order: adoption_weekly takes the customer's rank from adoption_customer_weekly. */
+export const WEEKLY_METRICS = [
+  'adoption_customer_weekly',
+  'adoption_weekly',
+  'adoption_workload_weekly',
+  'adoption_portfolio_weekly',
 ] as const;
 
 /**
@@ -30,4 +39,25 @@ export async function recomputeDailyMetrics(
     await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`, params);
   }
   for (const table of DAILY_METRICS) await wh.runFile(`metrics/${table}`, params);
+  await wh.run(
+    `UPDATE loads SET metrics_at = now()::TIMESTAMP WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`,
+    params,
+  );
+}
+
+export function weekEndDow(config: Config): number {
+  return WEEKDAYS.indexOf(config.weekly.weekEndsOn);
+}
+
+/**
+ * Rewrites the weekly tables from the week holding `fromDate` on. Later weeks are rewritten too: their
+ * week-over-week changes, moving averages and streaks depend on the earlier weeks.
+ */
+export async function recomputeWeeklyMetrics(wh: Warehouse, fromDate: string, config: Config): Promise<void> {
+  const dow = weekEndDow(config);
+  const [w] = await wh.all('SELECT week_ending($d::DATE, $dow) AS w', { d: fromDate, dow });
+  const params = { from_week: String(w!.w), week_end_dow: dow, low_usage: config.thresholds.lowUsage };
+  for (const table of [...WEEKLY_METRICS].reverse())
+    await wh.run(`DELETE FROM ${table} WHERE week_ending >= $from_week::DATE`, params);
+  for (const table of WEEKLY_METRICS) await wh.runFile(`metrics/${table}`, params);
 }

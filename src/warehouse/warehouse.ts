@@ -53,7 +53,10 @@ export class Warehouse {
     readonly con: DuckDBConnection,
   ) {}
 
-  static async open(file: string, options: { threads?: number; migrate?: boolean } = {}): Promise<Warehouse> {
+  static async open(
+    file: string,
+    options: { threads?: number; migrate?: boolean; migrateUpTo?: number } = {},
+  ): Promise<Warehouse> {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     let instance: DuckDBInstance;
     try {
@@ -74,12 +77,12 @@ export class Warehouse {
     }
     const con = await instance.connect();
     const wh = new Warehouse(file, instance, con);
-    if (options.migrate !== false) await wh.migrate();
+    if (options.migrate !== false) await wh.migrate(options.migrateUpTo);
     return wh;
   }
 
   /** Applies the numbered migrations not yet applied; refuses a warehouse made by a newer version. */
-  async migrate(): Promise<number[]> {
+  async migrate(upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
     await this.con.run(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
     );
@@ -96,7 +99,7 @@ export class Warehouse {
     }
     const done: number[] = [];
     for (const m of known) {
-      if (applied.has(m.version)) continue;
+      if (applied.has(m.version) || m.version > upTo) continue;
       await this.transaction(async () => {
         await this.con.run(m.sql);
         await this.run('INSERT INTO schema_migrations VALUES ($v, $n, current_timestamp)', {

@@ -1,0 +1,62 @@
+-- adoption_customer_weekly: one row per week × customer, from the week's last snapshot in adoption_customer_daily.
+-- From: adoption_customer_daily, loads (which weeks had any drop). Week ending dates are week_ending(d, $week_end_dow).
+-- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week (the first
+-- week to write; windows still read every earlier week).
+-- Every week between a customer's first and last week is a row: a week without data is a gap (has_data false,
+-- figures NULL), never a zero; week-over-week changes across a gap are NULL, and a gap ends a low-usage streak.
+INSERT INTO adoption_customer_weekly
+WITH
+last_in_week AS (
+  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
+  FROM adoption_customer_daily
+  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id ORDER BY snapshot_date DESC) = 1
+),
+weeks AS (
+  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
+  FROM loads
+),
+first_seen AS (
+  SELECT customer_id, min(snapshot_date) AS first_seen FROM adoption_customer_daily GROUP BY customer_id
+),
+spine AS (
+  SELECT w.week_ending, k.customer_id
+  FROM (SELECT customer_id, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY customer_id) k
+  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
+),
+joined AS (
+  SELECT s.week_ending, s.customer_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
+    l.customer_name, l.owner_email, l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements,
+    l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.unassigned, l.inactive,
+    l.unassigned + coalesce(l.inactive, 0) AS unused,
+    coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
+  FROM spine s
+  LEFT JOIN last_in_week l USING (week_ending, customer_id)
+),
+joined_seen AS (
+  SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id)
+),
+windowed AS (
+  SELECT *,
+    deployment_pct - lag(deployment_pct) OVER w AS deployment_pct_change,
+    usage_pct - lag(usage_pct) OVER w AS usage_pct_change,
+    usage_pct_adjusted - lag(usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
+    avg(usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
+    avg(usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4,
+    max(snapshot_date) OVER (w ROWS UNBOUNDED PRECEDING) AS last_seen,
+    -- Each week not below the threshold (a gap included) starts a new island; a streak counts the island's below weeks.
+    sum(CASE WHEN below THEN 0 ELSE 1 END) OVER (w ROWS UNBOUNDED PRECEDING) AS island
+  FROM joined_seen
+  WINDOW w AS (PARTITION BY customer_id ORDER BY week_ending)
+)
+SELECT
+  week_ending, customer_id, has_data, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold,
+  licenses_assigned, deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, unassigned,
+  inactive, unused, deployment_pct_change, usage_pct_change, usage_pct_adjusted_change, usage_pct_ma4,
+  usage_pct_adjusted_ma4,
+  CASE WHEN below THEN count(*) FILTER (WHERE below) OVER (PARTITION BY customer_id, island ORDER BY week_ending ROWS UNBOUNDED PRECEDING) ELSE 0 END::INTEGER
+    AS low_usage_streak,
+  first_seen, last_seen,
+  CASE WHEN has_data THEN rank() OVER (PARTITION BY week_ending, has_data, coalesce(owner_email, '') ORDER BY unused DESC) END::INTEGER
+    AS rank_in_book
+FROM windowed
+QUALIFY week_ending >= $from_week::DATE  -- after the windows: earlier weeks feed streaks

@@ -1,0 +1,60 @@
+-- adoption_weekly: one row per week × customer × SKU, from the week's last snapshot in adoption_daily.
+-- From: adoption_daily, adoption_customer_weekly (the customer's rank in its account manager's book), loads.
+-- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week.
+-- Gaps as in adoption_customer_weekly: weeks without data are rows with NULL figures, never zeros.
+INSERT INTO adoption_weekly
+WITH
+last_in_week AS (
+  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
+  FROM adoption_daily
+  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id ORDER BY snapshot_date DESC) = 1
+),
+weeks AS (
+  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
+  FROM loads
+),
+first_seen AS (
+  SELECT customer_id, sku_id, min(snapshot_date) AS first_seen FROM adoption_daily GROUP BY customer_id, sku_id
+),
+spine AS (
+  SELECT w.week_ending, k.customer_id, k.sku_id
+  FROM (SELECT customer_id, sku_id, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY ALL) k
+  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
+),
+joined AS (
+  SELECT s.week_ending, s.customer_id, s.sku_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
+    l.source, l.licenses_sold, l.licenses_sold_own, l.licenses_assigned, l.deployment_pct, l.entitlements,
+    l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.usage_basis, l.unassigned, l.inactive, l.active_deleted,
+    l.active_over_capacity, l.over_capacity_cause, l.active_yammer_only,
+    coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
+  FROM spine s
+  LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id)
+),
+joined_seen AS (
+  SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id, sku_id)
+),
+windowed AS (
+  SELECT *,
+    deployment_pct - lag(deployment_pct) OVER w AS deployment_pct_change,
+    usage_pct - lag(usage_pct) OVER w AS usage_pct_change,
+    usage_pct_adjusted - lag(usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
+    avg(deployment_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS deployment_pct_ma4,
+    avg(usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
+    avg(usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4,
+    max(snapshot_date) OVER (w ROWS UNBOUNDED PRECEDING) AS last_seen,
+    sum(CASE WHEN below THEN 0 ELSE 1 END) OVER (w ROWS UNBOUNDED PRECEDING) AS island
+  FROM joined_seen
+  WINDOW w AS (PARTITION BY customer_id, sku_id ORDER BY week_ending)
+)
+SELECT
+  x.week_ending, x.customer_id, x.sku_id, x.has_data, x.snapshot_date, x.as_of_date, x.source, x.licenses_sold,
+  x.licenses_sold_own, x.licenses_assigned, x.deployment_pct, x.entitlements, x.active_entitlements, x.usage_pct,
+  x.usage_pct_adjusted, x.usage_basis, x.unassigned, x.inactive, x.active_deleted, x.active_over_capacity,
+  x.over_capacity_cause, x.active_yammer_only, x.deployment_pct_change, x.usage_pct_change,
+  x.usage_pct_adjusted_change, x.deployment_pct_ma4, x.usage_pct_ma4, x.usage_pct_adjusted_ma4,
+  CASE WHEN x.below THEN count(*) FILTER (WHERE x.below) OVER (PARTITION BY x.customer_id, x.sku_id, x.island ORDER BY x.week_ending ROWS UNBOUNDED PRECEDING) ELSE 0 END::INTEGER
+    AS low_usage_streak,
+  x.first_seen, x.last_seen, c.rank_in_book AS customer_rank_in_book
+FROM windowed x
+LEFT JOIN adoption_customer_weekly c USING (week_ending, customer_id)
+QUALIFY x.week_ending >= $from_week::DATE  -- after the windows: earlier weeks feed streaks

@@ -1,0 +1,28 @@
+-- adoption_workload_weekly: one row per week × customer × SKU × workload, from the week's last snapshot in
+-- adoption_workload_daily. From: adoption_workload_daily, loads.
+-- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $from_week. Gaps as in adoption_customer_weekly.
+INSERT INTO adoption_workload_weekly
+WITH
+last_in_week AS (
+  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
+  FROM adoption_workload_daily
+  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id, workload ORDER BY snapshot_date DESC) = 1
+),
+weeks AS (
+  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
+  FROM loads
+),
+spine AS (
+  SELECT w.week_ending, k.customer_id, k.sku_id, k.workload
+  FROM (SELECT customer_id, sku_id, workload, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY ALL) k
+  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
+)
+SELECT
+  s.week_ending, s.customer_id, s.sku_id, s.workload, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date,
+  l.as_of_date, l.source, l.licenses_qualified, l.licenses_active, l.usage_pct,
+  l.usage_pct - lag(l.usage_pct) OVER w AS usage_pct_change,
+  avg(l.usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4
+FROM spine s
+LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id, workload)
+WINDOW w AS (PARTITION BY s.customer_id, s.sku_id, s.workload ORDER BY s.week_ending)
+QUALIFY s.week_ending >= $from_week::DATE
