@@ -33,13 +33,6 @@ function linkTree(from: string, to: string): void {
   }
 }
 
-function du(dir: string): number {
-  let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true }))
-    n += e.isDirectory() ? du(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).size;
-  return n;
-}
-
 /** The drops of one size, generated once (seeded) and cached. Returns the exports root and the dates. */
 function dataset(scale: number): { exports: string; dates: string[]; users: number; csvBytes: number } {
   const dir = path.join(CACHE, `scale-${scale}`);
