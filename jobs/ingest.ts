@@ -112,7 +112,7 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
       await recomputeDailyMetrics(
         wh,
         { from: opts.date, to: opts.date },
-        { partnerTenantId: config.partner.tenantId },
+        { partnerTenantId: config.partner.tenantId, log },
       );
       await recomputeWeeklyMetrics(wh, opts.date, config);
       return loaded;

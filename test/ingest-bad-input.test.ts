@@ -175,4 +175,23 @@ describe('bad input', () => {
     );
     expect(r).toEqual({ active_entitlements: 1, licenses_assigned: 2 });
   });
+
+  it('a user listed twice in a report is counted once, the row with the newest activity kept', async () => {
+    const file = userReport(T.nothingSold);
+    const lines = readFileSync(file, 'utf8').split('\r\n');
+    // n2 (never active) appears again, this time active on 2026-11-21.
+    const again = lines[2]!.split(',');
+    again[11] = '2026-11-21';
+    writeFileSync(file, [...lines.slice(0, 3), again.join(','), ...lines.slice(3)].join('\r\n'));
+    const s = await ingest(ctx, { date: DROP_DATE });
+    expect(s.issues.find((i) => i.code === 'duplicate_user')).toMatchObject({
+      file: `tenants/${T.nothingSold}/office365ActiveUserDetail.csv`,
+      column: 'User Principal Name',
+    });
+    const [r] = await ctx.wh.all(
+      `SELECT licenses_assigned, active_entitlements FROM adoption_daily WHERE customer_id = $c`,
+      { c: T.nothingSold },
+    );
+    expect(r).toEqual({ licenses_assigned: 2, active_entitlements: 2 });
+  });
 });

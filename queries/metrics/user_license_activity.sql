@@ -1,5 +1,6 @@
 -- user_license_activity: one row per snapshot date × customer × user × SKU held, with the 28-day window flags.
--- From: stg_user_activity (Graph user detail), stg_assigned_products (product names matched to SKUs),
+-- From: stg_user_activity (Graph user detail), stg_assigned_products (each distinct 'Assigned Products' string split
+--       into product names matched to SKUs),
 --       stg_subscriptions and stg_subscribed_skus (to settle a name that several SKUs share), catalog_products.
 -- Parameters: $from, $to (snapshot dates, both included), $window_days (28: the active window, both ends included).
 INSERT INTO user_license_activity
@@ -18,29 +19,28 @@ tenant_skus AS (
   SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscribed_skus
   WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
 ),
-candidates AS (
-  SELECT u.snapshot_date, u.customer_id, u.user_key, a.product_name, a.sku_id, a.priority
-  FROM stg_user_activity u
-  JOIN stg_assigned_products a USING (snapshot_date, assigned_products)
-  WHERE u.snapshot_date BETWEEN $from::DATE AND $to::DATE AND a.sku_id IS NOT NULL
+tenant_strings AS (
+  SELECT DISTINCT snapshot_date, customer_id, assigned_products FROM stg_user_activity
+  WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
 ),
-held AS (
-  -- A name shared by several SKUs (e.g. MICROSOFT 365 BUSINESS BASIC) is the SKU the tenant subscribes to,
-  -- else the catalogue's first.
-  SELECT DISTINCT snapshot_date, customer_id, user_key, sku_id
+string_skus AS (
+  -- The SKUs each distinct 'Assigned Products' string of a tenant stands for (a few dozen per tenant, so this is
+  -- resolved once per string rather than once per user). A name shared by several SKUs (e.g. MICROSOFT 365
+  -- BUSINESS BASIC) is the SKU the tenant subscribes to, else the catalogue's first.
+  SELECT DISTINCT snapshot_date, customer_id, assigned_products, sku_id
   FROM (
-    SELECT c.snapshot_date, c.customer_id, c.user_key, c.sku_id
-    FROM candidates c
-    LEFT JOIN tenant_skus t USING (snapshot_date, customer_id, sku_id)
-    QUALIFY row_number() OVER (
-      PARTITION BY c.snapshot_date, c.customer_id, c.user_key, c.product_name
-      ORDER BY (t.sku_id IS NULL), c.priority
-    ) = 1
+    SELECT s.snapshot_date, s.customer_id, s.assigned_products, a.product_name,
+      arg_min(a.sku_id, CASE WHEN t.sku_id IS NULL THEN 1000 ELSE 0 END + a.priority) AS sku_id
+    FROM tenant_strings s
+    JOIN stg_assigned_products a USING (snapshot_date, assigned_products)
+    LEFT JOIN tenant_skus t ON t.snapshot_date = s.snapshot_date AND t.customer_id = s.customer_id AND t.sku_id = a.sku_id
+    WHERE a.sku_id IS NOT NULL
+    GROUP BY s.snapshot_date, s.customer_id, s.assigned_products, a.product_name
   )
 ),
 in_window AS (
   SELECT
-    u.snapshot_date, u.customer_id, u.user_key, u.is_deleted, t.as_of_date,
+    u.snapshot_date, u.customer_id, u.user_key, u.is_deleted, u.assigned_products, t.as_of_date,
     u.exchange_last, u.sharepoint_last, u.onedrive_last, u.skype_last, u.teams_last, u.yammer_last,
     coalesce(u.exchange_last BETWEEN t.as_of_date - ($window_days - 1) AND t.as_of_date, false) AS w_exchange,
     coalesce(u.sharepoint_last BETWEEN t.as_of_date - ($window_days - 1) AND t.as_of_date, false)
@@ -53,7 +53,7 @@ in_window AS (
 ),
 flags AS (
   SELECT
-    h.snapshot_date, h.customer_id, h.user_key, h.sku_id, w.as_of_date, w.is_deleted,
+    w.snapshot_date, w.customer_id, w.user_key, h.sku_id, w.as_of_date, w.is_deleted,
     p.wl_exchange AND w.w_exchange AS active_exchange,
     p.wl_sharepoint AND w.w_sharepoint AS active_sharepoint,
     p.wl_skype AND w.w_skype AS active_skype,
@@ -66,8 +66,8 @@ flags AS (
       CASE WHEN p.wl_teams THEN w.teams_last END,
       CASE WHEN p.wl_yammer THEN w.yammer_last END
     ) AS last_activity_date
-  FROM held h
-  JOIN in_window w USING (snapshot_date, customer_id, user_key)
+  FROM in_window w
+  JOIN string_skus h USING (snapshot_date, customer_id, assigned_products)
   JOIN catalog_products p ON p.sku_id = h.sku_id AND NOT p.excluded
 )
 SELECT

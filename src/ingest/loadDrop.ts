@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Catalog, Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import { insertRows, type ColumnType } from '../warehouse/insertRows.js';
+import { insertRows, type ColumnType, type Value } from '../warehouse/insertRows.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { buildAliasIndex, resolveAssignedProducts } from './assignedProducts.js';
 import { readCsvFiles } from './csvRead.js';
@@ -58,6 +58,8 @@ interface LoadContext {
   date: string;
   result: DropLoad;
   customers: Set<string>;
+  /** rows parsed from JSON files, appended once per table rather than once per file */
+  pending: Map<string, { columns: [string, ColumnType][]; rows: Record<string, Value>[] }>;
 }
 
 const SUBSCRIPTION_COLUMNS: [string, ColumnType][] = [
@@ -186,12 +188,9 @@ async function loadJsonFile<T extends object>(
     return setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
   }
   const rows = parsed.rows.filter(keep);
-  await insertRows(
-    ctx.wh,
-    table,
-    columns,
-    rows.map((r) => ({ snapshot_date: ctx.date, ...r })),
-  );
+  const pending = ctx.pending.get(table) ?? { columns, rows: [] };
+  for (const r of rows) pending.rows.push({ snapshot_date: ctx.date, ...(r as Record<string, Value>) });
+  ctx.pending.set(table, pending);
   const rejected = parsed.issues.filter((i) => i.severity === 'error').length;
   setOutcome(ctx, file.rel, { loaded: rows.length, rejected, status: 'loaded' });
 }
@@ -342,49 +341,47 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
       .map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
   );
   // Rows DuckDB could read but that lack a value the metrics need.
-  const incomplete = await wh.all(
-    `SELECT f.rel, count(*) FILTER (WHERE coalesce(trim(t.user_key), '') = '')::INTEGER AS no_user,
+  // One pass over the rows for every per-file check: values missing, users listed twice, activity after the report.
+  const checks = await wh.all(
+    `SELECT f.rel,
+       count(*) FILTER (WHERE coalesce(trim(t.user_key), '') = '')::INTEGER AS no_user,
        count(*) FILTER (WHERE t.report_refresh_date IS NULL)::INTEGER AS no_date,
-       count(*) FILTER (WHERE t.is_deleted IS NULL)::INTEGER AS no_deleted
+       count(*) FILTER (WHERE t.is_deleted IS NULL)::INTEGER AS no_deleted,
+       count(*) FILTER (WHERE coalesce(trim(t.user_key), '') = '' OR t.report_refresh_date IS NULL OR t.is_deleted IS NULL)::INTEGER AS incomplete,
+       (count(*) - count(DISTINCT t.user_key))::INTEGER AS duplicates,
+       count(*) FILTER (WHERE greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last)
+                              > t.report_refresh_date)::INTEGER AS future_activity
      FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
-     WHERE coalesce(trim(t.user_key), '') = '' OR t.report_refresh_date IS NULL OR t.is_deleted IS NULL
-     GROUP BY f.rel`,
+     GROUP BY f.rel
+     HAVING incomplete > 0 OR duplicates > 0 OR future_activity > 0`,
   );
-  for (const r of incomplete) {
+  let duplicates = 0;
+  for (const c of checks) {
+    const rel = String(c.rel);
     for (const [col, n] of [
-      ['User Principal Name', r.no_user],
-      ['Report Refresh Date', r.no_date],
-      ['Is Deleted', r.no_deleted],
+      ['User Principal Name', c.no_user],
+      ['Report Refresh Date', c.no_date],
+      ['Is Deleted', c.no_deleted],
     ] as const) {
       if (Number(n) > 0) {
         result.issues.push({
           severity: 'error',
           code: 'empty_required_value',
-          file: String(r.rel),
+          file: rel,
           column: col,
           message: `${String(n)} row(s) have no value; set aside`,
         });
       }
     }
-    const counts = read.read.get(String(r.rel))!;
-    const n = Math.max(Number(r.no_user), Number(r.no_date), Number(r.no_deleted));
-    counts.loaded -= n;
-    counts.rejected += n;
-  }
-  const checks = await wh.all(
-    `SELECT f.rel,
-       (count(*) - count(DISTINCT trim(t.user_key)))::INTEGER AS duplicates,
-       count(*) FILTER (WHERE greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last)
-                              > t.report_refresh_date)::INTEGER AS future_activity
-     FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
-     GROUP BY f.rel HAVING duplicates > 0 OR future_activity > 0`,
-  );
-  for (const c of checks) {
+    const counts = read.read.get(rel)!;
+    counts.loaded -= Number(c.incomplete);
+    counts.rejected += Number(c.incomplete);
+    duplicates += Number(c.duplicates);
     if (Number(c.duplicates) > 0) {
       result.issues.push({
         severity: 'warning',
         code: 'duplicate_user',
-        file: String(c.rel),
+        file: rel,
         column: 'User Principal Name',
         message: `${String(c.duplicates)} row(s) repeat a user already listed; each user is counted once (the row with the newest activity)`,
       });
@@ -393,11 +390,20 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
       result.issues.push({
         severity: 'warning',
         code: 'activity_after_report_date',
-        file: String(c.rel),
+        file: rel,
         message: `${String(c.future_activity)} row(s) have a last-activity date after the Report Refresh Date; such dates lie outside the 28-day window and do not count`,
       });
     }
   }
+  // Keeping one row per user needs a window over every row; it is only paid for when a file repeats a user.
+  const dedupe = duplicates
+    ? `QUALIFY row_number() OVER (
+         PARTITION BY f.customer_id, trim(t.user_key)
+         ORDER BY t.report_refresh_date DESC,
+           greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last) DESC NULLS LAST,
+           t.is_deleted
+       ) = 1`
+    : '';
   await wh.run(
     `INSERT INTO stg_user_activity
      SELECT $date::DATE, f.customer_id, trim(t.user_key), t.is_deleted, t.deleted_date, t.report_refresh_date,
@@ -405,12 +411,7 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
        coalesce(t.assigned_products, ''), t.extras
      FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
      WHERE coalesce(trim(t.user_key), '') <> '' AND t.report_refresh_date IS NOT NULL AND t.is_deleted IS NOT NULL
-     QUALIFY row_number() OVER (
-       PARTITION BY f.customer_id, trim(t.user_key)
-       ORDER BY t.report_refresh_date DESC,
-         greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last) DESC NULLS LAST,
-         t.is_deleted
-     ) = 1`,
+     ${dedupe}`,
     { date },
   );
   for (const f of reports) {
@@ -529,6 +530,7 @@ export async function loadDrop(
     date,
     result,
     customers: new Set(),
+    pending: new Map(),
   };
 
   for (const table of STAGING_TABLES)
@@ -541,9 +543,16 @@ export async function loadDrop(
   }
   const usable = (kind: SourceKind) => files.filter((f) => f.kind === kind && !f.refused);
 
+  let mark = process.hrtime.bigint();
+  const phase = (name: string) => {
+    const now = process.hrtime.bigint();
+    opts.log.debug({ date, phase: name, ms: Number(now - mark) / 1e6 }, 'load phase done');
+    mark = now;
+  };
   await loadCustomers(ctx, files);
-  opts.log.debug({ date, customers: ctx.customers.size }, 'customers loaded');
+  phase('customers');
   await loadUserReports(ctx, files);
+  phase('user reports');
 
   for (const f of usable('graph_subscriptions')) {
     if (tenantKnown(ctx, f)) {
@@ -612,8 +621,12 @@ export async function loadDrop(
       message: `Partner Center lists customer ${id}, who has no row in customers.csv; its rows are set aside`,
     });
   }
+  phase('json parsed');
+  for (const [table, { columns, rows }] of ctx.pending) await insertRows(wh, table, columns, rows);
+  phase('json appended');
   for (const f of usable('tickets')) await loadTickets(ctx, f);
   await resolveAssignedProductNames(ctx);
+  phase('tickets and product names');
 
   for (const [kind, name] of Object.entries(SOURCE_NAMES)) {
     if (usable(kind as SourceKind).length === 0) result.missingSources.push(name);

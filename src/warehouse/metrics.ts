@@ -1,4 +1,5 @@
 import { WEEKDAYS, type Config } from '../config/schema.js';
+import type { Logger } from '../log.js';
 import type { Warehouse } from './warehouse.js';
 
 /** DESIGN.md §1: active = used in the last 28 calendar days, both ends of the window included. */
@@ -28,7 +29,7 @@ export const WEEKLY_METRICS = [
 export async function recomputeDailyMetrics(
   wh: Warehouse,
   range: { from: string; to: string },
-  options: { partnerTenantId?: string | undefined },
+  options: { partnerTenantId?: string | undefined; log?: Logger },
 ): Promise<void> {
   const params = {
     ...range,
@@ -38,7 +39,11 @@ export async function recomputeDailyMetrics(
   for (const table of [...DAILY_METRICS].reverse()) {
     await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`, params);
   }
-  for (const table of DAILY_METRICS) await wh.runFile(`metrics/${table}`, params);
+  for (const table of DAILY_METRICS) {
+    const t = process.hrtime.bigint();
+    await wh.runFile(`metrics/${table}`, params);
+    options.log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
+  }
   await wh.run(
     `UPDATE loads SET metrics_at = now()::TIMESTAMP WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`,
     params,
