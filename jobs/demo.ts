@@ -4,16 +4,19 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
-import { DEMO_PARTNER_TENANT, generateDemoDrops } from '../src/demo/generate.js';
+import { DEMO_PARTNER_TENANT, generateDemoDrops, type DemoOptions } from '../src/demo/generate.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { pct, textTable } from '../src/format.js';
 import { createLogger } from '../src/log.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { backfill } from './backfill.js';
+import { buildReport, resolveWeek } from './report.js';
 
 export interface DemoRun {
   outDir: string;
   seed?: number;
+  /** smaller or larger portfolios than the bundled one (tests use a small one) */
+  size?: Partial<Pick<DemoOptions, 'customers' | 'owners' | 'drops' | 'usersPerCustomer'>>;
   logLevel?: string;
   print?: (line: string) => void;
 }
@@ -71,15 +74,18 @@ export async function portfolioSummary(ctx: JobContext, date: string): Promise<s
   ].join('\n');
 }
 
-export async function runDemo(opts: DemoRun): Promise<{ dates: string[]; warehouse: string }> {
+export async function runDemo(
+  opts: DemoRun,
+): Promise<{ dates: string[]; warehouse: string; workbooks: string[] }> {
   const print = opts.print ?? (() => undefined);
   const outDir = path.resolve(opts.outDir);
   const exportsRoot = path.join(outDir, 'exports');
   const warehouse = path.join(outDir, 'warehouse.duckdb');
+  const workbooks: string[] = [];
   rmSync(outDir, { recursive: true, force: true });
 
   const dates: string[] = [];
-  for (const drop of generateDemoDrops({ seed: opts.seed ?? 7 })) {
+  for (const drop of generateDemoDrops({ seed: opts.seed ?? 7, ...opts.size })) {
     writeDrop(path.join(exportsRoot, drop.date), drop.spec);
     dates.push(drop.date);
   }
@@ -103,8 +109,20 @@ export async function runDemo(opts: DemoRun): Promise<{ dates: string[]; warehou
     );
     print('');
     print(await portfolioSummary(ctx, dates.at(-1)!));
+    const week = await resolveWeek(ctx, dates.at(-1)!);
+    const reports = path.join(outDir, 'reports');
+    const portfolio = await buildReport(ctx, { week }, reports);
+    const [first] = await ctx.wh.all(
+      `SELECT customer_id FROM adoption_customer_weekly WHERE week_ending = $w::DATE AND has_data ORDER BY unused DESC, customer_name LIMIT 1`,
+      { w: week },
+    );
+    const customer = await buildReport(ctx, { week, customer: String(first!.customer_id) }, reports);
+    print('');
+    print(`portfolio workbook: ${portfolio.file}`);
+    print(`customer workbook:  ${customer.file}`);
+    workbooks.push(portfolio.file, customer.file);
   } finally {
     ctx.wh.close();
   }
-  return { dates, warehouse };
+  return { dates, warehouse, workbooks };
 }

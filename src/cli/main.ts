@@ -10,7 +10,9 @@ import {
 } from '../../jobs/export.js';
 import { REPROCESS, backfill, type Reprocess } from '../../jobs/backfill.js';
 import { ingest } from '../../jobs/ingest.js';
+import { buildReport, resolveWeek } from '../../jobs/report.js';
 import { formatStatus, status } from '../../jobs/status.js';
+import { normaliseGuid } from '../ingest/jsonSources.js';
 import { progressReporter } from './progress.js';
 import { runDemo } from '../../jobs/demo.js';
 import { dateInZone } from '../dates.js';
@@ -144,6 +146,46 @@ export function buildProgram(): Command {
       .description('Show the dates loaded, gaps, how fresh each source is, and the latest runs.'),
   ).action(async (opts: CommonOptions) => {
     console.log(formatStatus(await withContext(opts, (ctx) => status(ctx))));
+  });
+
+  const report = program
+    .command('report')
+    .description('Write Excel workbooks for the week ending on a date.');
+  common(
+    report
+      .command('portfolio')
+      .description("The portfolio workbook: every customer, or one account manager's (--owner).")
+      .requiredOption(
+        '--date <YYYY-MM-DD>',
+        'a date in the week to report (weeks end on weekly.weekEndsOn)',
+        dateOption,
+      )
+      .option('--owner <email>', "only this account manager's customers")
+      .option('--out <dir>', 'folder for the workbook (default: outputDir in the configuration)'),
+  ).action(async (opts: CommonOptions & { date: string; owner?: string; out?: string }) => {
+    const res = await withContext(opts, async (ctx) => {
+      const week = await resolveWeek(ctx, opts.date);
+      return buildReport(ctx, { week, owner: opts.owner?.toLowerCase() }, opts.out ?? ctx.config.outputDir);
+    });
+    console.log(
+      `wrote ${res.file} (${res.customers} customers, week ending ${res.week}, ${res.seconds.toFixed(1)} s)`,
+    );
+  });
+  common(
+    report
+      .command('customer')
+      .description("One customer's insights workbook.")
+      .requiredOption('--customer <tenant-id>', "the customer's tenant GUID")
+      .requiredOption('--date <YYYY-MM-DD>', 'a date in the week to report', dateOption)
+      .option('--out <dir>', 'folder for the workbook (default: outputDir in the configuration)'),
+  ).action(async (opts: CommonOptions & { customer: string; date: string; out?: string }) => {
+    const customer = normaliseGuid(opts.customer);
+    if (!customer) throw new UserError(`--customer "${opts.customer}" is not a tenant GUID`);
+    const res = await withContext(opts, async (ctx) => {
+      const week = await resolveWeek(ctx, opts.date);
+      return buildReport(ctx, { week, customer }, opts.out ?? ctx.config.outputDir);
+    });
+    console.log(`wrote ${res.file} (week ending ${res.week}, ${res.seconds.toFixed(1)} s)`);
   });
 
   program

@@ -7,7 +7,7 @@ import { insertRows, type ColumnType, type Value } from '../warehouse/insertRows
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { buildAliasIndex, resolveAssignedProducts } from './assignedProducts.js';
 import { readCsvFiles } from './csvRead.js';
-import type { DropFile, SourceKind } from './drop.js';
+import { classify, type DropFile, type SourceKind } from './drop.js';
 import type { LoadIssue } from './issues.js';
 import {
   parseGraphSubscriptions,
@@ -629,7 +629,15 @@ export async function loadDrop(
   phase('tickets and product names');
 
   for (const [kind, name] of Object.entries(SOURCE_NAMES)) {
-    if (usable(kind as SourceKind).length === 0) result.missingSources.push(name);
+    if (usable(kind as SourceKind).length === 0) {
+      result.missingSources.push(name);
+      result.issues.push({
+        severity: 'info',
+        code: 'missing_source',
+        file: name,
+        message: 'is not in the drop (optional); nothing from it this day',
+      });
+    }
   }
   const tenantsWithUsers = new Set(usable('graph_users').map((f) => f.customerId));
   const pcCustomers = await wh.all(
@@ -712,7 +720,8 @@ export async function loadDrop(
       file: i.file ?? null,
       line: i.line ?? null,
       column_name: i.column ?? null,
-      customer_id: i.customerId ?? null,
+      // Every issue about a tenant's file belongs to that tenant, so that reports show it only in its owner's scope.
+      customer_id: i.customerId ?? (i.file ? classify(i.file).customerId : undefined) ?? null,
       message: i.message,
     })),
   );

@@ -139,6 +139,22 @@ export class Warehouse {
     });
   }
 
+  /** Rows of queries/<name>.sql a chunk at a time, converted as `all` does: for results too big to hold at once. */
+  async *streamFile(name: string, params?: Params): AsyncGenerator<Row> {
+    const sql = sqlFile(name);
+    const result = await this.con.stream(sql, pickParams(sql, params));
+    const numeric: string[] = [];
+    for (let i = 0; i < result.columnCount; i++) {
+      if (NUMERIC_AS_TEXT.has(result.columnType(i).typeId)) numeric.push(result.columnName(i));
+    }
+    for await (const chunk of result.yieldRowObjectJson()) {
+      for (const row of chunk as Record<string, unknown>[]) {
+        for (const c of numeric) if (row[c] !== null && row[c] !== undefined) row[c] = Number(row[c]);
+        yield row as Row;
+      }
+    }
+  }
+
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.con.run('BEGIN TRANSACTION');
     try {

@@ -1,0 +1,397 @@
+// Workbooks: the portfolio view (all customers, or one account manager's) and a customer's insights view, for the
+// week ending on a date. Queries feed the renderer; the file is written to a temporary name and renamed into place.
+import path from 'node:path';
+import type { JobContext } from '../src/context.js';
+import { writeFileAtomic, safeFileName } from '../src/deliver/files.js';
+import { UserError } from '../src/errors.js';
+import { trendChartPng } from '../src/render/chart.js';
+import {
+  renderWorkbook,
+  type Block,
+  type Column,
+  type RowInput,
+  type SheetModel,
+} from '../src/render/workbook.js';
+import { DEFINITIONS, USAGE_BASIS_WORDS, overCapacityCauses } from '../src/render/words.js';
+import { weekEndDow } from '../src/warehouse/metrics.js';
+import type { Params, Row } from '../src/warehouse/warehouse.js';
+
+export interface ReportScope {
+  week: string;
+  owner?: string;
+  customer?: string;
+}
+
+export interface ReportResult {
+  file: string;
+  week: string;
+  customers: number;
+  rows: Record<string, number>;
+  seconds: number;
+}
+
+const SOURCE_LINK =
+  'https://learn.microsoft.com/partner-center/customers/increasing-adoption-and-satisfaction';
+
+/** The week (ending on the configured weekday) that holds `date`, checked to have data. */
+export async function resolveWeek(ctx: JobContext, date: string): Promise<string> {
+  const [w] = await ctx.wh.all('SELECT week_ending($d::DATE, $dow) AS w', {
+    d: date,
+    dow: weekEndDow(ctx.config),
+  });
+  const week = String(w!.w);
+  const [n] = await ctx.wh.all(
+    'SELECT count(*)::INTEGER AS n FROM adoption_customer_weekly WHERE week_ending = $w::DATE AND has_data',
+    { w: week },
+  );
+  if (!n || Number(n.n) === 0) {
+    throw new UserError(
+      `no data for the week ending ${week}${week !== date ? ` (the week holding ${date})` : ''}: ingest or backfill its drops first (see \`adoption status\`)`,
+    );
+  }
+  return week;
+}
+
+function scopeParams(scope: ReportScope): Params {
+  return { week: scope.week, owner: scope.owner ?? null, customer: scope.customer ?? null };
+}
+
+const col = (header: string, key: string, format: Column['format'], extra: Partial<Column> = {}): Column => ({
+  header,
+  key,
+  format,
+  ...extra,
+});
+
+function kpiBlocks(summary: Row[]): Block[] {
+  const [now, prev] = [summary.find((r, i) => i === 0), summary[1]];
+  const n = (r: Row | undefined, k: string) => (r && typeof r[k] === 'number' ? (r[k] as number) : null);
+  const diff = (k: string) => (n(now, k) !== null && n(prev, k) !== null ? n(now, k)! - n(prev, k)! : null);
+  const counts: [string, string][] = [
+    ['Customers', 'customers'],
+    ['Licences sold', 'licenses_sold'],
+    ['Licences assigned', 'licenses_assigned'],
+    ['Active entitlements', 'active_entitlements'],
+    ['Unused licences (unassigned + inactive)', 'unused'],
+  ];
+  const rates: [string, string][] = [
+    ['Deployment %', 'deployment_pct'],
+    ['Usage %', 'usage_pct'],
+    ['Usage % (adjusted, ≤ 100%)', 'usage_pct_adjusted'],
+  ];
+  return [
+    {
+      title: 'Licences',
+      tableName: 'Licences',
+      columns: [
+        col('Measure', 'm', 'text', { width: 40 }),
+        col('This week', 'now', 'int', { width: 14 }),
+        col('Last week', 'prev', 'int', { width: 14 }),
+        col('Change', 'chg', 'int', { width: 12 }),
+      ],
+      rows: counts.map(([m, k]) => ({ m, now: n(now, k), prev: n(prev, k), chg: diff(k) })),
+    },
+    {
+      title: 'Rates',
+      tableName: 'Rates',
+      columns: [
+        col('Measure', 'm', 'text'),
+        col('This week', 'now', 'pct', { flag: 'usage' }),
+        col('Last week', 'prev', 'pct'),
+        col('Change (points)', 'chg', 'change', { flag: 'change' }),
+      ],
+      rows: rates.map(([m, k]) => ({ m, now: n(now, k), prev: n(prev, k), chg: diff(k) })),
+    },
+  ];
+}
+
+async function* customerRows(ctx: JobContext, params: Params): AsyncGenerator<RowInput> {
+  for await (const r of ctx.wh.streamFile('reports/customers', params)) {
+    yield {
+      ...r,
+      causes: overCapacityCauses(r as never),
+      basis: USAGE_BASIS_WORDS[String(r.usage_basis)] ?? String(r.usage_basis),
+      source: r.source === 'graph' ? 'Graph (user level)' : 'Partner Center (aggregates)',
+    };
+  }
+}
+
+async function* plain(
+  rows: AsyncIterable<Row>,
+  map: (r: Row) => RowInput = (r) => r,
+): AsyncGenerator<RowInput> {
+  for await (const r of rows) yield map(r);
+}
+
+/** Counts rows as they pass, for the run summary. */
+function counted(
+  counts: Record<string, number>,
+  key: string,
+  rows: AsyncIterable<RowInput>,
+): AsyncIterable<RowInput> {
+  counts[key] = 0;
+  return (async function* () {
+    for await (const r of rows) {
+      counts[key]!++;
+      yield r;
+    }
+  })();
+}
+
+export async function buildReport(
+  ctx: JobContext,
+  scope: ReportScope,
+  outDir: string,
+): Promise<ReportResult> {
+  const started = process.hrtime.bigint();
+  const { wh, config } = ctx;
+  const params = scopeParams(scope);
+  const summary = await wh.allFile('reports/summary', params);
+  const thisWeek = summary.find((r) => r.week_ending === scope.week);
+  if (!thisWeek) {
+    const who = scope.customer
+      ? `customer ${scope.customer}`
+      : scope.owner
+        ? `account manager ${scope.owner}`
+        : 'the portfolio';
+    throw new UserError(`no data for ${who} in the week ending ${scope.week}`);
+  }
+  let customerName = '';
+  if (scope.customer) {
+    const [c] = await wh.all(
+      'SELECT customer_name FROM adoption_customer_weekly WHERE week_ending = $week::DATE AND customer_id = $customer',
+      params,
+    );
+    customerName = String(c?.customer_name ?? scope.customer);
+  }
+  const attention = await wh.allFile('reports/attention', {
+    ...params,
+    low_usage: config.thresholds.lowUsage,
+    low_deployment: config.thresholds.lowDeployment,
+    limit: 25,
+  });
+  const trend = await wh.allFile('reports/trend', params);
+  const chartSeries = [...new Set(trend.map((t) => String(t.series)))].slice(0, 8);
+  const png = await trendChartPng(
+    trend
+      .filter((t) => chartSeries.includes(String(t.series)))
+      .map((t) => ({
+        week: String(t.week_ending),
+        series: String(t.series),
+        value: (t.usage_pct_adjusted ?? t.usage_pct) as number | null,
+      })),
+    { title: 'Usage % (adjusted), last 12 weeks', yTitle: 'usage' },
+  );
+
+  const who = scope.customer
+    ? customerName
+    : scope.owner
+      ? `${scope.owner}'s customers`
+      : `${config.partner.name}: all customers`;
+  const title = scope.customer ? `Customer insights: ${customerName}` : `Adoption portfolio: ${who}`;
+  const rows: Record<string, number> = {};
+  const asOf = `Data as of ${String(thisWeek.newest_as_of)}${thisWeek.oldest_as_of !== thisWeek.newest_as_of ? ` (oldest customer data: ${String(thisWeek.oldest_as_of)})` : ''}; week ending ${scope.week}.`;
+
+  const sheets: SheetModel[] = [
+    {
+      name: 'Summary',
+      notes: [
+        title,
+        asOf,
+        'Usage % can exceed 100%: see the Definitions sheet. Changes are against the week before, in percentage points for rates.',
+      ],
+      blocks: [
+        ...kpiBlocks(summary),
+        {
+          title:
+            'Customers needing attention (below the usage or deployment threshold), most unused licences first',
+          tableName: 'Attention',
+          empty: 'No customer is below the thresholds this week.',
+          columns: [
+            col('Customer', 'customer_name', 'text', { width: 34 }),
+            col('Account manager', 'owner_email', 'text', { width: 30 }),
+            col('Unused licences', 'unused', 'int'),
+            col('Deployment %', 'deployment_pct', 'pct', { flag: 'usage' }),
+            col('Usage % (adjusted)', 'usage_pct_adjusted', 'pct', { flag: 'usage' }),
+            col('Change (points)', 'usage_pct_adjusted_change', 'change', { flag: 'change' }),
+            col('Weeks below threshold', 'low_usage_streak', 'int'),
+          ],
+          rows: attention.map((a) => ({ ...a, usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct })),
+        },
+      ],
+    },
+    {
+      name: 'Customers',
+      freeze: true,
+      blocks: [
+        {
+          tableName: 'CustomerProducts',
+          columns: [
+            col('Customer', 'customer_name', 'text', { width: 34 }),
+            col('Account manager', 'owner_email', 'text', { width: 30 }),
+            col('Tenant ID', 'customer_id', 'text', { width: 38 }),
+            col('Product', 'product', 'text', { width: 34 }),
+            col('Sold (all partners)', 'licenses_sold', 'int'),
+            col('Sold by you', 'licenses_sold_own', 'int'),
+            col('Assigned', 'licenses_assigned', 'int'),
+            col('Deployment %', 'deployment_pct', 'pct', { flag: 'usage' }),
+            col('Entitlements', 'entitlements', 'int'),
+            col('Active', 'active_entitlements', 'int'),
+            col('Usage %', 'usage_pct', 'pct', { flag: 'usage' }),
+            col('Usage % (adjusted)', 'usage_pct_adjusted', 'pct', { flag: 'usage' }),
+            col('Unassigned', 'unassigned', 'int'),
+            col('Inactive', 'inactive', 'int'),
+            col('Why usage exceeds 100%', 'causes', 'text', { width: 60 }),
+            col('Δ deployment (points)', 'deployment_pct_change', 'change', { flag: 'change' }),
+            col('Δ usage adj. (points)', 'usage_pct_adjusted_change', 'change', { flag: 'change' }),
+            col('Weeks below threshold', 'low_usage_streak', 'int'),
+            col('Usage measured by', 'basis', 'text', { width: 44 }),
+            col('Source', 'source', 'text', { width: 26 }),
+            col('Data as of', 'as_of_date', 'date', { width: 12 }),
+          ],
+          rows: counted(rows, 'customers', customerRows(ctx, params)),
+        },
+      ],
+    },
+    {
+      name: 'Workloads',
+      freeze: true,
+      blocks: [
+        {
+          tableName: 'Workloads',
+          columns: [
+            col('Customer', 'customer_name', 'text', { width: 34 }),
+            col('Product', 'product', 'text', { width: 34 }),
+            col('Workload', 'workload', 'text', { width: 14 }),
+            col('Qualified', 'licenses_qualified', 'int'),
+            col('Active', 'licenses_active', 'int'),
+            col('Usage %', 'usage_pct', 'pct', { flag: 'usage' }),
+            col('Δ usage (points)', 'usage_pct_change', 'change', { flag: 'change' }),
+            col('Weakest workload', 'weakest_text', 'text', { width: 18 }),
+          ],
+          rows: counted(
+            rows,
+            'workloads',
+            plain(wh.streamFile('reports/workloads', params), (r) => ({
+              ...r,
+              weakest_text: r.weakest ? 'weakest' : '',
+            })),
+          ),
+        },
+      ],
+    },
+    {
+      name: 'Trend',
+      freeze: true,
+      picture: {
+        png,
+        col: 9,
+        row: 1,
+        widthPx: 720,
+        heightPx: 320,
+        description: 'Usage % (adjusted) per week, last 12 weeks',
+      },
+      blocks: [
+        {
+          tableName: 'Trend',
+          columns: [
+            col('Week ending', 'week_ending', 'date', { width: 12 }),
+            col(scope.customer ? 'Customer' : 'Account manager', 'series', 'text', { width: 32 }),
+            col('Sold', 'licenses_sold', 'int'),
+            col('Assigned', 'licenses_assigned', 'int'),
+            col('Deployment %', 'deployment_pct', 'pct', { flag: 'usage' }),
+            col('Usage %', 'usage_pct', 'pct', { flag: 'usage' }),
+            col('Usage % (adjusted)', 'usage_pct_adjusted', 'pct', { flag: 'usage' }),
+            col('Data', 'data', 'text', { width: 10 }),
+          ],
+          rows: trend.map((t) => ({ ...t, data: t.has_data ? '' : 'no data' })),
+        },
+      ],
+    },
+    {
+      name: 'Inactive users',
+      freeze: true,
+      notes: [
+        "Licence holders with no activity in the 28 days up to the data's as-of date: candidates to reclaim, or to train.",
+      ],
+      blocks: [
+        {
+          tableName: 'InactiveUsers',
+          empty: 'Every licence holder was active.',
+          columns: [
+            col('Customer', 'customer_name', 'text', { width: 34 }),
+            col('User', 'user_key', 'text', { width: 40 }),
+            col('Product', 'product', 'text', { width: 34 }),
+            col('Last activity', 'last_activity_date', 'date', { width: 13 }),
+            col('Days since', 'days_since', 'int'),
+            col('Data as of', 'as_of_date', 'date', { width: 12 }),
+          ],
+          rows: counted(rows, 'inactiveUsers', plain(wh.streamFile('reports/inactive_users', params))),
+        },
+      ],
+    },
+    {
+      name: 'Data quality',
+      freeze: true,
+      notes: [
+        'What the loads of the week set aside (errors), noticed (warnings), and ignored or missed (info).',
+      ],
+      blocks: [
+        {
+          tableName: 'DataQuality',
+          empty: 'Nothing was set aside this week.',
+          columns: [
+            col('Drop', 'snapshot_date', 'date', { width: 12 }),
+            col('Severity', 'severity', 'text', { width: 10 }),
+            col('Issue', 'code', 'text', { width: 24 }),
+            col('File', 'file', 'text', { width: 50 }),
+            col('Line', 'line', 'int', { width: 8 }),
+            col('Column', 'column_name', 'text', { width: 28 }),
+            col('What happened', 'message', 'text', { width: 90 }),
+          ],
+          rows: counted(rows, 'dataQuality', plain(wh.streamFile('reports/data_quality', params))),
+        },
+      ],
+    },
+    {
+      name: 'Definitions',
+      notes: ['How the numbers are defined (Partner Center, "Increase adoption and satisfaction").'],
+      blocks: [
+        {
+          tableName: 'Definitions',
+          columns: [
+            col('Term', 'term', 'text', { width: 28 }),
+            col('Definition', 'definition', 'text', { width: 120 }),
+            col('Source', 'link', 'link', { width: 30 }),
+          ],
+          rows: DEFINITIONS.map((d, i) => ({
+            ...d,
+            link: i === 0 ? { text: 'Partner Center documentation', url: SOURCE_LINK } : null,
+          })),
+        },
+      ],
+    },
+  ];
+
+  const bytes = await renderWorkbook({
+    title,
+    subject: `Week ending ${scope.week}`,
+    created: new Date(`${scope.week}T00:00:00Z`),
+    sheets,
+  });
+  const name = scope.customer
+    ? `customer-${safeFileName(customerName, 50)}-${scope.customer.slice(0, 8)}-${scope.week}.xlsx`
+    : scope.owner
+      ? `portfolio-${scope.week}-${safeFileName(scope.owner, 60)}.xlsx`
+      : `portfolio-${scope.week}.xlsx`;
+  const file = path.resolve(outDir, name);
+  writeFileAtomic(file, bytes);
+  ctx.log.info({ file, week: scope.week, rows }, 'workbook written');
+  return {
+    file,
+    week: scope.week,
+    customers: Number(thisWeek.customers),
+    rows,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}

@@ -1,0 +1,14 @@
+-- report data quality: what the loads of the week set aside or noticed. Issues about one customer are shown only
+-- in that customer's scope; issues about no customer in particular are shown to everyone.
+-- From: load_issues, adoption_customer_weekly. Parameters: $week, $owner and $customer (NULL = all).
+WITH scope AS (
+  SELECT DISTINCT customer_id FROM adoption_customer_weekly
+  WHERE week_ending = $week::DATE
+    AND ($owner::VARCHAR IS NULL OR owner_email = $owner)
+    AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
+)
+SELECT i.snapshot_date, i.severity, i.code, i.file, i.line, i.column_name, i.message
+FROM load_issues i
+WHERE i.snapshot_date BETWEEN $week::DATE - 6 AND $week::DATE
+  AND (i.customer_id IS NULL OR i.customer_id IN (SELECT customer_id FROM scope))
+ORDER BY i.snapshot_date DESC, CASE i.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, i.file, i.line

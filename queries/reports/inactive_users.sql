@@ -1,0 +1,12 @@
+-- report inactive users: licence holders (not deleted) with no activity in the 28-day window at the week's last
+-- snapshot: reclaim candidates. From: adoption_customer_weekly (the week's snapshot), user_license_activity,
+-- catalog_products. Parameters: $week, $owner and $customer (NULL = all).
+SELECT c.customer_name, a.customer_id, a.user_key, p.display_name AS product, a.last_activity_date,
+  (a.as_of_date - a.last_activity_date)::INTEGER AS days_since, a.as_of_date
+FROM adoption_customer_weekly c
+JOIN user_license_activity a ON a.snapshot_date = c.snapshot_date AND a.customer_id = c.customer_id
+JOIN catalog_products p ON p.sku_id = a.sku_id
+WHERE c.week_ending = $week::DATE AND c.has_data AND NOT a.active AND NOT a.is_deleted
+  AND ($owner::VARCHAR IS NULL OR c.owner_email = $owner)
+  AND ($customer::VARCHAR IS NULL OR c.customer_id = $customer)
+ORDER BY c.customer_name, a.customer_id, product, days_since DESC NULLS FIRST, a.user_key

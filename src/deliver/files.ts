@@ -1,0 +1,36 @@
+// Written output goes to a temporary name beside its target and is renamed into place, so that a crash or a full
+// disk never leaves half a file where a user looks.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export function writeFileAtomic(file: string, data: Buffer | string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+/**
+ * A file-name part safe on Windows, macOS and Linux whatever the input holds: no separators, no '..', no control
+ * or bidirectional-override characters, no reserved device names, at most `max` characters.
+ */
+export function safeFileName(input: string, max = 60): string {
+  const cleaned = input
+    .normalize('NFKC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/[^\p{L}\p{N}._@-]+/gu, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, max)
+    .replace(/[-.]+$/g, '');
+  const name = cleaned || 'unnamed';
+  return RESERVED.test(name.split('.')[0]!) ? `_${name}` : name;
+}

@@ -1,0 +1,213 @@
+// Renders a workbook model to .xlsx bytes. Pure: data in, bytes out (no file, no network). Every sheet goes
+// through exceljs's streaming writer, so memory stays bounded however many rows there are; tables and pictures
+// are added to the finished package afterwards (xlsxParts.ts).
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { addTablesAndPictures, type PictureSpec, type TableSpec } from './xlsxParts.js';
+
+export type Format = 'text' | 'int' | 'pct' | 'change' | 'date' | 'link' | 'number';
+
+export interface Column {
+  header: string;
+  key: string;
+  format: Format;
+  width?: number;
+  /** conditional formatting: a red-amber-green scale on a usage figure, or red/green for a change */
+  flag?: 'usage' | 'change';
+}
+
+export type CellInput = string | number | boolean | null | undefined | { text: string; url: string };
+export type RowInput = Record<string, CellInput>;
+
+export interface Block {
+  title?: string;
+  columns: Column[];
+  rows: Iterable<RowInput> | AsyncIterable<RowInput>;
+  /** the Excel table's name; the block becomes a real table with a filter */
+  tableName: string;
+  /** text written in the first column when there are no rows */
+  empty?: string;
+}
+
+export interface SheetModel {
+  name: string;
+  /** lines above the blocks: the first is a title */
+  notes?: string[];
+  blocks: Block[];
+  /** freeze the rows above the first block's first data row */
+  freeze?: boolean;
+  picture?: Omit<PictureSpec, 'sheet'>;
+}
+
+export interface WorkbookModel {
+  title: string;
+  subject: string;
+  created: Date;
+  sheets: SheetModel[];
+}
+
+const NUM_FMT: Record<Format, string | undefined> = {
+  text: '@', // text cells stay text even when edited: exported names can never become formulas
+  int: '#,##0',
+  pct: '0.0%',
+  change: '+0.0%;-0.0%;0.0%',
+  date: 'yyyy-mm-dd',
+  link: undefined,
+  number: '#,##0.0',
+};
+
+function columnLetter(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+function cellValue(v: CellInput, format: Format): ExcelJS.CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object') return { text: v.text, hyperlink: v.url };
+  if (format === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v))
+    return new Date(`${v.slice(0, 10)}T00:00:00Z`);
+  if (format === 'text') return String(v);
+  return v;
+}
+
+async function* rowsOf(rows: Iterable<RowInput> | AsyncIterable<RowInput>): AsyncGenerator<RowInput> {
+  for await (const r of rows as AsyncIterable<RowInput>) yield r;
+}
+
+export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  wb.creator = 'adoption-insights';
+  wb.title = model.title;
+  wb.subject = model.subject;
+  wb.created = model.created;
+  wb.modified = model.created;
+
+  const tables: TableSpec[] = [];
+  const pictures: PictureSpec[] = [];
+  const usedTableNames = new Set<string>();
+  for (const [index, sheet] of model.sheets.entries()) {
+    const sheetNo = index + 1;
+    const firstHeaderRow = (sheet.notes?.length ?? 0) + (sheet.blocks[0]?.title ? 1 : 0) + 1;
+    const ws = wb.addWorksheet(sheet.name, {
+      views: sheet.freeze ? [{ state: 'frozen', ySplit: firstHeaderRow, xSplit: 0 }] : [],
+    });
+    // Widths: the widest need of any block in each column position.
+    const widths: number[] = [];
+    for (const b of sheet.blocks)
+      b.columns.forEach(
+        (c, i) => (widths[i] = Math.max(widths[i] ?? 8, c.width ?? Math.max(10, c.header.length + 2))),
+      );
+    if (sheet.notes?.length) widths[0] = Math.max(widths[0] ?? 10, 14);
+    ws.columns = widths.map((width) => ({ width }));
+
+    let r = 1;
+    for (const [i, note] of (sheet.notes ?? []).entries()) {
+      const row = ws.getRow(r++);
+      row.getCell(1).value = note;
+      row.getCell(1).font =
+        i === 0 ? { bold: true, size: 14 } : { italic: true, color: { argb: 'FF595959' } };
+      row.commit();
+    }
+    for (const block of sheet.blocks) {
+      if (block.title) {
+        const row = ws.getRow(r++);
+        row.getCell(1).value = block.title;
+        row.getCell(1).font = { bold: true, size: 12 };
+        row.commit();
+      }
+      const header = ws.getRow(r);
+      block.columns.forEach((c, i) => {
+        const cell = header.getCell(i + 1);
+        cell.value = c.header;
+        cell.font = { bold: true };
+      });
+      header.commit();
+      const headerRow = r++;
+      let n = 0;
+      for await (const data of rowsOf(block.rows)) {
+        const row = ws.getRow(r++);
+        block.columns.forEach((c, i) => {
+          const cell = row.getCell(i + 1);
+          cell.value = cellValue(data[c.key], c.format);
+          const fmt = NUM_FMT[c.format];
+          if (fmt) cell.numFmt = fmt;
+          if (c.format === 'link' && data[c.key])
+            cell.font = { color: { argb: 'FF0563C1' }, underline: true };
+        });
+        row.commit();
+        n++;
+      }
+      if (n === 0) {
+        const row = ws.getRow(r++);
+        row.getCell(1).value = block.empty ?? '(none)';
+        row.commit();
+        n = 1;
+      }
+      const last = headerRow + n;
+      block.columns.forEach((c, i) => {
+        const col = columnLetter(i + 1);
+        const ref = `${col}${headerRow + 1}:${col}${last}`;
+        if (c.flag === 'usage') {
+          ws.addConditionalFormatting({
+            ref,
+            rules: [
+              {
+                type: 'colorScale',
+                priority: 1,
+                cfvo: [
+                  { type: 'num', value: 0 },
+                  { type: 'num', value: 0.5 },
+                  { type: 'num', value: 1 },
+                ],
+                color: [{ argb: 'FFF8696B' }, { argb: 'FFFFEB84' }, { argb: 'FF63BE7B' }],
+              } as ExcelJS.ConditionalFormattingRule,
+            ],
+          });
+        } else if (c.flag === 'change') {
+          ws.addConditionalFormatting({
+            ref,
+            rules: [
+              {
+                type: 'cellIs',
+                operator: 'lessThan',
+                formulae: ['0'],
+                priority: 2,
+                style: { font: { color: { argb: 'FFC00000' } } },
+              },
+              {
+                type: 'cellIs',
+                operator: 'greaterThan',
+                formulae: ['0'],
+                priority: 3,
+                style: { font: { color: { argb: 'FF007A33' } } },
+              },
+            ],
+          });
+        }
+      });
+      let name = block.tableName.replace(/[^A-Za-z0-9_]/g, '_');
+      while (usedTableNames.has(name)) name += '_';
+      usedTableNames.add(name);
+      tables.push({
+        sheet: sheetNo,
+        name,
+        ref: `A${headerRow}:${columnLetter(block.columns.length)}${last}`,
+        columns: block.columns.map((c) => c.header),
+      });
+      r += 1; // a blank row between blocks
+    }
+    if (sheet.picture) pictures.push({ ...sheet.picture, sheet: sheetNo });
+    ws.commit();
+  }
+  await wb.commit();
+  await done;
+  return addTablesAndPictures(Buffer.concat(chunks), tables, pictures);
+}

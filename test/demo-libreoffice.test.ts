@@ -1,0 +1,76 @@
+// The demo end to end at a small size, and its workbook opened by LibreOffice: a workbook Excel would need to
+// repair fails to convert. In CI (CI=true) LibreOffice must be there (.ci/run installs it); elsewhere the
+// conversion is skipped when it is missing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '../jobs/demo.js';
+import { tempDir } from './helpers/context.js';
+import { checkXlsx } from './helpers/xlsxCheck.js';
+
+const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => existsSync(p));
+let dir: string;
+let cleanup: () => void;
+let printed: string[];
+let workbooks: string[];
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir());
+  printed = [];
+  ({ workbooks } = await runDemo({
+    outDir: path.join(dir, 'demo'),
+    size: { customers: 10, owners: 3, drops: 15, usersPerCustomer: 12 },
+    print: (l) => printed.push(l),
+  }));
+});
+afterAll(() => cleanup?.());
+
+describe('demo', () => {
+  it('writes drops, loads them, prints a summary and says where the workbooks are', () => {
+    const text = printed.join('\n');
+    expect(text).toMatch(/wrote 15 nightly drops \(2026-11-09 … 2026-11-23\)/);
+    expect(text).toMatch(/loaded 15 drops into .*warehouse\.duckdb/);
+    expect(text).toMatch(/Portfolio on 2026-11-23, by account manager:/);
+    expect(text).toContain(`portfolio workbook: ${workbooks[0]}`);
+    expect(text).toContain(`customer workbook:  ${workbooks[1]}`);
+    for (const f of workbooks) expect(statSync(f).size).toBeGreaterThan(5000);
+  });
+
+  it('writes workbooks whose package is sound', async () => {
+    for (const f of workbooks) expect(await checkXlsx(readFileSync(f)), f).toEqual([]);
+  });
+
+  it.skipIf(!soffice && process.env.CI !== 'true')(
+    'its workbooks open in LibreOffice with no error',
+    () => {
+      expect(soffice, 'LibreOffice is not installed: .ci/run installs libreoffice-calc-nogui').toBeDefined();
+      for (const wb of workbooks) {
+        const out = path.join(dir, 'pdf');
+        const r = spawnSync(
+          soffice!,
+          [
+            '--headless',
+            '--norestore',
+            `-env:UserInstallation=file://${path.join(dir, 'lo-profile')}`,
+            '--convert-to',
+            'pdf',
+            '--outdir',
+            out,
+            wb,
+          ],
+          {
+            encoding: 'utf8',
+            timeout: 120_000,
+          },
+        );
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).not.toMatch(/error/i);
+        const pdf = path.join(out, path.basename(wb).replace(/\.xlsx$/, '.pdf'));
+        expect(existsSync(pdf), `${pdf}\n${r.stdout}\n${r.stderr}`).toBe(true);
+        expect(statSync(pdf).size).toBeGreaterThan(10_000);
+      }
+    },
+    240_000,
+  );
+});

@@ -1,0 +1,228 @@
+// Workbooks read back with exceljs, cell by cell, against the warehouse; the fixture drop has two account managers
+// (am1: Main Rules, Nothing Sold; am2: Aggregate Only, PC Subs) and one customer with a hostile name.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../jobs/ingest.js';
+import { buildReport, resolveWeek } from '../jobs/report.js';
+import type { JobContext } from '../src/context.js';
+import { safeFileName } from '../src/deliver/files.js';
+import { writeDrop } from '../src/demo/writeDrop.js';
+import { tempDir, testContext } from './helpers/context.js';
+import { checkXlsx } from './helpers/xlsxCheck.js';
+import { DROP_DATE, T, rulesDrop } from './fixtures/rulesDrop.js';
+
+const HOSTILE = '=HYPERLINK("http://evil.example","click") & Co';
+let ctx: JobContext;
+let dir: string;
+let cleanup: () => void;
+let week: string;
+
+async function read(file: string): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  return wb;
+}
+
+/** Every cell's text in every sheet. */
+function allText(wb: ExcelJS.Workbook): string {
+  const out: string[] = [];
+  wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => out.push(String(c.text ?? '')))));
+  return out.join('\n');
+}
+
+function rowsOf(ws: ExcelJS.Worksheet, headerRow = 1): Record<string, ExcelJS.Cell>[] {
+  const headers = (ws.getRow(headerRow).values as unknown[]).slice(1).map(String);
+  const out: Record<string, ExcelJS.Cell>[] = [];
+  for (let r = headerRow + 1; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    if (!row.hasValues) break;
+    out.push(Object.fromEntries(headers.map((h, i) => [h, row.getCell(i + 1)])));
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  ({ dir, cleanup } = tempDir());
+  const spec = rulesDrop();
+  spec.customers![1]!.customer_name = HOSTILE; // Nothing Sold, am1
+  writeDrop(path.join(dir, 'exports', DROP_DATE), spec);
+  ctx = await testContext(dir);
+  await ingest(ctx, { date: DROP_DATE });
+  week = await resolveWeek(ctx, DROP_DATE);
+});
+afterAll(() => {
+  ctx?.wh.close();
+  cleanup?.();
+});
+
+describe('portfolio workbook', () => {
+  let wb: ExcelJS.Workbook;
+  let file: string;
+  beforeAll(async () => {
+    file = (await buildReport(ctx, { week }, path.join(dir, 'out'))).file;
+    wb = await read(file);
+  });
+
+  it('has the seven sheets, real tables with filters, frozen headers and document properties', () => {
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Summary',
+      'Customers',
+      'Workloads',
+      'Trend',
+      'Inactive users',
+      'Data quality',
+      'Definitions',
+    ]);
+    const customers = wb.getWorksheet('Customers')!;
+    expect(Object.keys(customers.tables)).toEqual(['CustomerProducts']);
+    expect(customers.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(wb.getWorksheet('Inactive users')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(Object.keys(wb.getWorksheet('Summary')!.tables).sort()).toEqual([
+      'Attention',
+      'Licences',
+      'Rates',
+    ]);
+    expect(wb.getWorksheet('Trend')!.getImages()).toHaveLength(1);
+    expect(wb.title).toBe('Adoption portfolio: Contoso Cloud Partner: all customers');
+    expect(wb.subject).toBe(`Week ending ${week}`);
+    expect(path.basename(file)).toBe(`portfolio-${week}.xlsx`);
+  });
+
+  it('writes customers × products with real number formats, matching the warehouse cell by cell', async () => {
+    const ws = wb.getWorksheet('Customers')!;
+    const rows = rowsOf(ws);
+    const expected = await ctx.wh.all(
+      `SELECT count(*)::INTEGER AS n FROM adoption_daily WHERE snapshot_date = $d::DATE`,
+      { d: DROP_DATE },
+    );
+    expect(rows).toHaveLength(expected[0]!.n as number);
+    const e3 = rows.find(
+      (r) => r['Customer']!.value === 'Main Rules Ltd' && r['Product']!.value === 'Microsoft 365 E3',
+    )!;
+    expect(e3['Sold (all partners)']!.value).toBe(15);
+    expect(e3['Sold by you']!.value).toBe(10);
+    expect(e3['Assigned']!.value).toBe(7);
+    expect(e3['Deployment %']!.value).toBeCloseTo(7 / 15, 12);
+    expect(e3['Deployment %']!.numFmt).toBe('0.0%');
+    expect(e3['Usage %']!.value).toBeCloseTo(5 / 7, 12);
+    expect(e3['Usage % (adjusted)']!.value).toBeCloseTo(4 / 7, 12);
+    expect(e3['Unassigned']!.value).toBe(8);
+    expect(e3['Inactive']!.value).toBe(3);
+    expect(e3['Data as of']!.value).toEqual(new Date('2026-11-22T00:00:00Z'));
+    expect(e3['Data as of']!.numFmt).toBe('yyyy-mm-dd');
+    const grace = rows.find(
+      (r) =>
+        r['Customer']!.value === 'Main Rules Ltd' &&
+        r['Product']!.value === 'Microsoft 365 Business Standard',
+    )!;
+    expect(grace['Usage %']!.value).toBe(1.5);
+    expect(String(grace['Why usage exceeds 100%']!.value)).toMatch(
+      /1 active beyond the entitlements on a second subscription in grace/,
+    );
+    const trial = rows.find((r) => r['Product']!.value === 'Microsoft 365 E5')!;
+    expect(String(trial['Why usage exceeds 100%']!.value)).toMatch(
+      /2 active beyond the entitlements on a trial subscription/,
+    );
+    const agg = rows.find((r) => r['Customer']!.value === 'Aggregate Only GmbH')!;
+    expect(agg['Source']!.value).toBe('Partner Center (aggregates)');
+    expect(agg['Usage measured by']!.value).toMatch(/lower bound/);
+  });
+
+  it('flags low adoption with a red-amber-green scale on the usage columns', () => {
+    const cf = wb.getWorksheet('Customers')!.conditionalFormattings;
+    const scale = cf.find((c) => c.ref.startsWith('L2:'))!; // Usage % (adjusted)
+    expect(scale.rules[0]).toMatchObject({ type: 'colorScale' });
+    expect(cf.some((c) => c.rules.some((r) => r.type === 'cellIs'))).toBe(true);
+  });
+
+  it('writes text from the exports as text, never as a formula', () => {
+    const ws = wb.getWorksheet('Customers')!;
+    const cell = rowsOf(ws).find((r) => String(r['Customer']!.value).startsWith('=HYPERLINK'))!['Customer']!;
+    expect(cell.type).toBe(ExcelJS.ValueType.String);
+    expect(cell.value).toBe(HOSTILE);
+    expect(cell.numFmt).toBe('@');
+    expect(cell.formula).toBeUndefined();
+  });
+
+  it("lists inactive users, workloads with the weakest marked, the week's data quality, and definitions", async () => {
+    const inactive = rowsOf(wb.getWorksheet('Inactive users')!, 2);
+    const users = inactive
+      .filter((r) => r['Customer']!.value === 'Main Rules Ltd' && r['Product']!.value === 'Microsoft 365 E3')
+      .map((r) => r['User']!.value);
+    expect(users.sort()).toEqual(['u2@main.example', 'u7@main.example', 'u8@main.example']);
+    const u2 = inactive.find((r) => r['User']!.value === 'u2@main.example')!;
+    expect(u2['Days since']!.value).toBe(28);
+    const w = rowsOf(wb.getWorksheet('Workloads')!).filter(
+      (r) => r['Customer']!.value === 'Main Rules Ltd' && r['Product']!.value === 'Microsoft 365 E3',
+    );
+    expect(w.find((r) => r['Workload']!.value === 'skype')!['Weakest workload']!.value).toBe('weakest');
+    expect(w.find((r) => r['Workload']!.value === 'exchange')!['Usage %']!.value).toBeCloseTo(2 / 7, 12);
+    const dq = rowsOf(wb.getWorksheet('Data quality')!, 2).map((r) => String(r['Issue']!.value));
+    expect(dq).toEqual(
+      expect.arrayContaining(['activity_after_report_date', 'excluded_sku', 'missing_source']),
+    );
+    const defs = rowsOf(wb.getWorksheet('Definitions')!, 2);
+    expect(defs.map((r) => r['Term']!.value)).toContain('Why Usage % can exceed 100%');
+    expect(defs[0]!['Source']!.value).toMatchObject({
+      hyperlink: expect.stringContaining('learn.microsoft.com'),
+    });
+  });
+
+  it('is a package Excel opens without repair: well-formed parts, relationships, content types, table headers', async () => {
+    expect(await checkXlsx(readFileSync(file))).toEqual([]);
+  });
+
+  it('leaves no temporary file behind', () => {
+    expect(readdirSync(path.dirname(file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('scoped workbooks', () => {
+  it("an account manager's workbook holds none of another manager's customers", async () => {
+    const { file } = await buildReport(ctx, { week, owner: 'am1@partner.example' }, path.join(dir, 'out'));
+    expect(path.basename(file)).toBe(`portfolio-${week}-am1@partner.example.xlsx`);
+    const text = allText(await read(file));
+    expect(text).toContain('Main Rules Ltd');
+    for (const other of [
+      'Aggregate Only GmbH',
+      'PC Subs plc',
+      T.aggregate,
+      T.pcSubs,
+      'am2@partner.example',
+      'p1@pc.example',
+    ])
+      expect(text).not.toContain(other);
+  });
+
+  it('a customer workbook holds that customer alone, under a safe file name', async () => {
+    const { file } = await buildReport(ctx, { week, customer: T.nothingSold }, path.join(dir, 'out'));
+    expect(path.basename(file)).toBe(`customer-HYPERLINK-http-evil.example-click-Co-a0000000-${week}.xlsx`);
+    const wb = await read(file);
+    expect(wb.title).toBe(`Customer insights: ${HOSTILE}`);
+    const text = allText(wb);
+    for (const other of ['Main Rules Ltd', 'u1@main.example', T.main]) expect(text).not.toContain(other);
+    const rows = rowsOf(wb.getWorksheet('Customers')!);
+    expect(rows.map((r) => r['Product']!.value)).toEqual(['Office 365 E3']);
+    expect(rows[0]!['Tenant ID']!.value).toBe(T.nothingSold);
+  });
+
+  it('says clearly when a week has no data', async () => {
+    await expect(resolveWeek(ctx, '2026-01-01')).rejects.toThrow(
+      /no data for the week ending 2026-01-05 \(the week holding 2026-01-01\)/,
+    );
+  });
+});
+
+describe('safe file names', () => {
+  it.each([
+    ['../../etc/passwd', 'etc-passwd'],
+    ['CON', '_CON'],
+    ['nul.txt', '_nul.txt'],
+    ['a\u202Egnp.exe', 'agnp.exe'],
+    ['Müller & Söhne GmbH', 'Müller-Söhne-GmbH'],
+    ['  ', 'unnamed'],
+  ])('%j → %j', (input, want) => expect(safeFileName(input)).toBe(want));
+  it('caps the length', () => expect(safeFileName('x'.repeat(10_000))).toHaveLength(60));
+});
