@@ -25,6 +25,13 @@ async function read(file: string): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
+// exceljs reads these back but its typings do not declare them.
+const tablesOf = (ws: ExcelJS.Worksheet) =>
+  Object.keys((ws as unknown as { tables: Record<string, unknown> }).tables);
+const cfOf = (ws: ExcelJS.Worksheet) =>
+  (ws as unknown as { conditionalFormattings: { ref: string; rules: { type: string }[] }[] })
+    .conditionalFormattings;
+
 /** Every cell's text in every sheet. */
 function allText(wb: ExcelJS.Workbook): string {
   const out: string[] = [];
@@ -76,7 +83,7 @@ describe('portfolio workbook', () => {
       'Definitions',
     ]);
     const customers = wb.getWorksheet('Customers')!;
-    expect(Object.keys(customers.tables)).toEqual(['CustomerProducts']);
+    expect(tablesOf(customers)).toEqual(['CustomerProducts']);
     expect(customers.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(wb.getWorksheet('Inactive users')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
     expect(Object.keys(wb.getWorksheet('Summary')!.tables).sort()).toEqual([
@@ -131,7 +138,7 @@ describe('portfolio workbook', () => {
   });
 
   it('flags low adoption with a red-amber-green scale on the usage columns', () => {
-    const cf = wb.getWorksheet('Customers')!.conditionalFormattings;
+    const cf = cfOf(wb.getWorksheet('Customers')!);
     const scale = cf.find((c) => c.ref.startsWith('L2:'))!; // Usage % (adjusted)
     expect(scale.rules[0]).toMatchObject({ type: 'colorScale' });
     expect(cf.some((c) => c.rules.some((r) => r.type === 'cellIs'))).toBe(true);
