@@ -86,11 +86,7 @@ describe('portfolio workbook', () => {
     expect(tablesOf(customers)).toEqual(['CustomerProducts']);
     expect(customers.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(wb.getWorksheet('Inactive users')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-    expect(tablesOf(wb.getWorksheet('Summary')!).sort()).toEqual([
-      'Attention',
-      'Licences',
-      'Rates',
-    ]);
+    expect(tablesOf(wb.getWorksheet('Summary')!).sort()).toEqual(['Attention', 'Licences', 'Rates']);
     expect(wb.getWorksheet('Trend')!.getImages()).toHaveLength(1);
     expect(wb.title).toBe('Adoption portfolio: Contoso Cloud Partner: all customers');
     expect(wb.subject).toBe(`Week ending ${week}`);

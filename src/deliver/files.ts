@@ -24,6 +24,8 @@ const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 export function safeFileName(input: string, max = 60): string {
   const cleaned = input
     .normalize('NFKC')
+    // Control and bidirectional-override characters are exactly what must go.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
     .replace(/[^\p{L}\p{N}._@-]+/gu, '-')
     .replace(/\.{2,}/g, '.')
