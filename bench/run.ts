@@ -142,6 +142,7 @@ const STAGES: [key: string, label: string][] = [
   ['weekly', 'weekly metrics, all weeks'],
   ['backfill90', '90-day backfill (drops loaded: recompute daily + weekly over the range)'],
   ['load90', '90-day backfill from an empty warehouse (every drop read and loaded)'],
+  ['workbook', 'portfolio workbook of all customers'],
 ];
 
 if (process.argv.includes('--generate-only')) {
@@ -179,6 +180,8 @@ for (const scale of sizes) {
   stages.daily = measure('daily', { exports: data.exports, db, date: last }, runs);
   stages.weekly = measure('weekly', { exports: data.exports, db, from: from90 }, runs);
   stages.backfill90 = measure('backfill', { exports: data.exports, db, from: from90, to: last }, runs);
+  process.stderr.write(`scale ${scale}: workbook\n`);
+  stages.workbook = measure('workbook', { exports: data.exports, db, date: last }, runs);
   results.push({
     scale,
     customers: Math.round(FULL.customers * scale),
@@ -189,6 +192,20 @@ for (const scale of sizes) {
   });
   rmSync(work, { recursive: true, force: true });
 }
+
+// Issue #4's big portfolio, seeded straight into the weekly tables: 5,000 customers × 3 products, 100,000 inactive users.
+process.stderr.write('big portfolio workbook\n');
+const bigDir = path.join(CACHE, 'work-big');
+const big = measure(
+  'workbook-synthetic',
+  { exports: CACHE, db: path.join(bigDir, 'warehouse.duckdb'), date: END },
+  runs,
+  () => {
+    rmSync(bigDir, { recursive: true, force: true });
+    mkdirSync(bigDir, { recursive: true });
+  },
+);
+rmSync(bigDir, { recursive: true, force: true });
 
 const fmt = (n: number, d = 2) => n.toFixed(d);
 const full = results.at(-1)!;
@@ -208,6 +225,8 @@ const lines: string[] = [
     ([k, label]) =>
       `| ${label} | ${fmt(full.stages[k]!.seconds)} (${fmt(full.stages[k]!.wall, 1)}) | ${fmt(full.stages[k]!.peakMiB, 0)} MiB |`,
   ),
+  '',
+  `Big portfolio workbook (5,000 customers × 3 products, 100,000 inactive users, seeded): ${fmt(big.seconds)} s (${fmt(big.wall, 1)}), peak ${fmt(big.peakMiB, 0)} MiB.`,
   '',
   '## Targets',
   '',

@@ -44,7 +44,17 @@ export async function loadOneDrop(
 ): Promise<Omit<IngestSummary, 'customers' | 'metricRows' | 'seconds'>> {
   const { wh, config, catalog, log } = ctx;
   const { date, dropDir } = opts;
+  const t0 = process.hrtime.bigint();
   const found = opts.found ?? (await discoverDrop(dropDir, config.ingest.maxFileBytes));
+  log.debug(
+    {
+      date,
+      phase: 'discover and hash',
+      ms: Number(process.hrtime.bigint() - t0) / 1e6,
+      files: found.files.length,
+    },
+    'load phase done',
+  );
   const load = await loadDrop(wh, { config, catalog, log, date, files: found.files, issues: found.issues });
   let rowsLoaded = 0;
   let rowsRejected = 0;
@@ -114,7 +124,12 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
         { from: opts.date, to: opts.date },
         { partnerTenantId: config.partner.tenantId, log },
       );
+      const t1 = process.hrtime.bigint();
       await recomputeWeeklyMetrics(wh, opts.date, config);
+      log.debug(
+        { phase: 'weekly metrics', ms: Number(process.hrtime.bigint() - t1) / 1e6 },
+        'load phase done',
+      );
       return loaded;
     });
     const [counts] = await wh.all(

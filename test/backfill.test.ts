@@ -161,7 +161,7 @@ describe('migrations', () => {
     v1.close();
 
     const ctx = await contextAt('v1');
-    expect(await ctx.wh.schemaVersion()).toBe(2);
+    expect(await ctx.wh.schemaVersion()).toBe(3);
     const [load] = await ctx.wh.all(`SELECT run_id, metrics_at FROM loads`);
     expect(load).toEqual({ run_id: 'old-run', metrics_at: '2026-01-02 03:00:00' });
     expect(await ctx.wh.all(`SELECT licenses_sold FROM adoption_daily`)).toEqual([{ licenses_sold: 10 }]);
@@ -176,7 +176,7 @@ describe('migrations', () => {
     await wh.run(`INSERT INTO schema_migrations VALUES (999, 'from_the_future', now()::TIMESTAMP)`);
     wh.close();
     await expect(Warehouse.open(file)).rejects.toThrow(
-      /has schema version 999, newer than this program knows \(2\); upgrade adoption-insights/,
+      /has schema version 999, newer than this program knows \(3\); upgrade adoption-insights/,
     );
   });
 });

@@ -6,6 +6,7 @@ import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { CsvSniffError, headerKey, sniffCsv, type CsvSniff } from './csvSniff.js';
 import type { LoadIssue } from './issues.js';
+import { mapPool } from './pool.js';
 
 export type CsvType = 'VARCHAR' | 'DATE' | 'BOOLEAN' | 'UUID' | 'TIMESTAMPTZ' | 'BIGINT';
 
@@ -33,6 +34,8 @@ export interface CsvReadResult {
   /** files set aside whole */
   setAside: Set<string>;
   issues: LoadIssue[];
+  /** milliseconds spent per step, for the debug log */
+  timings?: Record<string, number>;
 }
 
 const TYPE_WORDS: Record<CsvType, string> = {
@@ -44,9 +47,16 @@ const TYPE_WORDS: Record<CsvType, string> = {
   BIGINT: 'a whole number',
 };
 
+/** The first bytes of a file: enough for its header line (4 KiB, or up to 64 KiB for a very long header). */
 async function readStart(file: string): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
+    for (const size of [4096, 65536]) {
+      const buf = Buffer.alloc(size);
+      const { bytesRead } = await fh.read(buf, 0, size, 0);
+      const start = buf.subarray(0, bytesRead);
+      if (bytesRead < size || start.includes(0x0a)) return start;
+    }
     const buf = Buffer.alloc(65536);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead);
@@ -155,19 +165,35 @@ export async function readCsvFiles(
   files: readonly CsvInput[],
   spec: CsvSpec,
   target: string,
+  /**
+   * Writes the rows somewhere else than the TEMP table: given the SELECT that yields (filename, columns…, extras),
+   * returns the statement that stores them (with its own $parameters in `params`). Loaded counts are then left
+   * to the caller.
+   */
+  direct?: { insert: (select: string) => string; params: Record<string, string | number | boolean | null> },
 ): Promise<CsvReadResult> {
   const { columns } = spec;
   const result: CsvReadResult = { read: new Map(), setAside: new Set(), issues: [] };
+  const timings: Record<string, number> = {};
   const colDefs = columns
     .map((c) => `${c.key} ${c.type === 'TIMESTAMPTZ' ? 'TIMESTAMPTZ' : c.type}`)
     .join(', ');
-  await wh.run(`CREATE OR REPLACE TEMP TABLE ${target} (filename VARCHAR, ${colDefs}, extras JSON)`);
+  if (!direct)
+    await wh.run(`CREATE OR REPLACE TEMP TABLE ${target} (filename VARCHAR, ${colDefs}, extras JSON)`);
 
   const groups = new Map<string, { layout: Layout; files: CsvInput[] }>();
-  for (const f of files) {
+  let t = process.hrtime.bigint();
+  const lap = (what: string) => {
+    const now = process.hrtime.bigint();
+    timings[what] = (timings[what] ?? 0) + Number(now - t) / 1e6;
+    t = now;
+  };
+  const starts = await mapPool(files, 16, (f) => readStart(f.abs));
+  lap('sniff');
+  for (const [i, f] of files.entries()) {
     let sniff: CsvSniff;
     try {
-      sniff = sniffCsv(await readStart(f.abs));
+      sniff = sniffCsv(starts[i]!);
     } catch (err) {
       if (!(err instanceof CsvSniffError)) throw err;
       result.issues.push({
@@ -210,15 +236,19 @@ export async function readCsvFiles(
     await wh.run('DROP TABLE IF EXISTS csv_rejects');
     await wh.run('DROP TABLE IF EXISTS csv_reject_scans');
     await wh.con.run(
-      `INSERT INTO ${target} SELECT filename, ${select.join(', ')}, ${extras} FROM ${read}`,
+      direct
+        ? direct.insert(`SELECT filename, ${select.join(', ')}, ${extras} AS extras FROM ${read}`)
+        : `INSERT INTO ${target} SELECT filename, ${select.join(', ')}, ${extras} FROM ${read}`,
       {
         files: listValue(groupFiles.map((f) => f.abs)),
         delim: layout.sniff.delimiter,
         encoding: layout.sniff.encoding,
         ...extrasParams,
+        ...(direct?.params ?? {}),
       },
       { files: LIST(VARCHAR) },
     );
+    lap('read_csv');
     const rejects = await wh.all(
       `SELECT s.file_path, e.line, e.column_name, e.error_type, e.error_message
        FROM csv_rejects e JOIN csv_reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line`,
@@ -249,12 +279,17 @@ export async function readCsvFiles(
     for (const f of groupFiles)
       if (!result.read.has(f.rel)) result.read.set(f.rel, { loaded: 0, rejected: 0 });
   }
+  lap('rejects');
   await wh.run('DROP TABLE IF EXISTS csv_rejects');
   await wh.run('DROP TABLE IF EXISTS csv_reject_scans');
-  const loaded = await wh.all(`SELECT filename, count(*)::INTEGER AS n FROM ${target} GROUP BY filename`);
+  const loaded = direct
+    ? []
+    : await wh.all(`SELECT filename, count(*)::INTEGER AS n FROM ${target} GROUP BY filename`);
   for (const r of loaded) {
     const rel = relByAbs.get(String(r.filename)) ?? String(r.filename);
     result.read.get(rel)!.loaded = Number(r.n);
   }
+  lap('counts');
+  result.timings = timings;
   return result;
 }

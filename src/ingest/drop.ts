@@ -1,10 +1,11 @@
 // Finds the files of one nightly drop and says what each one is. Reads no file content but to hash it.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadIssue } from './issues.js';
 import { normaliseGuid } from './jsonSources.js';
+import { mapPool } from './pool.js';
 
 export type SourceKind =
   | 'customers'
@@ -27,7 +28,12 @@ export interface DropFile {
   sha256: string;
   /** set when the file must not be read (too large, outside the drop); it is listed but set aside */
   refused?: string;
+  /** a small JSON file's bytes, kept from hashing so that it is read once */
+  content?: Buffer;
 }
+
+/** Files up to this size are read whole (hashed and, for JSON, kept); larger ones are streamed. */
+const READ_WHOLE_BYTES = 8 * 1024 * 1024;
 
 const TOP_LEVEL: Record<string, SourceKind> = {
   'customers.csv': 'customers',
@@ -56,26 +62,23 @@ export function classify(rel: string): { kind: SourceKind; customerId?: string; 
 }
 
 export async function sha256File(file: string): Promise<string> {
+  // Used for large files; small ones are hashed from one read (see discoverDrop).
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
-async function walk(
-  dir: string,
-  root: string,
-  out: string[],
-  issues: LoadIssue[],
-  realRoot: string,
-): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+/** Every file below the drop folder: one recursive listing; symbolic links are followed only inside the drop. */
+async function listFiles(dropDir: string, realRoot: string, issues: LoadIssue[]): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dropDir, { recursive: true, withFileTypes: true });
   for (const e of entries) {
-    const abs = path.join(dir, e.name);
-    const rel = path.relative(root, abs).split(path.sep).join('/');
-    const info = await lstat(abs);
-    if (info.isSymbolicLink()) {
+    const abs = path.join(e.parentPath, e.name);
+    if (e.isFile()) {
+      out.push(abs);
+    } else if (e.isSymbolicLink()) {
       // A link may point anywhere on the machine; read it only if it stays inside the drop.
+      const rel = path.relative(dropDir, abs).split(path.sep).join('/');
       const target = await realpath(abs).catch(() => undefined);
       if (!target || !(target + path.sep).startsWith(realRoot + path.sep)) {
         issues.push({
@@ -84,16 +87,12 @@ async function walk(
           file: rel,
           message: 'is a symbolic link pointing outside the drop folder; not read',
         });
-        continue;
+      } else if ((await stat(abs)).isFile()) {
+        out.push(abs);
       }
-      const tinfo = await stat(abs);
-      if (tinfo.isDirectory()) await walk(abs, root, out, issues, realRoot);
-      else if (tinfo.isFile()) out.push(abs);
-      continue;
     }
-    if (info.isDirectory()) await walk(abs, root, out, issues, realRoot);
-    else if (info.isFile()) out.push(abs);
   }
+  return out.sort();
 }
 
 export async function discoverDrop(
@@ -101,42 +100,44 @@ export async function discoverDrop(
   maxFileBytes: number,
 ): Promise<{ files: DropFile[]; issues: LoadIssue[] }> {
   const issues: LoadIssue[] = [];
-  const paths: string[] = [];
   const realRoot = await realpath(dropDir);
-  await walk(dropDir, dropDir, paths, issues, realRoot);
-  const files: DropFile[] = [];
-  for (const abs of paths) {
+  const paths = await listFiles(dropDir, realRoot, issues);
+  // Thousands of small files a night: stat and hash them several at a time.
+  const files = await mapPool(paths, 16, async (abs) => {
     const rel = path.relative(dropDir, abs).split(path.sep).join('/');
     const { kind, customerId, tenantFolder } = classify(rel);
     const { size } = await stat(abs);
     const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
     if (tenantFolder !== undefined && !customerId) {
       file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
-      issues.push({
-        severity: 'error',
-        code: 'bad_tenant_folder',
-        file: rel,
-        message: `${file.refused}; the file is not read`,
-      });
     } else if (size > maxFileBytes) {
       file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
+    } else if (size <= READ_WHOLE_BYTES) {
+      const bytes = await readFile(abs);
+      file.sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (rel.toLowerCase().endsWith('.json')) file.content = bytes;
+    } else {
+      file.sha256 = await sha256File(abs);
+    }
+    return file;
+  });
+  for (const file of files) {
+    if (file.refused) {
+      const code = file.refused.startsWith('tenant folder') ? 'bad_tenant_folder' : 'file_too_large';
       issues.push({
         severity: 'error',
-        code: 'file_too_large',
-        file: rel,
-        message: `${file.refused}; not read`,
+        code,
+        file: file.rel,
+        message: `${file.refused}; ${code === 'bad_tenant_folder' ? 'the file is not read' : 'not read'}`,
       });
-    }
-    if (!file.refused) file.sha256 = await sha256File(abs);
-    if (kind === 'unknown' && !file.refused) {
+    } else if (file.kind === 'unknown') {
       issues.push({
         severity: 'info',
         code: 'unknown_file',
-        file: rel,
+        file: file.rel,
         message: 'is not a file this job reads; ignored',
       });
     }
-    files.push(file);
   }
   return { files, issues };
 }

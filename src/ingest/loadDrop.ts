@@ -126,7 +126,11 @@ function addCounts(into: Map<string, number>, from: Map<string, number>): void {
 }
 
 async function readJson(ctx: LoadContext, file: DropFile): Promise<unknown> {
-  const text = (await readFile(file.abs, 'utf8')).replace(/^\uFEFF/, '');
+  const text = (file.content ? file.content.toString('utf8') : await readFile(file.abs, 'utf8')).replace(
+    /^\uFEFF/,
+    '',
+  );
+  file.content = undefined; // parsed once; let it go
   if (text.trim() === '') {
     ctx.result.issues.push({
       severity: 'error',
@@ -325,8 +329,8 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
   const { wh, date, result } = ctx;
   const reports = files.filter((f) => f.kind === 'graph_users' && !f.refused && tenantKnown(ctx, f));
   if (reports.length === 0) return;
-  const read = await readCsvFiles(wh, reports, GRAPH_USER_REPORT, 'tmp_users');
-  result.issues.push(...read.issues);
+  // Rows go straight into staging (one write), tagged with their tenant; they are checked there, and the few
+  // that must not stay are deleted before the transaction ends.
   await wh.run('CREATE OR REPLACE TEMP TABLE tmp_user_files (abs VARCHAR, rel VARCHAR, customer_id VARCHAR)');
   await insertRows(
     wh,
@@ -336,28 +340,51 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
       ['rel', 'varchar'],
       ['customer_id', 'varchar'],
     ],
-    reports
-      .filter((f) => !read.setAside.has(f.rel))
-      .map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
+    reports.map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
   );
-  // Rows DuckDB could read but that lack a value the metrics need.
-  // One pass over the rows for every per-file check: values missing, users listed twice, activity after the report.
+  const read = await readCsvFiles(wh, reports, GRAPH_USER_REPORT, 'tmp_users', {
+    params: { date },
+    insert: (select) => `INSERT INTO stg_user_activity
+      SELECT $date::DATE, f.customer_id, nullif(trim(t.user_key), ''), t.is_deleted, t.deleted_date, t.report_refresh_date,
+        t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last,
+        coalesce(t.assigned_products, ''), t.extras
+      FROM (${select}) t JOIN tmp_user_files f ON f.abs = t.filename`,
+  });
+  ctx.log.debug({ date, ...read.timings }, 'user reports read');
+  result.issues.push(...read.issues);
+  const relOf = new Map(reports.map((f) => [f.customerId!, f.rel]));
+  let t = process.hrtime.bigint();
+  const lap = (what: string) => {
+    const now = process.hrtime.bigint();
+    ctx.log.debug({ date, step: what, ms: Number(now - t) / 1e6 }, 'user reports step');
+    t = now;
+  };
+  // One pass over the rows for every per-file check: rows loaded, values missing, users listed twice, activity
+  // after the report date. (One report per tenant, so the tenant names the file.)
   const checks = await wh.all(
-    `SELECT f.rel,
-       count(*) FILTER (WHERE coalesce(trim(t.user_key), '') = '')::INTEGER AS no_user,
-       count(*) FILTER (WHERE t.report_refresh_date IS NULL)::INTEGER AS no_date,
-       count(*) FILTER (WHERE t.is_deleted IS NULL)::INTEGER AS no_deleted,
-       count(*) FILTER (WHERE coalesce(trim(t.user_key), '') = '' OR t.report_refresh_date IS NULL OR t.is_deleted IS NULL)::INTEGER AS incomplete,
-       (count(*) - count(DISTINCT t.user_key))::INTEGER AS duplicates,
-       count(*) FILTER (WHERE greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last)
-                              > t.report_refresh_date)::INTEGER AS future_activity
-     FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
-     GROUP BY f.rel
-     HAVING incomplete > 0 OR duplicates > 0 OR future_activity > 0`,
+    `SELECT customer_id,
+       count(*)::INTEGER AS n,
+       count(*) FILTER (WHERE user_key IS NULL)::INTEGER AS no_user,
+       count(*) FILTER (WHERE report_refresh_date IS NULL)::INTEGER AS no_date,
+       count(*) FILTER (WHERE is_deleted IS NULL)::INTEGER AS no_deleted,
+       count(*) FILTER (WHERE user_key IS NULL OR report_refresh_date IS NULL OR is_deleted IS NULL)::INTEGER AS incomplete,
+       (count(user_key) - count(DISTINCT user_key))::INTEGER AS duplicates,
+       count(*) FILTER (WHERE greatest(exchange_last, onedrive_last, sharepoint_last, skype_last, yammer_last, teams_last)
+                              > report_refresh_date)::INTEGER AS future_activity
+     FROM stg_user_activity WHERE snapshot_date = $date::DATE
+     GROUP BY customer_id`,
+    { date },
   );
+  lap('checks');
+  let incomplete = 0;
   let duplicates = 0;
   for (const c of checks) {
-    const rel = String(c.rel);
+    const rel = relOf.get(String(c.customer_id))!;
+    const counts = read.read.get(rel)!;
+    counts.loaded = Number(c.n) - Number(c.incomplete);
+    counts.rejected += Number(c.incomplete);
+    incomplete += Number(c.incomplete);
+    duplicates += Number(c.duplicates);
     for (const [col, n] of [
       ['User Principal Name', c.no_user],
       ['Report Refresh Date', c.no_date],
@@ -373,10 +400,6 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
         });
       }
     }
-    const counts = read.read.get(rel)!;
-    counts.loaded -= Number(c.incomplete);
-    counts.rejected += Number(c.incomplete);
-    duplicates += Number(c.duplicates);
     if (Number(c.duplicates) > 0) {
       result.issues.push({
         severity: 'warning',
@@ -395,25 +418,27 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
       });
     }
   }
-  // Keeping one row per user needs a window over every row; it is only paid for when a file repeats a user.
-  const dedupe = duplicates
-    ? `QUALIFY row_number() OVER (
-         PARTITION BY f.customer_id, trim(t.user_key)
-         ORDER BY t.report_refresh_date DESC,
-           greatest(t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last) DESC NULLS LAST,
-           t.is_deleted
-       ) = 1`
-    : '';
-  await wh.run(
-    `INSERT INTO stg_user_activity
-     SELECT $date::DATE, f.customer_id, trim(t.user_key), t.is_deleted, t.deleted_date, t.report_refresh_date,
-       t.exchange_last, t.onedrive_last, t.sharepoint_last, t.skype_last, t.yammer_last, t.teams_last,
-       coalesce(t.assigned_products, ''), t.extras
-     FROM tmp_users t JOIN tmp_user_files f ON f.abs = t.filename
-     WHERE coalesce(trim(t.user_key), '') <> '' AND t.report_refresh_date IS NOT NULL AND t.is_deleted IS NOT NULL
-     ${dedupe}`,
-    { date },
-  );
+  if (incomplete > 0) {
+    await wh.run(
+      'DELETE FROM stg_user_activity WHERE snapshot_date = $date::DATE AND (user_key IS NULL OR report_refresh_date IS NULL OR is_deleted IS NULL)',
+      { date },
+    );
+  }
+  if (duplicates > 0) {
+    // Keep, per user, the row with the newest report and activity.
+    await wh.run(
+      `DELETE FROM stg_user_activity WHERE rowid IN (
+         SELECT rowid FROM stg_user_activity WHERE snapshot_date = $date::DATE
+         QUALIFY row_number() OVER (
+           PARTITION BY customer_id, user_key
+           ORDER BY report_refresh_date DESC,
+             greatest(exchange_last, onedrive_last, sharepoint_last, skype_last, yammer_last, teams_last) DESC NULLS LAST,
+             is_deleted
+         ) > 1)`,
+      { date },
+    );
+  }
+  lap('deletes');
   for (const f of reports) {
     if (read.setAside.has(f.rel)) setOutcome(ctx, f.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
     else if (!result.outcomes.has(f.rel))
@@ -428,7 +453,6 @@ async function loadUserReports(ctx: LoadContext, files: DropFile[]): Promise<voi
       message: 'has a header and no users; the tenant shows no licence holders',
     });
   }
-  await wh.run('DROP TABLE IF EXISTS tmp_users');
   await wh.run('DROP TABLE IF EXISTS tmp_user_files');
 }
 
@@ -671,6 +695,7 @@ export async function loadDrop(
     });
   }
 
+  phase('checks');
   await insertRows(
     wh,
     'load_files',
