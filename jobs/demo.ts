@@ -10,6 +10,7 @@ import { pct, textTable } from '../src/format.js';
 import { createLogger } from '../src/log.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { backfill } from './backfill.js';
+import { sendDigests } from './digest.js';
 import { buildReport, resolveWeek } from './report.js';
 
 export interface DemoRun {
@@ -95,6 +96,8 @@ export async function runDemo(
   config.exportsRoot = exportsRoot;
   config.warehouse.path = warehouse;
   config.partner.tenantId = DEMO_PARTNER_TENANT;
+  config.digest.outbox = path.join(outDir, 'outbox');
+  config.outputDir = path.join(outDir, 'reports');
   const ctx: JobContext = {
     config,
     catalog: loadCatalog(config),
@@ -121,6 +124,10 @@ export async function runDemo(
     print(`portfolio workbook: ${portfolio.file}`);
     print(`customer workbook:  ${customer.file}`);
     workbooks.push(portfolio.file, customer.file);
+    const digests = await sendDigests(ctx, { weekEnding: week });
+    print(
+      `digests: ${digests.outcomes.length} e-mails written to ${path.join(outDir, 'outbox', week)} (no SMTP server configured)`,
+    );
   } finally {
     ctx.wh.close();
   }

@@ -1,4 +1,4 @@
--- report customers: one row per customer × product for a week, with both usage figures, the over-100% counts,
+-- report customers: one row per customer × product for a week ( '' = customers without an account manager), with both usage figures, the over-100% counts,
 -- the week-over-week changes and the channel split. From: adoption_weekly, adoption_customer_weekly (name, owner),
 -- catalog_products. Parameters: $week (a week-ending date), $owner and $customer (NULL = all).
 SELECT
@@ -11,6 +11,6 @@ FROM adoption_weekly w
 JOIN adoption_customer_weekly c USING (week_ending, customer_id)
 JOIN catalog_products p USING (sku_id)
 WHERE w.week_ending = $week::DATE AND w.has_data
-  AND ($owner::VARCHAR IS NULL OR c.owner_email = $owner)
+  AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
   AND ($customer::VARCHAR IS NULL OR w.customer_id = $customer)
 ORDER BY c.customer_name, w.customer_id, p.display_name

@@ -4,7 +4,7 @@
 WITH scope AS (
   SELECT DISTINCT customer_id FROM adoption_customer_weekly
   WHERE week_ending = $week::DATE
-    AND ($owner::VARCHAR IS NULL OR owner_email = $owner)
+    AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
     AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
 )
 SELECT i.snapshot_date, i.severity, i.code, i.file, i.line, i.column_name, i.message

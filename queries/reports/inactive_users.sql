@@ -7,6 +7,6 @@ FROM adoption_customer_weekly c
 JOIN user_license_activity a ON a.snapshot_date = c.snapshot_date AND a.customer_id = c.customer_id
 JOIN catalog_products p ON p.sku_id = a.sku_id
 WHERE c.week_ending = $week::DATE AND c.has_data AND NOT a.active AND NOT a.is_deleted
-  AND ($owner::VARCHAR IS NULL OR c.owner_email = $owner)
+  AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
   AND ($customer::VARCHAR IS NULL OR c.customer_id = $customer)
 ORDER BY c.customer_name, a.customer_id, product, days_since DESC NULLS FIRST, a.user_key

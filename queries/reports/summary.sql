@@ -17,7 +17,7 @@ SELECT
   max(as_of_date) AS newest_as_of
 FROM adoption_customer_weekly
 WHERE week_ending IN ($week::DATE, $week::DATE - 7) AND has_data
-  AND ($owner::VARCHAR IS NULL OR owner_email = $owner)
+  AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
   AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
 GROUP BY week_ending
 ORDER BY week_ending DESC

@@ -10,6 +10,7 @@ import {
 } from '../../jobs/export.js';
 import { REPROCESS, backfill, type Reprocess } from '../../jobs/backfill.js';
 import { ingest } from '../../jobs/ingest.js';
+import { sendDigests } from '../../jobs/digest.js';
 import { buildReport, resolveWeek } from '../../jobs/report.js';
 import { formatStatus, status } from '../../jobs/status.js';
 import { normaliseGuid } from '../ingest/jsonSources.js';
@@ -187,6 +188,56 @@ export function buildProgram(): Command {
     });
     console.log(`wrote ${res.file} (week ending ${res.week}, ${res.seconds.toFixed(1)} s)`);
   });
+
+  common(
+    program
+      .command('digest')
+      .description(
+        'E-mail each account manager the weekly digest of their own customers, with their workbook attached.\n' +
+          'Sent once per week and recipient (a delivery ledger); without SMTP settings, written to the outbox folder.',
+      )
+      .requiredOption('--week-ending <YYYY-MM-DD>', 'the week to report (a date in it)', dateOption)
+      .option(
+        '--owner <email>',
+        'only this account manager (customers without one: the fallback address, as "")',
+      )
+      .option('--dry-run', 'render every digest, send and record nothing')
+      .option(
+        '--out <dir>',
+        'write the messages as .eml files into this folder instead of sending (a preview: not recorded)',
+      )
+      .option('--resend', 'send again to recipients already sent this week'),
+  ).action(
+    async (
+      opts: CommonOptions & {
+        weekEnding: string;
+        owner?: string;
+        dryRun?: boolean;
+        out?: string;
+        resend?: boolean;
+      },
+    ) => {
+      const res = await withContext(opts, (ctx) =>
+        sendDigests(ctx, {
+          weekEnding: opts.weekEnding,
+          owner: opts.owner,
+          dryRun: opts.dryRun,
+          outDir: opts.out,
+          resend: opts.resend,
+        }),
+      );
+      for (const o of res.outcomes) {
+        console.log(
+          `${o.state.padEnd(8)} ${o.recipient} (${o.customers} customers)${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}`,
+        );
+      }
+      const failed = res.outcomes.filter((o) => o.state === 'failed').length;
+      console.log(
+        `week ending ${res.week} via ${res.channel}: ${res.outcomes.length} recipient(s), ${failed} failed, in ${res.seconds.toFixed(1)} s`,
+      );
+      if (failed > 0) process.exitCode = 2;
+    },
+  );
 
   program
     .command('demo')

@@ -3,11 +3,19 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
-import { catalogSchema, configSchema, type Catalog, type Config } from './schema.js';
+import {
+  catalogSchema,
+  configSchema,
+  contentCatalogSchema,
+  type Catalog,
+  type Config,
+  type ContentCatalog,
+} from './schema.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_CONFIG_FILE = path.join(PROJECT_ROOT, 'config', 'default.json');
 export const DEFAULT_CATALOG_FILE = path.join(PROJECT_ROOT, 'config', 'products.json');
+export const DEFAULT_CONTENT_FILE = path.join(PROJECT_ROOT, 'config', 'content.json');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -77,6 +85,17 @@ export function loadCatalog(config: Config): Catalog {
   if (!result.success) {
     throw new UserError(
       `invalid product catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
+    );
+  }
+  return result.data;
+}
+
+export function loadContentCatalog(config: Config): ContentCatalog {
+  const file = config.catalog.content ?? DEFAULT_CONTENT_FILE;
+  const result = contentCatalogSchema.safeParse(readJsonFile(file, 'content catalogue'));
+  if (!result.success) {
+    throw new UserError(
+      `invalid content catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
     );
   }
   return result.data;

@@ -34,12 +34,56 @@ export const configSchema = z
     warehouse: z.object({ path: z.string().min(1), threads: z.number().int().min(1).max(64) }).strict(),
     partner: z.object({ tenantId: guid.optional(), name: z.string().min(1) }).strict(),
     defaults: z.object({ locale: z.enum(['en', 'zh-CN']), timeZone }).strict(),
-    catalog: z.object({ products: z.string().min(1).nullable() }).strict(),
+    catalog: z
+      .object({ products: z.string().min(1).nullable(), content: z.string().min(1).nullable() })
+      .strict(),
     ingest: z.object({ maxFileBytes: z.number().int().positive() }).strict(),
     outputDir: z.string().min(1),
     // Weeks end on the digest's day, so that a digest always reports a whole week.
     weekly: z.object({ weekEndsOn: z.enum(WEEKDAYS) }).strict(),
-    thresholds: z.object({ lowUsage: fraction, lowDeployment: fraction }).strict(),
+    thresholds: z
+      .object({
+        lowUsage: fraction,
+        lowDeployment: fraction,
+        weakWorkloadGap: fraction, // a workload this far below the product's best is weak
+        howToPer100: z.number().min(0), // how-to tickets per 100 entitlements over 28 days
+        decliningDrop: fraction, // a week-over-week drop of adjusted usage this large (in points)
+        renewalDays: z.number().int().min(1).max(366),
+        upsellDeployment: fraction,
+        upsellUsage: fraction,
+      })
+      .strict(),
+    tickets: z
+      .object({
+        categories: z.object({ how_to: z.array(z.string()), incident: z.array(z.string()) }).strict(),
+      })
+      .strict(),
+    digest: z
+      .object({
+        from: z.string().min(3),
+        fallbackRecipient: z.email(),
+        maxSuggestionsPerCustomer: z.number().int().min(0).max(20),
+        maxCustomers: z.number().int().min(1).max(200),
+        cooldownWeeks: z.number().int().min(0).max(52),
+        outbox: z.string().min(1),
+        operatorSummaryTo: z.email().nullable(),
+        attachWorkbook: z.boolean(),
+      })
+      .strict(),
+    // The password is never in a file: it is read from the environment variable named by passwordEnv.
+    smtp: z
+      .object({
+        host: z.string().min(1).nullable(),
+        port: z.number().int().min(1).max(65535),
+        secure: z.boolean(),
+        requireTLS: z.boolean(),
+        user: z.string().min(1).nullable(),
+        passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
+        rejectUnauthorized: z.boolean(),
+        retries: z.number().int().min(0).max(10),
+        retryDelayMs: z.number().int().min(0).max(600_000),
+      })
+      .strict(),
   })
   .strict();
 
@@ -89,3 +133,52 @@ export const catalogSchema = z
 
 export type Product = z.infer<typeof productSchema>;
 export type Catalog = z.infer<typeof catalogSchema>;
+
+export const CONTENT_KINDS = [
+  'training',
+  'video',
+  'case_study',
+  'testimonial',
+  'tutorial',
+  'self_service',
+] as const;
+export const PROBLEMS = [
+  'low_deployment',
+  'low_usage',
+  'weak_workload',
+  'high_how_to',
+  'declining',
+  'renewal_risk',
+  'upsell',
+  'usage_over_100',
+] as const;
+export type Problem = (typeof PROBLEMS)[number];
+
+const localized = z.object({ en: z.string().min(1), 'zh-CN': z.string().min(1) }).strict();
+
+export const contentItemSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'),
+    kind: z.enum(CONTENT_KINDS),
+    title: localized,
+    url: z.object({ en: z.url(), 'zh-CN': z.url() }).strict(),
+    problems: z.array(z.enum(PROBLEMS)).min(1),
+    workloads: z.array(z.enum(workloads)).default([]), // empty: fits every workload
+    families: z.array(z.string().min(1)).default([]), // empty: fits every product family
+  })
+  .strict();
+
+export const contentCatalogSchema = z
+  .object({ $comment: z.string().optional(), items: z.array(contentItemSchema).min(1) })
+  .strict()
+  .superRefine((cat, ctx) => {
+    const seen = new Set<string>();
+    cat.items.forEach((item, i) => {
+      if (seen.has(item.id))
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `duplicate id "${item.id}"` });
+      seen.add(item.id);
+    });
+  });
+
+export type ContentItem = z.infer<typeof contentItemSchema>;
+export type ContentCatalog = z.infer<typeof contentCatalogSchema>;

@@ -1,0 +1,449 @@
+// The weekly digest: for each account manager, their customers' findings and suggested content, rendered in their
+// locale and delivered exactly once per week (the delivery ledger), with their own workbook attached.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { loadContentCatalog } from '../src/config/load.js';
+import type { Problem } from '../src/config/schema.js';
+import type { JobContext } from '../src/context.js';
+import {
+  describeSmtpError,
+  fileMailer,
+  PermanentDeliveryError,
+  sendWithRetry,
+  smtpMailer,
+  type Mailer,
+  type Outgoing,
+} from '../src/deliver/mailer.js';
+import { matchContent, type FindingForMatch } from '../src/digest/match.js';
+import { buildDigestView, type DigestData } from '../src/digest/view.js';
+import { trendChartPng } from '../src/render/chart.js';
+import { LOCALES, loadTemplates, renderDigestEmail, type Locale } from '../src/render/email.js';
+import { ACTIVE_WINDOW_DAYS } from '../src/warehouse/metrics.js';
+import { finishRun, startRun } from '../src/warehouse/runLedger.js';
+import { insertRows } from '../src/warehouse/insertRows.js';
+import { buildReport, resolveWeek } from './report.js';
+
+export interface DigestOptions {
+  weekEnding: string;
+  owner?: string;
+  dryRun?: boolean;
+  /** write .eml files here instead of sending (a preview: the ledger is not touched) */
+  outDir?: string;
+  resend?: boolean;
+  env?: NodeJS.ProcessEnv;
+  sleep?: (ms: number) => Promise<void>;
+  trigger?: 'manual' | 'schedule';
+}
+
+export interface RecipientOutcome {
+  recipient: string;
+  customers: number;
+  state: 'sent' | 'written' | 'skipped' | 'failed' | 'dry_run';
+  attempts?: number;
+  location?: string;
+  error?: string;
+  subject?: string;
+}
+
+export interface DigestResult {
+  week: string;
+  channel: 'smtp' | 'outbox' | 'preview' | 'dry_run';
+  outcomes: RecipientOutcome[];
+  seconds: number;
+}
+
+const CHART_CID = 'trend@adoption-insights';
+
+function displayName(email: string): string {
+  const local = email.split('@')[0] ?? email;
+  return local
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+export function messageIdFor(week: string, recipient: string): string {
+  return `<digest-${week}-${createHash('sha256').update(recipient).digest('hex').slice(0, 20)}@adoption-insights>`;
+}
+
+async function computeFindings(ctx: JobContext, week: string): Promise<void> {
+  const t = ctx.config.thresholds;
+  await ctx.wh.run('DELETE FROM findings WHERE week_ending = $week::DATE', { week });
+  await ctx.wh.runFile('findings/findings', {
+    week,
+    low_deployment: t.lowDeployment,
+    low_usage: t.lowUsage,
+    weak_gap: t.weakWorkloadGap,
+    how_to_per_100: t.howToPer100,
+    declining: t.decliningDrop,
+    renewal_days: t.renewalDays,
+    upsell_deployment: t.upsellDeployment,
+    upsell_usage: t.upsellUsage,
+    window_days: ACTIVE_WINDOW_DAYS,
+    how_to_categories: JSON.stringify(
+      ctx.config.tickets.categories.how_to.map((c) => c.trim().toLowerCase()),
+    ),
+  });
+}
+
+/** Everything one recipient's digest says, from the warehouse; records the week's suggestions on first use. */
+async function composeDigest(
+  ctx: JobContext,
+  week: string,
+  owner: string,
+  recipient: string,
+  record: boolean,
+): Promise<{ data: DigestData; locale: Locale }> {
+  const { wh, config } = ctx;
+  const content = loadContentCatalog(config);
+  const scope = { week, owner, customer: null };
+  const [now, prev] = await wh.allFile('reports/summary', scope);
+  const attention = await wh.allFile('reports/attention', {
+    ...scope,
+    low_usage: config.thresholds.lowUsage,
+    low_deployment: config.thresholds.lowDeployment,
+    limit: config.digest.maxCustomers,
+  });
+  const findings = await wh.all(
+    `SELECT f.*, c.customer_name, p.display_name AS product, p.family, p.wl_exchange, p.wl_sharepoint, p.wl_teams, p.wl_skype, p.wl_yammer, p.wl_office_apps, p.wl_dynamics,
+       w.usage_pct_adjusted, w.usage_pct, w.deployment_pct
+     FROM findings f
+     JOIN adoption_customer_weekly c USING (week_ending, customer_id)
+     JOIN adoption_weekly w USING (week_ending, customer_id, sku_id)
+     JOIN catalog_products p USING (sku_id)
+     WHERE f.week_ending = $week::DATE AND coalesce(c.owner_email, '') = $owner
+     ORDER BY c.customer_name, p.display_name, f.finding`,
+    { week, owner },
+  );
+  const localeRows = await wh.all(
+    `SELECT s.locale, count(*)::INTEGER AS n FROM adoption_customer_weekly c JOIN stg_customers s ON s.snapshot_date = c.snapshot_date AND s.customer_id = c.customer_id
+     WHERE c.week_ending = $week::DATE AND c.has_data AND coalesce(c.owner_email, '') = $owner GROUP BY 1 ORDER BY n DESC, s.locale LIMIT 1`,
+    { week, owner },
+  );
+  const locale = (LOCALES as readonly string[]).includes(String(localeRows[0]?.locale))
+    ? (localeRows[0]!.locale as Locale)
+    : config.defaults.locale;
+
+  const attentionData: DigestData['attention'] = [];
+  for (const a of attention) {
+    const customerId = String(a.customer_id);
+    const mine = findings.filter((f) => f.customer_id === customerId && f.finding !== 'upsell');
+    let suggested = await wh.all(
+      `SELECT item_id FROM suggestions WHERE week_ending = $week::DATE AND customer_id = $c ORDER BY item_id`,
+      { week, c: customerId },
+    );
+    if (suggested.length === 0 && mine.length > 0) {
+      const recent = await wh.all(
+        `SELECT DISTINCT item_id FROM suggestions WHERE customer_id = $c AND week_ending < $week::DATE AND week_ending > $week::DATE - $days::INTEGER`,
+        { c: customerId, week, days: config.digest.cooldownWeeks * 7 },
+      );
+      const forMatch: FindingForMatch[] = mine.map((f) => ({
+        finding: f.finding as Problem,
+        workload: (f.workload as string | null) ?? null,
+        productWorkloads: [
+          'exchange',
+          'sharepoint',
+          'teams',
+          'skype',
+          'yammer',
+          'office_apps',
+          'dynamics',
+        ].filter((w) => f[`wl_${w}`] === true),
+        family: String(f.family),
+        skuId: String(f.sku_id),
+      }));
+      const picks = matchContent(forMatch, content.items, {
+        max: config.digest.maxSuggestionsPerCustomer,
+        recentlySuggested: new Set(recent.map((r) => String(r.item_id))),
+      });
+      if (record && picks.length) {
+        await insertRows(
+          wh,
+          'suggestions',
+          [
+            ['week_ending', 'date'],
+            ['customer_id', 'varchar'],
+            ['item_id', 'varchar'],
+            ['finding', 'varchar'],
+            ['sku_id', 'varchar'],
+            ['usage_pct_adjusted', 'double'],
+            ['deployment_pct', 'double'],
+          ],
+          picks.map((p) => ({
+            week_ending: week,
+            customer_id: customerId,
+            item_id: p.item.id,
+            finding: p.finding,
+            sku_id: p.skuId,
+            usage_pct_adjusted: (a.usage_pct_adjusted ?? a.usage_pct) as number | null,
+            deployment_pct: a.deployment_pct as number | null,
+          })),
+        );
+      }
+      suggested = picks.map((p) => ({ item_id: p.item.id }));
+    }
+    const itemsById = new Map(content.items.map((i) => [i.id, i]));
+    const earlier = await wh.all(
+      `SELECT item_id, (($week::DATE - week_ending) // 7)::INTEGER AS weeks_ago, usage_pct_adjusted FROM suggestions
+       WHERE customer_id = $c AND week_ending < $week::DATE AND week_ending >= $week::DATE - 84 ORDER BY week_ending DESC, item_id`,
+      { week, c: customerId },
+    );
+    const usageNow = (a.usage_pct_adjusted ?? a.usage_pct) as number | null;
+    attentionData.push({
+      name: String(a.customer_name),
+      unused: Number(a.unused),
+      usage: usageNow,
+      usageChange: a.usage_pct_adjusted_change as number | null,
+      deployment: a.deployment_pct as number | null,
+      findings: mine.map((f) => ({
+        finding: String(f.finding),
+        product: String(f.product),
+        workload: f.workload as string | null,
+        value: f.value as number | null,
+        detail: JSON.parse(String(f.detail ?? '{}')) as Record<string, unknown>,
+      })),
+      suggestions: suggested
+        .map((s) => itemsById.get(String(s.item_id)))
+        .filter((i) => i !== undefined)
+        .map((i) => ({ title: i.title[locale], url: i.url[locale], kind: i.kind })),
+      followUps: earlier
+        .filter((e) => itemsById.has(String(e.item_id)))
+        .slice(0, 3)
+        .map((e) => ({
+          title: itemsById.get(String(e.item_id))!.title[locale],
+          weeksAgo: Number(e.weeks_ago),
+          change:
+            usageNow !== null && e.usage_pct_adjusted !== null
+              ? usageNow - Number(e.usage_pct_adjusted)
+              : null,
+        })),
+    });
+  }
+  const upsell = findings
+    .filter((f) => f.finding === 'upsell')
+    .map((f) => ({
+      name: `${String(f.customer_name)} (${String(f.product)})`,
+      usage: (f.usage_pct_adjusted ?? f.usage_pct) as number | null,
+      deployment: f.deployment_pct as number | null,
+    }));
+  const over100 = findings
+    .filter((f) => f.finding === 'usage_over_100')
+    .map((f) => {
+      const d = JSON.parse(String(f.detail ?? '{}')) as Record<string, number | string | null>;
+      return {
+        name: String(f.customer_name),
+        product: String(f.product),
+        counts: {
+          deleted: Number(d.active_deleted ?? 0),
+          overCapacity: Number(d.active_over_capacity ?? 0),
+          cause: (d.cause as string | null) ?? null,
+          yammerOnly: Number(d.active_yammer_only ?? 0),
+        },
+      };
+    });
+  const kpiOf = (r: typeof now | undefined) =>
+    r
+      ? Object.fromEntries(
+          [
+            'customers',
+            'licenses_sold',
+            'licenses_assigned',
+            'active_entitlements',
+            'unused',
+            'deployment_pct',
+            'usage_pct',
+            'usage_pct_adjusted',
+          ].map((k) => [k, (r[k] as number | null) ?? null]),
+        )
+      : null;
+  return {
+    locale,
+    data: {
+      week,
+      recipient,
+      recipientName: owner ? displayName(owner) : 'team',
+      partnerName: config.partner.name,
+      asOf: String(now?.newest_as_of ?? week),
+      oldestAsOf: String(now?.oldest_as_of ?? week),
+      kpis: { now: kpiOf(now)!, prev: prev ? kpiOf(prev) : null },
+      attention: attentionData,
+      upsell,
+      over100,
+      chartCid: CHART_CID,
+      workbookAttached: config.digest.attachWorkbook,
+    },
+  };
+}
+
+export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise<DigestResult> {
+  const started = process.hrtime.bigint();
+  const { wh, config, log } = ctx;
+  const week = await resolveWeek(ctx, opts.weekEnding);
+  const env = opts.env ?? process.env;
+  const templates = loadTemplates();
+  const preview = Boolean(opts.outDir);
+  const channel: DigestResult['channel'] = opts.dryRun
+    ? 'dry_run'
+    : preview
+      ? 'preview'
+      : config.smtp.host
+        ? 'smtp'
+        : 'outbox';
+  const mailer: Mailer | null = opts.dryRun
+    ? null
+    : preview
+      ? fileMailer(opts.outDir!)
+      : config.smtp.host
+        ? smtpMailer(config.smtp, env)
+        : fileMailer(path.join(config.digest.outbox, week));
+  const runId = opts.dryRun
+    ? null
+    : await startRun(wh, {
+        job: 'digest',
+        trigger: opts.trigger ?? 'manual',
+        params: { week, owner: opts.owner ?? null, channel },
+      });
+  // A dry run computes everything in a transaction that is rolled back: it changes nothing.
+  if (opts.dryRun) await wh.run('BEGIN TRANSACTION');
+  const outcomes: RecipientOutcome[] = [];
+  try {
+    await computeFindings(ctx, week);
+    const owners = (
+      await wh.all(
+        `SELECT coalesce(owner_email, '') AS owner, count(*)::INTEGER AS customers FROM adoption_customer_weekly
+         WHERE week_ending = $week::DATE AND has_data GROUP BY 1 ORDER BY 1`,
+        { week },
+      )
+    ).filter((o) => !opts.owner || o.owner === opts.owner.toLowerCase());
+    for (const o of owners) {
+      const owner = String(o.owner);
+      // Customers without an account manager go to the fallback address, never to everyone.
+      const recipient = owner || config.digest.fallbackRecipient;
+      const outcome: RecipientOutcome = { recipient, customers: Number(o.customers), state: 'failed' };
+      outcomes.push(outcome);
+      const [ledger] = await wh.all(
+        'SELECT state FROM deliveries WHERE week_ending = $week::DATE AND recipient = $r',
+        { week, r: recipient },
+      );
+      if (!preview && !opts.dryRun && ledger?.state === 'sent' && !opts.resend) {
+        outcome.state = 'skipped';
+        continue;
+      }
+      const { data, locale } = await composeDigest(ctx, week, owner, recipient, !opts.dryRun);
+      const email = renderDigestEmail(templates, buildDigestView(data, locale, templates.strings[locale]));
+      outcome.subject = email.subject;
+      const trend = await wh.allFile('reports/trend', { week, owner, customer: null });
+      const chart = await trendChartPng(
+        trend.map((t) => ({
+          week: String(t.week_ending),
+          series: String(t.series),
+          value: (t.usage_pct_adjusted ?? t.usage_pct) as number | null,
+        })),
+        { title: templates.strings[locale].chartAlt!, width: 592, height: 260 },
+      );
+      const attachments: Outgoing['attachments'] = [
+        { filename: 'trend.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
+      ];
+      if (config.digest.attachWorkbook && !opts.dryRun) {
+        const wb = await buildReport(ctx, { week, owner }, path.join(config.outputDir, week));
+        attachments.push({ filename: path.basename(wb.file), path: wb.file });
+      }
+      if (opts.dryRun || !mailer) {
+        outcome.state = 'dry_run';
+        continue;
+      }
+      const message: Outgoing = {
+        from: config.digest.from,
+        to: recipient,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        messageId: messageIdFor(week, recipient),
+        attachments,
+      };
+      if (!preview) {
+        // 'sending' before the attempt: a crash between the server's reply and the next line leaves 'sending', and
+        // the next run sends it again (with the same Message-ID): at least once for that one message, never lost.
+        await wh.run(
+          `INSERT INTO deliveries VALUES ($week::DATE, $r, 'sending', $channel, 1, $mid, NULL, NULL, now()::TIMESTAMP)
+           ON CONFLICT (week_ending, recipient) DO UPDATE SET state = 'sending', channel = $channel, attempts = deliveries.attempts + 1, updated_at = now()::TIMESTAMP`,
+          { week, r: recipient, channel: mailer.channel, mid: message.messageId },
+        );
+      }
+      try {
+        const sent = await sendWithRetry(mailer, message, {
+          retries: config.smtp.retries,
+          delayMs: config.smtp.retryDelayMs,
+          sleep: opts.sleep,
+          onRetry: (attempt, err) =>
+            log.warn(
+              { recipient, attempt, error: describeSmtpError(err) },
+              'temporary delivery failure; retrying',
+            ),
+        });
+        outcome.state = preview ? 'written' : 'sent';
+        outcome.attempts = sent.attempts;
+        outcome.location = sent.location;
+        if (!preview) {
+          await wh.run(
+            `UPDATE deliveries SET state = 'sent', location = $loc, error = NULL, updated_at = now()::TIMESTAMP WHERE week_ending = $week::DATE AND recipient = $r`,
+            { week, r: recipient, loc: sent.location ?? null },
+          );
+        }
+      } catch (err) {
+        outcome.state = 'failed';
+        outcome.error = (err as Error).message;
+        log.error(
+          { recipient, week, permanent: err instanceof PermanentDeliveryError, error: outcome.error },
+          'digest not delivered',
+        );
+        if (!preview) {
+          await wh.run(
+            `UPDATE deliveries SET state = 'failed', error = $e, updated_at = now()::TIMESTAMP WHERE week_ending = $week::DATE AND recipient = $r`,
+            { week, r: recipient, e: outcome.error },
+          );
+        }
+      }
+    }
+    if (!opts.dryRun && !preview && mailer && config.digest.operatorSummaryTo) {
+      const lines = outcomes.map(
+        (o) => `${o.state.padEnd(8)} ${o.recipient}${o.error ? `: ${o.error}` : ''}`,
+      );
+      await sendWithRetry(
+        mailer,
+        {
+          from: config.digest.from,
+          to: config.digest.operatorSummaryTo,
+          subject: `adoption-insights: digests for the week ending ${week}: ${outcomes.filter((o) => o.state === 'sent').length} sent, ${outcomes.filter((o) => o.state === 'failed').length} failed`,
+          text: lines.join('\n'),
+          html: `<pre>${lines.join('\n').replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`,
+          messageId: messageIdFor(week, `summary:${config.digest.operatorSummaryTo}:${Date.now()}`),
+          attachments: [],
+        },
+        { retries: config.smtp.retries, delayMs: config.smtp.retryDelayMs, sleep: opts.sleep },
+      ).catch((err) => log.error({ error: describeSmtpError(err) }, 'operator summary not sent'));
+    }
+  } catch (err) {
+    if (runId)
+      await finishRun(wh, runId, { state: 'failed', error: (err as Error).message }).catch(() => undefined);
+    throw err;
+  } finally {
+    mailer?.close();
+    if (opts.dryRun) await wh.run('ROLLBACK');
+  }
+  const failed = outcomes.filter((o) => o.state === 'failed').length;
+  if (runId) {
+    await finishRun(wh, runId, {
+      state: failed > 0 ? 'failed' : 'succeeded',
+      counts: Object.fromEntries(
+        ['sent', 'written', 'skipped', 'failed'].map((s) => [
+          s,
+          outcomes.filter((o) => o.state === s).length,
+        ]),
+      ),
+      error: failed > 0 ? `${failed} digest(s) not delivered` : undefined,
+    });
+  }
+  return { week, channel, outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}

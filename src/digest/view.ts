@@ -1,0 +1,158 @@
+// The digest's words and numbers for one recipient, formatted for their locale. Pure.
+import { fill, type Locale, type Strings } from '../render/email.js';
+
+export interface DigestData {
+  week: string;
+  recipient: string;
+  recipientName: string;
+  partnerName: string;
+  asOf: string;
+  oldestAsOf: string;
+  kpis: { now: Record<string, number | null>; prev: Record<string, number | null> | null };
+  attention: {
+    name: string;
+    unused: number;
+    usage: number | null;
+    usageChange: number | null;
+    deployment: number | null;
+    findings: {
+      finding: string;
+      product: string;
+      workload: string | null;
+      value: number | null;
+      detail: Record<string, unknown>;
+    }[];
+    suggestions: { title: string; url: string; kind: string }[];
+    followUps: { title: string; weeksAgo: number; change: number | null }[];
+  }[];
+  upsell: { name: string; usage: number | null; deployment: number | null }[];
+  over100: {
+    name: string;
+    product: string;
+    counts: { deleted: number; overCapacity: number; cause: string | null; yammerOnly: number };
+  }[];
+  chartCid: string;
+  workbookAttached: boolean;
+}
+
+export function formatters(locale: Locale, strings: Strings) {
+  const pctFmt = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  });
+  const numFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  return {
+    pct: (v: number | null | undefined) => (v === null || v === undefined ? '—' : pctFmt.format(v)),
+    num: (v: number | null | undefined) => (v === null || v === undefined ? '—' : numFmt.format(v)),
+    date: (iso: string) => dateFmt.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)),
+    /** a change of a rate, in percentage points, always signed */
+    points: (v: number | null | undefined) => {
+      if (v === null || v === undefined) return '—';
+      const n = Math.round(v * 1000) / 10;
+      return fill(strings.points!, { n: `${n > 0 ? '+' : n < 0 ? '−' : '±'}${numFmt.format(Math.abs(n))}` });
+    },
+    pointsUnsigned: (v: number) => fill(strings.points!, { n: numFmt.format(Math.round(v * 1000) / 10) }),
+    signed: (v: number | null | undefined) =>
+      v === null || v === undefined ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${numFmt.format(Math.abs(v))}`,
+  };
+}
+
+export function buildDigestView(d: DigestData, locale: Locale, strings: Strings): Record<string, unknown> {
+  const f = formatters(locale, strings);
+  const s = (key: string, values?: Record<string, string | number>) => fill(strings[key] ?? key, values);
+  const kpi = (key: string, label: string, kind: 'count' | 'rate') => {
+    const now = d.kpis.now[key] ?? null;
+    const prev = d.kpis.prev?.[key] ?? null;
+    const change = now !== null && prev !== null ? now - prev : null;
+    const good = key === 'unused' ? -1 : 1;
+    return {
+      label: s(label),
+      value: kind === 'rate' ? f.pct(now) : f.num(now),
+      change: kind === 'rate' ? f.points(change) : f.signed(change),
+      color: change === null || change === 0 ? '#6b7280' : change * good > 0 ? '#107c10' : '#c50f1f',
+    };
+  };
+  const findingWords = (x: DigestData['attention'][number]['findings'][number]) => {
+    const values: Record<string, string | number> = {
+      value:
+        x.finding === 'high_how_to'
+          ? f.num(x.value)
+          : x.finding === 'declining'
+            ? f.pointsUnsigned(Math.abs(x.value ?? 0))
+            : f.pct(x.value),
+      workload: s(`workload.${x.workload ?? ''}`),
+      best: f.pct(Number(x.detail.best ?? NaN)),
+      unassigned: f.num(Number(x.detail.unassigned ?? 0)),
+      termEnd: x.detail.term_end ? f.date(String(x.detail.term_end)) : '—',
+    };
+    return `${x.product}: ${s(`finding.${x.finding}`, values)}`;
+  };
+  const causes = (c: DigestData['over100'][number]['counts']) =>
+    [
+      c.deleted > 0 ? s('cause.turnover', { n: c.deleted }) : '',
+      c.overCapacity > 0 ? s(`cause.${c.cause ?? 'unexplained'}`, { n: c.overCapacity }) : '',
+      c.yammerOnly > 0 ? s('cause.yammer', { n: c.yammerOnly }) : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+  const week = f.date(d.week);
+  return {
+    locale,
+    subject: d.attention.length
+      ? s('subject', { week, count: d.attention.length })
+      : s('subjectNone', { week }),
+    greeting: s('greeting', { name: d.recipientName }),
+    intro: s('intro', { customers: d.kpis.now.customers ?? 0 }),
+    kpiTitle: s('kpiTitle'),
+    kpiMeasure: s('kpiMeasure'),
+    kpiValue: s('kpiValue'),
+    kpiChange: s('kpiChange'),
+    kpis: [
+      kpi('customers', 'kpi.customers', 'count'),
+      kpi('licenses_sold', 'kpi.sold', 'count'),
+      kpi('licenses_assigned', 'kpi.assigned', 'count'),
+      kpi('active_entitlements', 'kpi.active', 'count'),
+      kpi('unused', 'kpi.unused', 'count'),
+      kpi('deployment_pct', 'kpi.deployment', 'rate'),
+      kpi('usage_pct', 'kpi.usage', 'rate'),
+      kpi('usage_pct_adjusted', 'kpi.usageAdjusted', 'rate'),
+    ],
+    chartCid: d.chartCid,
+    chartAlt: s('chartAlt'),
+    attentionTitle: s('attentionTitle'),
+    attentionNone: s('attentionNone'),
+    suggestedTitle: s('suggested'),
+    attention: d.attention.map((a, i) => ({
+      rank: i + 1,
+      suggestedTitle: s('suggested'),
+      name: a.name,
+      unused: s('unused', { n: f.num(a.unused) }),
+      usageLine: s('usageLine', {
+        usage: f.pct(a.usage),
+        change: f.points(a.usageChange),
+        deployment: f.pct(a.deployment),
+      }),
+      findings: a.findings.map(findingWords),
+      suggestions: a.suggestions.map((x) => ({ title: x.title, url: x.url, kind: s(`kind.${x.kind}`) })),
+      followUps: a.followUps.map((x) =>
+        s('followUp', { title: x.title, weeks: x.weeksAgo, change: f.points(x.change) }),
+      ),
+    })),
+    upsellTitle: s('upsellTitle'),
+    upsell: d.upsell.map((u) => ({
+      name: u.name,
+      line: s('usageLine', { usage: f.pct(u.usage), change: '—', deployment: f.pct(u.deployment) }),
+    })),
+    over100Title: s('over100Title'),
+    over100Intro: s('over100Intro'),
+    over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causes(o.counts) })),
+    asOfLine:
+      d.oldestAsOf !== d.asOf
+        ? s('asOfRange', { asOf: f.date(d.asOf), oldest: f.date(d.oldestAsOf) })
+        : s('asOf', { asOf: f.date(d.asOf) }),
+    workbookLine: d.workbookAttached ? s('workbook') : '',
+    footer: s('footer', { partner: d.partnerName }),
+  };
+}
