@@ -143,6 +143,7 @@ const STAGES: [key: string, label: string][] = [
   ['backfill90', '90-day backfill (drops loaded: recompute daily + weekly over the range)'],
   ['load90', '90-day backfill from an empty warehouse (every drop read and loaded)'],
   ['workbook', 'portfolio workbook of all customers'],
+  ['digests', 'every account manager\'s digest rendered (workbook attached) and sent to a local SMTP server'],
 ];
 
 if (process.argv.includes('--generate-only')) {
@@ -182,6 +183,8 @@ for (const scale of sizes) {
   stages.backfill90 = measure('backfill', { exports: data.exports, db, from: from90, to: last }, runs);
   process.stderr.write(`scale ${scale}: workbook\n`);
   stages.workbook = measure('workbook', { exports: data.exports, db, date: last }, runs);
+  process.stderr.write(`scale ${scale}: digests\n`);
+  stages.digests = measure('digests', { exports: data.exports, db, date: last }, runs);
   results.push({
     scale,
     customers: Math.round(FULL.customers * scale),

@@ -4,6 +4,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { backfill } from '../jobs/backfill.js';
+import { SMTPServer } from 'smtp-server';
+import { sendDigests } from '../jobs/digest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { ingest } from '../jobs/ingest.js';
@@ -182,6 +184,32 @@ switch (stage) {
     await seedBigPortfolio(ctx, o.date!);
     const { seconds, result } = await timed(() => buildReport(ctx, { week: o.date! }, path.dirname(o.db)));
     out = { seconds, rows: result.rows };
+    ctx.wh.close();
+    break;
+  }
+  case 'digests': {
+    // Every account manager's digest rendered (workbook attached) and sent to an SMTP server on 127.0.0.1.
+    const ctx = await context(o);
+    const received: number[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _s, cb) {
+        let n = 0;
+        stream.on('data', (c: Buffer) => (n += c.length));
+        stream.on('end', () => {
+          received.push(n);
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    Object.assign(ctx.config.smtp, { host: '127.0.0.1', port: (server.server.address() as { port: number }).port, requireTLS: false, user: null });
+    ctx.config.outputDir = path.join(path.dirname(o.db), 'digest-workbooks');
+    const { seconds, result } = await timed(() => sendDigests(ctx, { weekEnding: o.date!, resend: true }));
+    await new Promise<void>((r) => server.close(() => r()));
+    out = { seconds, sent: result.outcomes.filter((x) => x.state === 'sent').length, messages: received.length, mib: received.reduce((a, b) => a + b, 0) / 2 ** 20 };
     ctx.wh.close();
     break;
   }
