@@ -143,7 +143,7 @@ const STAGES: [key: string, label: string][] = [
   ['backfill90', '90-day backfill (drops loaded: recompute daily + weekly over the range)'],
   ['load90', '90-day backfill from an empty warehouse (every drop read and loaded)'],
   ['workbook', 'portfolio workbook of all customers'],
-  ['digests', 'every account manager\'s digest rendered (workbook attached) and sent to a local SMTP server'],
+  ['digests', "every account manager's digest rendered (workbook attached) and sent to a local SMTP server"],
 ];
 
 if (process.argv.includes('--generate-only')) {

@@ -205,11 +205,21 @@ switch (stage) {
       },
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    Object.assign(ctx.config.smtp, { host: '127.0.0.1', port: (server.server.address() as { port: number }).port, requireTLS: false, user: null });
+    Object.assign(ctx.config.smtp, {
+      host: '127.0.0.1',
+      port: (server.server.address() as { port: number }).port,
+      requireTLS: false,
+      user: null,
+    });
     ctx.config.outputDir = path.join(path.dirname(o.db), 'digest-workbooks');
     const { seconds, result } = await timed(() => sendDigests(ctx, { weekEnding: o.date!, resend: true }));
     await new Promise<void>((r) => server.close(() => r()));
-    out = { seconds, sent: result.outcomes.filter((x) => x.state === 'sent').length, messages: received.length, mib: received.reduce((a, b) => a + b, 0) / 2 ** 20 };
+    out = {
+      seconds,
+      sent: result.outcomes.filter((x) => x.state === 'sent').length,
+      messages: received.length,
+      mib: received.reduce((a, b) => a + b, 0) / 2 ** 20,
+    };
     ctx.wh.close();
     break;
   }

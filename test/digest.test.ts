@@ -198,6 +198,26 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
     expect(healthy.messages).toHaveLength(2);
   });
 
+  it('sends the operator one summary of what was sent and what failed, when asked to', async () => {
+    await useSmtp(
+      await startSmtp({
+        onMessage: (_n, s) =>
+          s.envelope.rcptTo[0]!.address === 'am2@partner.example'
+            ? { code: 550, message: '5.7.1 Rejected' }
+            : undefined,
+      }),
+    );
+    ctx.config.digest.operatorSummaryTo = 'ops@partner.example';
+    await send();
+    const summary = byRecipient(smtp!.messages)['ops@partner.example']!;
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.subject).toBe(
+      'adoption-insights: digests for the week ending 2026-11-23: 2 sent, 1 failed',
+    );
+    expect(summary[0]!.text).toMatch(/failed\s+am2@partner\.example: 550 5\.7\.1 Rejected/);
+    expect(summary[0]!.text).toMatch(/sent\s+am1@partner\.example/);
+  });
+
   it('--resend sends again; --dry-run sends and records nothing', async () => {
     await useSmtp(await startSmtp());
     await send({ owner: 'am1@partner.example' });
