@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { loadContentCatalog } from '../src/config/load.js';
-import type { Problem } from '../src/config/schema.js';
+import { workloads as WORKLOADS, type Problem } from '../src/config/schema.js';
 import type { JobContext } from '../src/context.js';
 import {
   describeSmtpError,
@@ -141,15 +141,7 @@ async function composeDigest(
       const forMatch: FindingForMatch[] = mine.map((f) => ({
         finding: f.finding as Problem,
         workload: (f.workload as string | null) ?? null,
-        productWorkloads: [
-          'exchange',
-          'sharepoint',
-          'teams',
-          'skype',
-          'yammer',
-          'office_apps',
-          'dynamics',
-        ].filter((w) => f[`wl_${w}`] === true),
+        productWorkloads: WORKLOADS.filter((w) => f[`wl_${w}`] === true),
         family: String(f.family),
         skuId: String(f.sku_id),
       }));

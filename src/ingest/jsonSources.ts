@@ -133,6 +133,25 @@ function newParsed<T>(): Parsed<T> {
   return { rows: [], issues: [], excluded: new Map() };
 }
 
+/** Visits each item of an export envelope with its JSON path; items that are not objects are set aside. */
+function forEachItem(
+  out: Parsed<unknown>,
+  json: unknown,
+  file: string,
+  keys: string[],
+  customerId: string | undefined,
+  visit: (item: Obj, path: string, r: ItemReader) => void,
+): void {
+  const env = envelope(json, file, keys, out.issues);
+  if (!env) return;
+  const r = new ItemReader(file, out.issues);
+  env.items.forEach((item, i) => {
+    const path = `${env.path}[${i}]`;
+    if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object', customerId);
+    visit(item, path, r);
+  });
+}
+
 function countExcluded(p: Parsed<unknown>, partNumber: string): void {
   p.excluded.set(partNumber, (p.excluded.get(partNumber) ?? 0) + 1);
 }
@@ -144,12 +163,7 @@ export function parseGraphSubscriptions(
   products: ProductLookup,
 ): Parsed<SubscriptionRow> {
   const out = newParsed<SubscriptionRow>();
-  const env = envelope(json, file, ['value'], out.issues);
-  if (!env) return out;
-  const r = new ItemReader(file, out.issues);
-  env.items.forEach((item, i) => {
-    const path = `${env.path}[${i}]`;
-    if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object', customerId);
+  forEachItem(out, json, file, ['value'], customerId, (item, path, r) => {
     const skuId = normaliseGuid(field(item, 'skuId'));
     if (!skuId)
       return r.reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
@@ -191,7 +205,7 @@ export function parseGraphSubscriptions(
       customer_id: customerId,
       source: 'graph',
       subscription_id:
-        normaliseGuid(field(item, 'id')) ?? String(field(item, 'id') ?? `${skuId}#${i}`).toLowerCase(),
+        normaliseGuid(field(item, 'id')) ?? String(field(item, 'id') ?? `${skuId}#${path}`).toLowerCase(),
       commerce_subscription_id: normaliseGuid(field(item, 'commerceSubscriptionId')) ?? null,
       sku_id: skuId,
       status_raw: statusRaw,
@@ -226,12 +240,7 @@ export function parseSubscribedSkus(
   products: ProductLookup,
 ): Parsed<SubscribedSkuRow> {
   const out = newParsed<SubscribedSkuRow>();
-  const env = envelope(json, file, ['value'], out.issues);
-  if (!env) return out;
-  const r = new ItemReader(file, out.issues);
-  env.items.forEach((item, i) => {
-    const path = `${env.path}[${i}]`;
-    if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object', customerId);
+  forEachItem(out, json, file, ['value'], customerId, (item, path, r) => {
     const skuId = normaliseGuid(field(item, 'skuId'));
     if (!skuId)
       return r.reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
@@ -261,12 +270,7 @@ export function parsePartnerCenterSubscriptions(
   products: ProductLookup,
 ): Parsed<SubscriptionRow> {
   const out = newParsed<SubscriptionRow>();
-  const env = envelope(json, file, ['items', 'value', 'Value'], out.issues);
-  if (!env) return out;
-  const r = new ItemReader(file, out.issues);
-  env.items.forEach((item, i) => {
-    const path = `${env.path}[${i}]`;
-    if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object');
+  forEachItem(out, json, file, ['items', 'value', 'Value'], undefined, (item, path, r) => {
     const customerId = normaliseGuid(field(item, 'customerId', 'customerTenantId', 'tenantId'));
     if (!customerId)
       return r.reject(
@@ -315,7 +319,7 @@ export function parsePartnerCenterSubscriptions(
     out.rows.push({
       customer_id: customerId,
       source: 'partner_center',
-      subscription_id: normaliseGuid(id) ?? String(id ?? `${product.skuId}#${i}`).toLowerCase(),
+      subscription_id: normaliseGuid(id) ?? String(id ?? `${product.skuId}#${path}`).toLowerCase(),
       commerce_subscription_id: null,
       sku_id: product.skuId,
       status_raw: statusRaw,
@@ -448,12 +452,7 @@ export function parseLicenseDeployment(
   products: ProductLookup,
 ): Parsed<DeploymentRow> {
   const out = newParsed<DeploymentRow>();
-  const env = envelope(json, file, ['Value', 'value', 'items'], out.issues);
-  if (!env) return out;
-  const r = new ItemReader(file, out.issues);
-  env.items.forEach((item, i) => {
-    const path = `${env.path}[${i}]`;
-    if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object');
+  forEachItem(out, json, file, ['Value', 'value', 'items'], undefined, (item, path, r) => {
     const common = analyticsCommon(item, path, r, out, file, products);
     if (!common) return;
     const sold = count(field(item, 'licensesSold'));
@@ -480,12 +479,7 @@ export function parseLicenseDeployment(
 
 export function parseLicenseUsage(json: unknown, file: string, products: ProductLookup): Parsed<UsageRow> {
   const out = newParsed<UsageRow>();
-  const env = envelope(json, file, ['Value', 'value', 'items'], out.issues);
-  if (!env) return out;
-  const r = new ItemReader(file, out.issues);
-  env.items.forEach((item, i) => {
-    const path = `${env.path}[${i}]`;
-    if (!item || typeof item !== 'object') return r.reject(path, '', 'is not an object');
+  forEachItem(out, json, file, ['Value', 'value', 'items'], undefined, (item, path, r) => {
     const common = analyticsCommon(item, path, r, out, file, products);
     if (!common) return;
     const workload = normaliseWorkload(field(item, 'workloadCode'), field(item, 'workloadName'));
