@@ -74,8 +74,14 @@ describe('bad input', () => {
       column: 'Is Deleted',
     });
     expect(issue.message).toMatch(/required column "Is Deleted" missing; the file is set aside/);
-    // The other tenants still have their rows; the aggregate customer too.
-    expect(await customersWithRows()).toEqual([T.nothingSold, T.aggregate, T.pcSubs].sort());
+    // The other tenants still have their rows; the aggregate customer too. Without its user report, Main is known
+    // only through Partner Center analytics that day, so its numbers come from there (DESIGN.md §1.3).
+    expect(await customersWithRows()).toEqual([T.main, T.nothingSold, T.aggregate, T.pcSubs].sort());
+    const main = await ctx.wh.all(
+      `SELECT source, licenses_sold, licenses_assigned FROM adoption_daily WHERE customer_id = $c`,
+      { c: T.main },
+    );
+    expect(main).toEqual([{ source: 'partner_center', licenses_sold: 12, licenses_assigned: 6 }]);
     const [f] = await ctx.wh.all(`SELECT status FROM load_files WHERE path = $p`, { p: issue.file! });
     expect(f!.status).toBe('set_aside');
   });

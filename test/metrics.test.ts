@@ -168,6 +168,23 @@ describe('adoption_daily: aggregate-only customers (DESIGN.md §1.3)', () => {
   });
 });
 
+describe('both kinds of source for one customer (DESIGN.md §1.3)', () => {
+  it('uses the user-level figures and lists the difference in the data-quality report', async () => {
+    expect(row(T.main, SKU.E3)).toMatchObject({ source: 'graph', licenses_sold: 15, licenses_assigned: 7 });
+    const issues = await ctx.wh.all(
+      `SELECT severity, customer_id, message FROM load_issues WHERE code = 'source_difference'`,
+    );
+    expect(issues).toEqual([
+      {
+        severity: 'info',
+        customer_id: T.main,
+        message:
+          'Microsoft 365 E3: Graph (used) counts 15 sold and 7 assigned; Partner Center analytics counts 12 sold and 6 deployed',
+      },
+    ]);
+  });
+});
+
 describe('adoption_workload_daily', () => {
   it('counts OneDrive with SharePoint and each workload on its own', async () => {
     const w = await ctx.wh.all(

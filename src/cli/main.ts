@@ -41,7 +41,7 @@ function common(cmd: Command, { exports = false } = {}): Command {
 export function buildProgram(): Command {
   const program = new Command('adoption')
     .description(
-      'Adoption insights for Microsoft cloud partners: loads nightly exports into DuckDB, computes\nDeployment % and Usage % per customer and product, and reports on them.',
+      'Adoption insights for Microsoft cloud partners: loads nightly exports into DuckDB, computes Deployment % and Usage % per customer and product, and reports on them.',
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
@@ -50,7 +50,7 @@ export function buildProgram(): Command {
     program
       .command('ingest')
       .description(
-        "Load the drop <exports>/<date>/ into the warehouse and compute that date's metrics.\nLoading a date again replaces it.",
+        "Load the drop <exports>/<date>/ into the warehouse and compute that date's metrics. Loading a date again replaces it.",
       )
       .requiredOption('--date <YYYY-MM-DD>', 'the drop to load (its folder name)', dateOption)
       .option('--strict', 'exit with code 3 when anything was set aside'),
@@ -90,7 +90,7 @@ export function buildProgram(): Command {
     program
       .command('backfill')
       .description(
-        'Reload the drops of a date range and recompute the daily and weekly metrics of the whole range in one\n' +
+        'Reload the drops of a date range and recompute the daily and weekly metrics of the whole range in one ' +
           'pass. Use it after late or corrected exports. Never sends e-mail.',
       )
       .requiredOption('--from <YYYY-MM-DD>', 'first date of the range', dateOption)
@@ -193,7 +193,7 @@ export function buildProgram(): Command {
     program
       .command('digest')
       .description(
-        'E-mail each account manager the weekly digest of their own customers, with their workbook attached.\n' +
+        'E-mail each account manager the weekly digest of their own customers, with their workbook attached. ' +
           'Sent once per week and recipient (a delivery ledger); without SMTP settings, written to the outbox folder.',
       )
       .requiredOption('--week-ending <YYYY-MM-DD>', 'the week to report (a date in it)', dateOption)

@@ -45,6 +45,11 @@ export async function recomputeDailyMetrics(
     options.log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
   }
   await wh.run(
+    `DELETE FROM load_issues WHERE code = 'source_difference' AND snapshot_date BETWEEN $from::DATE AND $to::DATE`,
+    params,
+  );
+  await wh.runFile('checks/source_differences', params);
+  await wh.run(
     `UPDATE loads SET metrics_at = now()::TIMESTAMP WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`,
     params,
   );
