@@ -247,6 +247,19 @@ const lines: string[] = [
     10,
     '×',
   ),
+  target('portfolio workbook of all customers < 15 s', full.stages.workbook!.seconds, 15, ' s'),
+  target(
+    `all ${FULL.owners} digests rendered and delivered to a local SMTP server < 30 s`,
+    full.stages.digests!.seconds,
+    30,
+    ' s',
+  ),
+  target(
+    '5,000 customers × 3 products, 100,000 inactive users: workbook peak memory < 1 GiB',
+    big.peakMiB / 1024,
+    1,
+    ' GiB',
+  ),
   target(
     'peak memory of any stage < 1.5 GiB',
     Math.max(...Object.values(full.stages).map((m) => m.peakMiB)) / 1024,

@@ -30,7 +30,15 @@ async function context(o: Options): Promise<JobContext> {
   config.exportsRoot = o.exports;
   config.warehouse.path = o.db;
   config.partner.tenantId = DEMO_PARTNER_TENANT;
-  return { config, catalog: loadCatalog(config), log: silentLogger(), wh: await Warehouse.open(o.db) };
+  return {
+    config,
+    catalog: loadCatalog(config),
+    log: silentLogger(),
+    wh: await Warehouse.open(o.db, {
+      threads: config.warehouse.threads,
+      memoryLimit: config.warehouse.memoryLimit,
+    }),
+  };
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; result: T }> {

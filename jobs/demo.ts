@@ -102,7 +102,10 @@ export async function runDemo(
     config,
     catalog: loadCatalog(config),
     log: createLogger({ level: opts.logLevel ?? 'warn' }),
-    wh: await Warehouse.open(warehouse),
+    wh: await Warehouse.open(warehouse, {
+      threads: config.warehouse.threads,
+      memoryLimit: config.warehouse.memoryLimit,
+    }),
   };
   try {
     // History goes in the way an operator would load it: one backfill, then one set-based pass of the metrics.

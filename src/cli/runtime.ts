@@ -23,7 +23,10 @@ export async function withContext<T>(opts: CommonOptions, fn: (ctx: JobContext) 
   const config = resolveConfig(opts);
   const catalog = loadCatalog(config);
   const log = createLogger({ level: opts.logLevel });
-  const wh = await Warehouse.open(config.warehouse.path, { threads: config.warehouse.threads });
+  const wh = await Warehouse.open(config.warehouse.path, {
+    threads: config.warehouse.threads,
+    memoryLimit: config.warehouse.memoryLimit,
+  });
   try {
     return await fn({ config, catalog, log, wh });
   } finally {

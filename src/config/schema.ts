@@ -31,7 +31,16 @@ export const configSchema = z
   .object({
     $comment: z.string().optional(),
     exportsRoot: z.string().min(1),
-    warehouse: z.object({ path: z.string().min(1), threads: z.number().int().min(1).max(64) }).strict(),
+    // DuckDB spills to disk beyond memoryLimit (its own default is 80% of the machine's memory).
+    warehouse: z
+      .object({
+        path: z.string().min(1),
+        threads: z.number().int().min(1).max(64),
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 1GB'),
+      })
+      .strict(),
     partner: z.object({ tenantId: guid.optional(), name: z.string().min(1) }).strict(),
     defaults: z.object({ locale: z.enum(['en', 'zh-CN']), timeZone }).strict(),
     catalog: z

@@ -55,13 +55,14 @@ export class Warehouse {
 
   static async open(
     file: string,
-    options: { threads?: number; migrate?: boolean; migrateUpTo?: number } = {},
+    options: { threads?: number; memoryLimit?: string; migrate?: boolean; migrateUpTo?: number } = {},
   ): Promise<Warehouse> {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(file, {
         threads: String(options.threads ?? 2),
+        ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
         // Extensions cannot be downloaded here; fail fast instead of waiting on the network.
         autoinstall_known_extensions: 'false',
       });
