@@ -83,7 +83,13 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
     stream.on('end', resolve);
     stream.on('error', reject);
   });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  // Stored, not deflated: the package is compressed once, after the tables and pictures are added.
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useStyles: true,
+    useSharedStrings: false,
+    zip: { zlib: { level: 0 } },
+  } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
   wb.creator = 'adoption-insights';
   wb.title = model.title;
   wb.subject = model.subject;

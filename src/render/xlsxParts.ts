@@ -141,5 +141,5 @@ export async function addTablesAndPictures(
   if (imageId > 0 && !/Extension="png"/i.test(types))
     types = types.replace('</Types>', '<Default Extension="png" ContentType="image/png"/></Types>');
   zip.file('[Content_Types].xml', types);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 1 } });
 }
