@@ -30,7 +30,11 @@ export class PermanentDeliveryError extends Error {}
 /** SMTP over the configured server. The password comes from the environment only, and never from a file. */
 export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer {
   const password = env[smtp.passwordEnv];
+  // One connection for the whole batch (re-opened if the server drops it): a new TLS + AUTH handshake per message
+  // cost more than the message itself.
   const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 1,
     host: smtp.host!,
     port: smtp.port,
     secure: smtp.secure,

@@ -1,4 +1,6 @@
 // Charts as PNG, with no canvas: vega-lite → vega → SVG → resvg. Pure: data in, bytes out.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
@@ -15,6 +17,33 @@ export interface ChartOptions {
   width?: number; // PNG width in pixels
   height?: number;
   percent?: boolean;
+}
+
+const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts', '/usr/share/fonts/truetype'];
+const FONT_FILES =
+  /^(DejaVuSans\.ttf|DejaVuSans-Bold\.ttf|NotoSansCJK-Regular\.ttc|NotoSansSC-Regular\.(otf|ttf)|wqy-(zenhei|microhei)\.ttc)$/;
+let fonts: { loadSystemFonts: boolean; fontFiles?: string[]; defaultFontFamily: string } | undefined;
+
+/**
+ * The fonts the chart needs, found once. Scanning every system font on each chart cost ~60 ms a chart; a few
+ * named files (Latin, plus a CJK face where one is installed for zh-CN titles) are enough. Without them, resvg
+ * falls back to the system fonts rather than drawing no text at all.
+ */
+function fontOptions(): NonNullable<typeof fonts> {
+  if (fonts) return fonts;
+  const found: string[] = [];
+  for (const dir of FONT_DIRS) {
+    if (!existsSync(dir)) continue;
+    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      const file = path.join(e.parentPath, e.name);
+      if (e.isFile() && FONT_FILES.test(e.name) && !found.some((f) => path.basename(f) === e.name))
+        found.push(file);
+    }
+  }
+  fonts = found.some((f) => f.endsWith('DejaVuSans.ttf'))
+    ? { loadSystemFonts: false, fontFiles: found, defaultFontFamily: 'DejaVu Sans' }
+    : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' };
+  return fonts;
 }
 
 /** A line chart of one value per week per series (missing weeks are gaps in the line). */
@@ -48,7 +77,7 @@ export async function trendChartPng(points: readonly TrendPoint[], options: Char
   const png = new Resvg(svg, {
     fitTo: { mode: 'width', value: width },
     background: 'white',
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    font: fontOptions(),
   })
     .render()
     .asPng();
