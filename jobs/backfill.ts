@@ -4,8 +4,7 @@ import { existsSync } from 'node:fs';
 import type { JobContext } from '../src/context.js';
 import { dateRange } from '../src/dates.js';
 import { UserError } from '../src/errors.js';
-import { discoverDrop, type DropFile } from '../src/ingest/drop.js';
-import type { LoadIssue } from '../src/ingest/issues.js';
+import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
@@ -18,7 +17,7 @@ export interface PlannedDate {
   date: string;
   action: 'load' | 'reload' | 'keep' | 'no_drop';
   reason: string;
-  found?: { files: DropFile[]; issues: LoadIssue[] };
+  found?: DiscoveredDrop;
 }
 
 export interface BackfillOptions {
@@ -79,7 +78,9 @@ export async function planBackfill(ctx: JobContext, opts: BackfillOptions): Prom
           await ctx.wh.all('SELECT path, sha256 FROM load_files WHERE snapshot_date = $date::DATE', { date })
         ).map((r) => [String(r.path), String(r.sha256)]),
       );
-      const now = new Map(found.files.map((f) => [f.rel, f.sha256]));
+      // The manifest describes the files; only the files themselves decide whether a date is reloaded.
+      before.delete('manifest.json');
+      const now = new Map(found.files.filter((f) => f.kind !== 'manifest').map((f) => [f.rel, f.sha256]));
       const changed = [...now].filter(([p, h]) => before.has(p) && before.get(p) !== h).map(([p]) => p);
       const added = [...now.keys()].filter((p) => !before.has(p));
       const removed = [...before.keys()].filter((p) => !now.has(p));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadContentCatalog } from '../src/config/load.js';
 import { workloads as WORKLOADS, type Problem } from '../src/config/schema.js';
 import type { JobContext } from '../src/context.js';
+import { UserError } from '../src/errors.js';
 import {
   describeSmtpError,
   fileMailer,
@@ -33,6 +34,9 @@ export interface DigestOptions {
   env?: NodeJS.ProcessEnv;
   sleep?: (ms: number) => Promise<void>;
   trigger?: 'manual' | 'schedule';
+  dueAt?: string;
+  /** stops between two recipients (a graceful shutdown): the rest are sent by the next run */
+  signal?: AbortSignal;
 }
 
 export interface RecipientOutcome {
@@ -50,6 +54,8 @@ export interface DigestResult {
   channel: 'smtp' | 'outbox' | 'preview' | 'dry_run';
   outcomes: RecipientOutcome[];
   seconds: number;
+  /** set when a signal stopped the batch before every recipient was served */
+  stopped?: string;
 }
 
 const CHART_CID = 'trend@adoption-insights';
@@ -271,7 +277,6 @@ async function composeDigest(
 export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise<DigestResult> {
   const started = process.hrtime.bigint();
   const { wh, config, log } = ctx;
-  const week = await resolveWeek(ctx, opts.weekEnding);
   const env = opts.env ?? process.env;
   const templates = loadTemplates();
   const preview = Boolean(opts.outDir);
@@ -282,6 +287,32 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       : config.smtp.host
         ? 'smtp'
         : 'outbox';
+  const runId = opts.dryRun
+    ? null
+    : await startRun(wh, {
+        job: 'digest',
+        trigger: opts.trigger ?? 'manual',
+        dueAt: opts.dueAt,
+        params: { week: opts.weekEnding, owner: opts.owner ?? null, channel },
+      });
+  let week: string;
+  try {
+    week = await resolveWeek(ctx, opts.weekEnding);
+  } catch (err) {
+    if (runId) await finishRun(wh, runId, { state: 'failed', error: (err as Error).message });
+    throw err;
+  }
+  if (runId && week !== opts.weekEnding)
+    await wh.run(
+      `UPDATE runs SET params = json_object('week', $week, 'owner', $owner, 'channel', $channel) WHERE run_id = $id`,
+      {
+        id: runId,
+        week,
+        owner: opts.owner ?? null,
+        channel,
+      },
+    );
+  let stopped: string | undefined;
   const mailer: Mailer | null = opts.dryRun
     ? null
     : preview
@@ -289,13 +320,6 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       : config.smtp.host
         ? smtpMailer(config.smtp, env)
         : fileMailer(path.join(config.digest.outbox, week));
-  const runId = opts.dryRun
-    ? null
-    : await startRun(wh, {
-        job: 'digest',
-        trigger: opts.trigger ?? 'manual',
-        params: { week, owner: opts.owner ?? null, channel },
-      });
   // A dry run computes everything in a transaction that is rolled back: it changes nothing.
   if (opts.dryRun) await wh.run('BEGIN TRANSACTION');
   const outcomes: RecipientOutcome[] = [];
@@ -308,7 +332,18 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
         { week },
       )
     ).filter((o) => !opts.owner || o.owner === opts.owner.toLowerCase());
-    for (const o of owners) {
+    if (owners.length === 0) {
+      throw new UserError(
+        opts.owner
+          ? `no customer of ${opts.owner} has data in the week ending ${week}: nothing to send`
+          : `no customer has data in the week ending ${week}: nothing to send`,
+      );
+    }
+    for (const [index, o] of owners.entries()) {
+      if (opts.signal?.aborted) {
+        stopped = `stopped by a signal after ${index} of ${owners.length} recipient(s); the next run sends the rest`;
+        break;
+      }
       const owner = String(o.owner);
       // Customers without an account manager go to the fallback address, never to everyone.
       const recipient = owner || config.digest.fallbackRecipient;
@@ -427,15 +462,15 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
   const failed = outcomes.filter((o) => o.state === 'failed').length;
   if (runId) {
     await finishRun(wh, runId, {
-      state: failed > 0 ? 'failed' : 'succeeded',
+      state: failed > 0 || stopped ? 'failed' : 'succeeded',
       counts: Object.fromEntries(
         ['sent', 'written', 'skipped', 'failed'].map((s) => [
           s,
           outcomes.filter((o) => o.state === s).length,
         ]),
       ),
-      error: failed > 0 ? `${failed} digest(s) not delivered` : undefined,
+      error: stopped ?? (failed > 0 ? `${failed} digest(s) not delivered` : undefined),
     });
   }
-  return { week, channel, outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+  return { week, channel, outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9, stopped };
 }

@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
-import { discoverDrop } from '../src/ingest/drop.js';
-import type { LoadIssue } from '../src/ingest/issues.js';
+import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
+import { describeIssue, type LoadIssue } from '../src/ingest/issues.js';
 import { loadDrop } from '../src/ingest/loadDrop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics } from '../src/warehouse/metrics.js';
@@ -15,6 +15,8 @@ export interface IngestOptions {
   exportsRoot?: string;
   trigger?: 'manual' | 'schedule' | 'backfill';
   dueAt?: string;
+  /** the drop as already discovered and hashed (the scheduler checks it against its manifest first) */
+  found?: DiscoveredDrop;
 }
 
 export interface IngestSummary {
@@ -40,7 +42,7 @@ export function dropDirFor(exportsRoot: string, date: string): string {
 /** Loads the drop of one date into staging, without computing metrics (a backfill computes them once for a range). */
 export async function loadOneDrop(
   ctx: JobContext,
-  opts: { date: string; dropDir: string; runId: string; found?: Awaited<ReturnType<typeof discoverDrop>> },
+  opts: { date: string; dropDir: string; runId: string; found?: DiscoveredDrop | undefined },
 ): Promise<Omit<IngestSummary, 'customers' | 'metricRows' | 'seconds'>> {
   const { wh, config, catalog, log } = ctx;
   const { date, dropDir } = opts;
@@ -118,7 +120,14 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
     log.info({ date: opts.date, dropDir }, 'ingest started');
     const summary = await wh.transaction(async () => {
       await writeCatalog(wh, ctx.catalog);
-      const loaded = await loadOneDrop(ctx, { date: opts.date, dropDir, runId });
+      const loaded = await loadOneDrop(ctx, { date: opts.date, dropDir, runId, found: opts.found });
+      if (loaded.rowsLoaded === 0) {
+        // Nothing usable: keep what the warehouse had for this date rather than replace it with nothing.
+        const why = loaded.issues.filter((i) => i.severity === 'error').slice(0, 3);
+        throw new UserError(
+          `the drop of ${opts.date} has no row that could be loaded${why.length ? `: ${why.map(describeIssue).join('; ')}` : ''}`,
+        );
+      }
       await recomputeDailyMetrics(
         wh,
         { from: opts.date, to: opts.date },

@@ -3,6 +3,7 @@ import type { JobContext } from '../src/context.js';
 import { dateRange, formatRanges, toRanges } from '../src/dates.js';
 import { textTable } from '../src/format.js';
 import type { Row } from '../src/warehouse/warehouse.js';
+import { findMissed, lastScheduledDue } from './schedule.js';
 
 export interface Status {
   warehouse: string;
@@ -13,9 +14,11 @@ export interface Status {
   freshness: Row[];
   loads: Row[];
   runs: Row[];
+  /** scheduled runs that did not happen (due times in UTC) */
+  missed: { job: string; due: string; asOf: string; rerun: string }[];
 }
 
-export async function status(ctx: JobContext, opts: { runs?: number } = {}): Promise<Status> {
+export async function status(ctx: JobContext, opts: { runs?: number; nowMs?: number } = {}): Promise<Status> {
   const { wh } = ctx;
   const dates = (await wh.all('SELECT snapshot_date FROM loads ORDER BY 1')).map((r) =>
     String(r.snapshot_date),
@@ -36,13 +39,43 @@ export async function status(ctx: JobContext, opts: { runs?: number } = {}): Pro
     `SELECT snapshot_date, outcome, files, rows_loaded, rows_rejected, errors, warnings, strftime(loaded_at, '%Y-%m-%d %H:%M') AS loaded_at
      FROM loads ORDER BY snapshot_date DESC LIMIT 7`,
   );
+  // The latest runs of each job, so that a busy job does not hide another's.
   const runs = await wh.all(
-    `SELECT job, trigger, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started, round(epoch(finished_at - started_at), 1) AS seconds, state,
-       coalesce(json_extract_string(params, '$.date'), json_extract_string(params, '$.from') || ' … ' || json_extract_string(params, '$.to')) AS dates,
+    `SELECT job, trigger, strftime(due_at, '%Y-%m-%d %H:%M') AS due, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
+       round(epoch(finished_at - started_at), 1) AS seconds, state,
+       coalesce(json_extract_string(params, '$.date'), json_extract_string(params, '$.week'),
+         json_extract_string(params, '$.from') || ' … ' || json_extract_string(params, '$.to')) AS dates,
        error
-     FROM runs ORDER BY runs.started_at DESC LIMIT $n`,
-    { n: opts.runs ?? 10 },
+     FROM runs
+     QUALIFY row_number() OVER (PARTITION BY job ORDER BY started_at DESC) <= $n
+     ORDER BY job, started_at DESC`,
+    { n: opts.runs ?? 5 },
   );
+  // Runs no scheduler made: due times since each job's last scheduled run (the scheduler is down now), and the
+  // ones a scheduler recorded as missed at start-up in the last 30 days.
+  const missed: Status['missed'] = [];
+  if (opts.nowMs !== undefined) {
+    const last = await lastScheduledDue((sql) => wh.all(sql));
+    for (const m of await findMissed(ctx.config, last, opts.nowMs, 50))
+      missed.push({
+        job: m.job,
+        due: new Date(m.dueMs).toISOString().slice(0, 16).replace('T', ' '),
+        asOf: m.asOf,
+        rerun: m.rerun,
+      });
+  }
+  for (const r of await wh.all(
+    `SELECT job, strftime(due_at, '%Y-%m-%d %H:%M') AS due, coalesce(json_extract_string(params, '$.date'), json_extract_string(params, '$.week')) AS as_of
+     FROM runs WHERE state = 'skipped' AND error LIKE 'missed%' AND due_at >= now()::TIMESTAMP - INTERVAL 30 DAY ORDER BY due_at`,
+  )) {
+    missed.push({
+      job: String(r.job),
+      due: String(r.due),
+      asOf: String(r.as_of),
+      rerun: `adoption run ${String(r.job)} --date ${String(r.as_of)}`,
+    });
+  }
+  missed.sort((a, b) => a.due.localeCompare(b.due));
   return {
     warehouse: wh.file,
     schemaVersion: await wh.schemaVersion(),
@@ -52,6 +85,7 @@ export async function status(ctx: JobContext, opts: { runs?: number } = {}): Pro
     freshness,
     loads,
     runs,
+    missed,
   };
 }
 
@@ -95,14 +129,27 @@ export function formatStatus(s: Status): string {
       ),
     );
   }
-  if (s.runs.length) {
-    out.push('', 'latest runs:');
+  if (s.missed.length) {
+    out.push(
+      '',
+      `missed scheduled runs (${s.missed.length}; not replayed: run them, or backfill the dates):`,
+    );
     out.push(
       textTable(
-        ['job', 'trigger', 'started (UTC)', 'seconds', 'state', 'dates', 'error'],
+        ['job', 'due (UTC)', 'as of', 'to run it'],
+        s.missed.map((m) => [m.job, m.due, m.asOf, m.rerun]),
+      ),
+    );
+  }
+  if (s.runs.length) {
+    out.push('', 'latest runs of each job:');
+    out.push(
+      textTable(
+        ['job', 'trigger', 'due (UTC)', 'started (UTC)', 'seconds', 'state', 'dates', 'error'],
         s.runs.map((r) => [
           String(r.job),
           String(r.trigger),
+          String(r.due ?? '—'),
           String(r.started),
           r.seconds === null ? '—' : Number(r.seconds),
           String(r.state),

@@ -7,7 +7,7 @@ import { ingest } from '../jobs/ingest.js';
 import { formatStatus, status } from '../jobs/status.js';
 import type { JobContext } from '../src/context.js';
 import { generateDemoDrops } from '../src/demo/generate.js';
-import { writeDrop } from '../src/demo/writeDrop.js';
+import { writeDrop, writeManifest } from '../src/demo/writeDrop.js';
 import { DAILY_METRICS, WEEKLY_METRICS } from '../src/warehouse/metrics.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { listMigrations } from '../src/warehouse/sqlFiles.js';
@@ -99,6 +99,7 @@ describe('backfill', () => {
     const file = path.join(exportsOf(), old, 'tenants', String(tenant), 'office365ActiveUserDetail.csv');
     const lines = readFileSync(file, 'utf8').split('\r\n');
     writeFileSync(file, [...lines.slice(0, 1), ...lines.slice(2)].join('\r\n')); // one user fewer
+    writeManifest(path.join(exportsOf(), old)); // a corrected export comes with its manifest
     try {
       const dry = await backfill(ctx, {
         from: dates[0]!,
@@ -131,6 +132,7 @@ describe('backfill', () => {
       expect(all.plan.map((p) => p.action)).toEqual(['reload', 'reload', 'reload']);
     } finally {
       writeFileSync(file, lines.join('\r\n'));
+      writeManifest(path.join(exportsOf(), old));
       ctx.wh.close();
     }
   });
@@ -146,7 +148,7 @@ describe('backfill', () => {
     expect(text).toContain(`dates loaded: ${dates.length}, 2026-11-08 … 2026-11-14, 2026-11-16 … 2026-11-23`);
     expect(text).toContain('gaps: 1 date(s): 2026-11-15');
     expect(text).toMatch(/Graph user reports\s+2026-11-22\s+2026-11-23/);
-    expect(text).toMatch(/backfill\s+backfill\s+\S+ \S+\s+[\d.]+\s+succeeded\s+2026-11-08 … 2026-11-23/);
+    expect(text).toMatch(/backfill\s+backfill\s+—\s+\S+ \S+\s+[\d.]+\s+succeeded\s+2026-11-08 … 2026-11-23/);
     ctx.wh.close();
   });
 });

@@ -13,6 +13,10 @@ import { ingest } from '../../jobs/ingest.js';
 import { sendDigests } from '../../jobs/digest.js';
 import { buildReport, resolveWeek } from '../../jobs/report.js';
 import { formatStatus, status } from '../../jobs/status.js';
+import { SCHEDULED_JOBS, runJob, type ScheduledJob } from '../../jobs/run.js';
+import { startScheduler } from '../../jobs/schedule.js';
+import { loadCatalog } from '../config/load.js';
+import { createLogger } from '../log.js';
 import { normaliseGuid } from '../ingest/jsonSources.js';
 import { progressReporter } from './progress.js';
 import { runDemo } from '../../jobs/demo.js';
@@ -146,7 +150,88 @@ export function buildProgram(): Command {
       .command('status')
       .description('Show the dates loaded, gaps, how fresh each source is, and the latest runs.'),
   ).action(async (opts: CommonOptions) => {
-    console.log(formatStatus(await withContext(opts, (ctx) => status(ctx))));
+    console.log(formatStatus(await withContext(opts, (ctx) => status(ctx, { nowMs: Date.now() }))));
+  });
+
+  common(
+    program
+      .command('schedule')
+      .description(
+        'Run in the foreground as the scheduler: the nightly ingest and the weekly digest on their cron schedules ' +
+          '(schedule.* in the configuration), in schedule.timeZone. One per warehouse. The warehouse is open only ' +
+          'while a job runs, so other commands work meanwhile. Stops cleanly on SIGINT/SIGTERM (a second one exits at once).',
+      ),
+    { exports: true },
+  ).action(async (opts: CommonOptions, cmd: Command) => {
+    const config = resolveConfig(opts);
+    // A worker logs its next runs at info: that is its default, where one-off commands default to warn.
+    const log = createLogger({
+      level: cmd.getOptionValueSource('logLevel') === 'default' ? 'info' : opts.logLevel,
+    });
+    const handle = await startScheduler({ config, catalog: loadCatalog(config), log, env: process.env });
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (stopping) {
+          log.warn({ signal: sig }, 'second signal: exiting now');
+          process.exit(130);
+        }
+        stopping = true;
+        const running = handle.worker.running();
+        log.info(
+          { signal: sig, running: running?.job ?? null },
+          running ? 'stopping: letting the running job reach a safe point' : 'stopping',
+        );
+        handle
+          .stop()
+          .then(() => {
+            log.info('scheduler stopped');
+            resolve();
+          })
+          .catch((err: unknown) => {
+            log.error({ err }, 'error while stopping');
+            process.exitCode = 1;
+            resolve();
+          });
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    });
+  });
+
+  common(
+    program
+      .command('run')
+      .description(
+        'Run a scheduled job now, as the scheduler would (job lock, run log, failure alert): to make up a missed ' +
+          'or failed run. ingest loads the drop of --date (default: as the schedule would, the day before today); ' +
+          'digest sends the week holding --date.',
+      )
+      .argument('<job>', `the job: ${SCHEDULED_JOBS.join(' or ')}`)
+      .option(
+        '--date <YYYY-MM-DD>',
+        'the as-of date (default: derived from now, as the schedule does)',
+        dateOption,
+      )
+      .option(
+        '--no-wait',
+        'ingest: do not wait for the drop or its manifest; fail at once if it is not ready',
+      ),
+    { exports: true },
+  ).action(async (job: string, opts: CommonOptions & { date?: string; wait: boolean }) => {
+    if (!(SCHEDULED_JOBS as readonly string[]).includes(job))
+      throw new UserError(`unknown job "${job}": use ${SCHEDULED_JOBS.join(' or ')}`);
+    const config = resolveConfig(opts);
+    if (!opts.wait) config.schedule.ingest.waitForDropMinutes = 0;
+    const log = createLogger({ level: opts.logLevel });
+    const report = await runJob(
+      { config, catalog: loadCatalog(config), log, env: process.env },
+      { job: job as ScheduledJob, dueMs: Date.now(), trigger: 'manual', date: opts.date },
+    );
+    console.log(
+      `${report.job} as of ${report.asOf}: ${report.state}${report.error ? `: ${report.error}` : ''}${report.alert ? ` (alert: ${report.alert})` : ''}`,
+    );
+    if (report.state !== 'succeeded') process.exitCode = report.state === 'skipped' ? 4 : 2;
   });
 
   const report = program

@@ -3,7 +3,7 @@ import { loadCatalog, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { JobContext } from '../context.js';
 import { createLogger } from '../log.js';
-import { Warehouse } from '../warehouse/warehouse.js';
+import { openWarehouse } from '../warehouse/open.js';
 
 export interface CommonOptions {
   config?: string;
@@ -19,14 +19,16 @@ export function resolveConfig(opts: CommonOptions): Config {
   return config;
 }
 
-export async function withContext<T>(opts: CommonOptions, fn: (ctx: JobContext) => Promise<T>): Promise<T> {
+/** `purpose` is what another process waiting for the warehouse is told this one is doing. */
+export async function withContext<T>(
+  opts: CommonOptions,
+  fn: (ctx: JobContext) => Promise<T>,
+  purpose = `adoption ${process.argv[2] ?? ''}`.trim(),
+): Promise<T> {
   const config = resolveConfig(opts);
   const catalog = loadCatalog(config);
   const log = createLogger({ level: opts.logLevel });
-  const wh = await Warehouse.open(config.warehouse.path, {
-    threads: config.warehouse.threads,
-    memoryLimit: config.warehouse.memoryLimit,
-  });
+  const wh = await openWarehouse(config, purpose);
   try {
     return await fn({ config, catalog, log, wh });
   } finally {

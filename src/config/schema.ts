@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const guid = z
@@ -26,6 +27,15 @@ export const WEEKDAYS = [
 
 const fraction = z.number().min(0).max(10);
 
+const cronExpression = z.string().superRefine((expr, ctx) => {
+  const check = cron.validateDetailed(expr);
+  if (!check.valid)
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a cron expression such as "30 2 * * *": ${check.errors.map((e) => e.message).join('; ')}`,
+    });
+});
+
 // Objects are strict so that a misspelt key is reported instead of silently ignored.
 export const configSchema = z
   .object({
@@ -39,6 +49,8 @@ export const configSchema = z
         memoryLimit: z
           .string()
           .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 1GB'),
+        // DuckDB lets one process open the file at a time: how long a command waits for another to finish.
+        busyWaitSeconds: z.number().int().min(0).max(86_400),
       })
       .strict(),
     partner: z.object({ tenantId: guid.optional(), name: z.string().min(1) }).strict(),
@@ -77,6 +89,52 @@ export const configSchema = z
         outbox: z.string().min(1),
         operatorSummaryTo: z.email().nullable(),
         attachWorkbook: z.boolean(),
+      })
+      .strict(),
+    schedule: z
+      .object({
+        // null: defaults.timeZone
+        timeZone: timeZone.nullable(),
+        ingest: z
+          .object({
+            enabled: z.boolean(),
+            cron: cronExpression,
+            // a run due on the 24th loads the drop of the 23rd
+            dropDaysBefore: z.number().int().min(0).max(31),
+            waitForDropMinutes: z
+              .number()
+              .min(0)
+              .max(24 * 60),
+            retryEveryMinutes: z
+              .number()
+              .min(0.01)
+              .max(24 * 60),
+            requireManifest: z.boolean(),
+          })
+          .strict(),
+        digest: z
+          .object({
+            enabled: z.boolean(),
+            cron: cronExpression,
+            // the week reported holds the date this many days before the run
+            weekDaysBefore: z.number().int().min(0).max(31),
+          })
+          .strict(),
+        // a due time found this late (the machine slept, the process hung) is reported missed, not run late
+        lateToleranceMinutes: z
+          .number()
+          .min(0)
+          .max(24 * 60),
+        lockStaleMinutes: z
+          .number()
+          .min(0.05)
+          .max(7 * 24 * 60),
+        runRetentionDays: z.number().int().min(1).max(3650),
+        alertTo: z.email().nullable(),
+        alertThrottleMinutes: z
+          .number()
+          .min(0)
+          .max(30 * 24 * 60),
       })
       .strict(),
     // The password is never in a file: it is read from the environment variable named by passwordEnv.

@@ -2,6 +2,7 @@
 // header, companySubscription and subscribedSku JSON, Partner Center subscriptions and analytics envelopes, then
 // manifest.json last. Used by the demo generator and by tests that build drops by hand.
 import { createHash } from 'node:crypto';
+import { countCsvRows } from '../ingest/manifest.js';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -277,15 +278,7 @@ export function writeManifest(dropDir: string, files: string[] = listFiles(dropD
     .filter((f) => f !== 'manifest.json')
     .map((rel) => {
       const buf = readFileSync(path.join(dropDir, rel));
-      const rows = rel.endsWith('.csv')
-        ? Math.max(
-            0,
-            buf
-              .toString('utf8')
-              .split(/\r?\n/)
-              .filter((l) => l.length > 0).length - 1,
-          )
-        : undefined;
+      const rows = rel.endsWith('.csv') ? countCsvRows(buf) : undefined;
       return {
         path: rel,
         bytes: buf.length,

@@ -5,6 +5,14 @@ import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadIssue } from './issues.js';
 import { normaliseGuid } from './jsonSources.js';
+import {
+  compareManifest,
+  countCsvRows,
+  CsvRecordCounter,
+  parseManifest,
+  type ManifestEntry,
+  type ManifestProblem,
+} from './manifest.js';
 import { mapPool } from './pool.js';
 
 export type SourceKind =
@@ -28,6 +36,9 @@ export interface DropFile {
   sha256: string;
   /** set when the file must not be read (too large, outside the drop); it is listed but set aside */
   refused?: string;
+  refusedCode?: 'bad_tenant_folder' | 'file_too_large' | 'manifest_mismatch';
+  /** CSV data rows, counted while hashing when the manifest gives a count to check */
+  rows?: number;
   /** a small JSON file's bytes, kept from hashing so that it is read once */
   content?: Buffer;
 }
@@ -95,40 +106,131 @@ async function listFiles(dropDir: string, realRoot: string, issues: LoadIssue[])
   return out.sort();
 }
 
-export async function discoverDrop(
-  dropDir: string,
-  maxFileBytes: number,
-): Promise<{ files: DropFile[]; issues: LoadIssue[] }> {
+export interface DropManifest {
+  present: boolean;
+  /** manifest.json could not be read */
+  error?: string;
+  problems: ManifestProblem[];
+}
+
+export interface DiscoveredDrop {
+  files: DropFile[];
+  issues: LoadIssue[];
+  manifest: DropManifest;
+}
+
+function isUtf16(bytes: Buffer): boolean {
+  return (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  );
+}
+
+/** Hashes a large file, counting its CSV rows in the same read when asked. */
+async function hashStream(file: string, countRows: boolean): Promise<{ sha256: string; rows?: number }> {
+  const hash = createHash('sha256');
+  const counter = countRows ? new CsvRecordCounter() : null;
+  let first = true;
+  for await (const chunk of createReadStream(file)) {
+    const buf = chunk as Buffer;
+    if (first && counter && isUtf16(buf)) return { sha256: await sha256File(file) };
+    first = false;
+    hash.update(buf);
+    counter?.push(buf);
+  }
+  return { sha256: hash.digest('hex'), rows: counter?.dataRows() };
+}
+
+export async function discoverDrop(dropDir: string, maxFileBytes: number): Promise<DiscoveredDrop> {
   const issues: LoadIssue[] = [];
   const realRoot = await realpath(dropDir);
   const paths = await listFiles(dropDir, realRoot, issues);
+  const manifestPath = paths.find((abs) => path.relative(dropDir, abs).toLowerCase() === 'manifest.json');
+  const manifest: DropManifest = { present: Boolean(manifestPath), problems: [] };
+  let entries: ManifestEntry[] = [];
+  if (manifestPath) {
+    const parsed =
+      (await stat(manifestPath)).size > maxFileBytes
+        ? { error: `is over the limit of ${maxFileBytes} bytes (ingest.maxFileBytes)` }
+        : parseManifest(await readFile(manifestPath));
+    if ('error' in parsed) manifest.error = parsed.error;
+    else entries = parsed.entries;
+  }
+  const rowsWanted = new Set(entries.filter((e) => e.rows !== undefined).map((e) => e.path.toLowerCase()));
   // Thousands of small files a night: stat and hash them several at a time.
   const files = await mapPool(paths, 16, async (abs) => {
     const rel = path.relative(dropDir, abs).split(path.sep).join('/');
     const { kind, customerId, tenantFolder } = classify(rel);
     const { size } = await stat(abs);
     const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
+    const countRows = rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv');
     if (tenantFolder !== undefined && !customerId) {
       file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
+      file.refusedCode = 'bad_tenant_folder';
     } else if (size > maxFileBytes) {
       file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
+      file.refusedCode = 'file_too_large';
     } else if (size <= READ_WHOLE_BYTES) {
       const bytes = await readFile(abs);
       file.sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (countRows && !isUtf16(bytes)) file.rows = countCsvRows(bytes);
       if (rel.toLowerCase().endsWith('.json')) file.content = bytes;
     } else {
-      file.sha256 = await sha256File(abs);
+      const h = await hashStream(abs, countRows);
+      file.sha256 = h.sha256;
+      file.rows = h.rows;
     }
     return file;
   });
+  if (manifestPath && !manifest.error) {
+    manifest.problems = compareManifest(
+      entries,
+      files.filter((f) => !f.refused),
+    );
+    const byRel = new Map(files.map((f) => [f.rel, f]));
+    for (const p of manifest.problems) {
+      const f = byRel.get(p.file);
+      if (p.kind === 'mismatch' && f) {
+        // Not the file the exporter described: loading it could mix a half-copied or edited file into the night.
+        f.refused = `${p.message}; set aside`;
+        f.refusedCode = 'manifest_mismatch';
+      } else if (p.kind === 'missing') {
+        issues.push({ severity: 'error', code: 'manifest_missing_file', file: p.file, message: p.message });
+      } else if (p.kind === 'unlisted') {
+        issues.push({
+          severity: 'warning',
+          code: 'not_in_manifest',
+          file: p.file,
+          message: `${p.message}; loaded anyway`,
+        });
+      }
+    }
+  } else if (manifest.error) {
+    issues.push({
+      severity: 'error',
+      code: 'bad_manifest',
+      file: 'manifest.json',
+      message: `${manifest.error}; the drop is loaded without checking it against the manifest`,
+    });
+  } else {
+    issues.push({
+      severity: 'info',
+      code: 'no_manifest',
+      file: 'manifest.json',
+      message: 'is missing: the files could not be checked against what the exporter wrote',
+    });
+  }
   for (const file of files) {
     if (file.refused) {
-      const code = file.refused.startsWith('tenant folder') ? 'bad_tenant_folder' : 'file_too_large';
+      const code = file.refusedCode ?? 'file_too_large';
       issues.push({
         severity: 'error',
         code,
         file: file.rel,
-        message: `${file.refused}; ${code === 'bad_tenant_folder' ? 'the file is not read' : 'not read'}`,
+        message:
+          code === 'manifest_mismatch'
+            ? file.refused
+            : `${file.refused}; ${code === 'bad_tenant_folder' ? 'the file is not read' : 'not read'}`,
       });
     } else if (file.kind === 'unknown') {
       issues.push({
@@ -139,5 +241,5 @@ export async function discoverDrop(
       });
     }
   }
-  return { files, issues };
+  return { files, issues, manifest };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DuckDBConnection,
@@ -55,30 +55,50 @@ export class Warehouse {
 
   static async open(
     file: string,
-    options: { threads?: number; memoryLimit?: string; migrate?: boolean; migrateUpTo?: number } = {},
+    options: {
+      threads?: number;
+      memoryLimit?: string;
+      migrate?: boolean;
+      migrateUpTo?: number;
+      /** how long to wait for another process to close the warehouse */
+      busyWaitMs?: number;
+      /** what this process is doing, for the message another process shows while it waits */
+      purpose?: string;
+    } = {},
   ): Promise<Warehouse> {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(file, {
-        threads: String(options.threads ?? 2),
-        ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
-        // Extensions cannot be downloaded here; fail fast instead of waiting on the network.
-        autoinstall_known_extensions: 'false',
-      });
-    } catch (err) {
-      const msg = (err as Error).message;
-      if (/Could not set lock|Conflicting lock/i.test(msg)) {
-        const pid = /PID (\d+)/.exec(msg)?.[1];
-        throw new UserError(
-          `the warehouse ${file} is in use by another process${pid ? ` (PID ${pid})` : ''}; try again when it has finished`,
-        );
+    const onDisk = file !== ':memory:';
+    if (onDisk) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const deadline = Date.now() + (options.busyWaitMs ?? 0);
+    let instance: DuckDBInstance | undefined;
+    while (!instance) {
+      try {
+        instance = await DuckDBInstance.create(file, {
+          threads: String(options.threads ?? 2),
+          ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+          // Extensions cannot be downloaded here; fail fast instead of waiting on the network.
+          autoinstall_known_extensions: 'false',
+        });
+      } catch (err) {
+        const msg = (err as Error).message;
+        if (!/Could not set lock|Conflicting lock/i.test(msg))
+          throw new UserError(`cannot open the warehouse ${file}: ${msg.split('\n')[0]}`);
+        // DuckDB lets one process open a file at a time: wait for it, then say who holds it.
+        if (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 250));
+          continue;
+        }
+        throw new UserError(busyMessage(file, msg, options.busyWaitMs ?? 0), 4);
       }
-      throw new UserError(`cannot open the warehouse ${file}: ${msg.split('\n')[0]}`);
     }
     const con = await instance.connect();
     const wh = new Warehouse(file, instance, con);
-    if (options.migrate !== false) await wh.migrate(options.migrateUpTo);
+    if (onDisk) writeHolder(file, options.purpose ?? 'adoption');
+    try {
+      if (options.migrate !== false) await wh.migrate(options.migrateUpTo);
+    } catch (err) {
+      wh.close();
+      throw err;
+    }
     return wh;
   }
 
@@ -169,7 +189,54 @@ export class Warehouse {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.con.closeSync();
     this.instance.closeSync();
+    if (this.file !== ':memory:') removeHolder(this.file);
   }
+
+  private closed = false;
+}
+
+/** Beside the warehouse while a process has it open: who, and doing what (DuckDB's own message gives only a PID). */
+export function holderFile(file: string): string {
+  return `${file}.holder.json`;
+}
+
+function writeHolder(file: string, purpose: string): void {
+  const tmp = `${holderFile(file)}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }));
+    renameSync(tmp, holderFile(file));
+  } catch {
+    /* only a courtesy for the message of a process that waits */
+  }
+}
+
+function removeHolder(file: string): void {
+  try {
+    const h = JSON.parse(readFileSync(holderFile(file), 'utf8')) as { pid?: number };
+    if (h.pid === process.pid) unlinkSync(holderFile(file));
+  } catch {
+    /* gone already */
+  }
+}
+
+function busyMessage(file: string, duckdbMessage: string, waitedMs: number): string {
+  const pid = /PID (\d+)/.exec(duckdbMessage)?.[1];
+  let holder: { pid?: number; purpose?: string; since?: string } = {};
+  try {
+    holder = JSON.parse(readFileSync(holderFile(file), 'utf8')) as typeof holder;
+  } catch {
+    /* no holder file: an older version, or another program */
+  }
+  const who =
+    holder.pid !== undefined && (!pid || String(holder.pid) === pid)
+      ? `process ${holder.pid} (${holder.purpose ?? 'adoption'}, since ${holder.since ?? '?'})`
+      : pid
+        ? `process ${pid}`
+        : 'another process';
+  const waited = waitedMs > 0 ? `, still after waiting ${Math.round(waitedMs / 1000)} s` : '';
+  return `the warehouse ${file} is in use by ${who}${waited}; try again when it has finished (warehouse.busyWaitSeconds sets how long to wait)`;
 }
