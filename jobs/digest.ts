@@ -111,17 +111,7 @@ async function composeDigest(
     low_deployment: config.thresholds.lowDeployment,
     limit: config.digest.maxCustomers,
   });
-  const findings = await wh.all(
-    `SELECT f.*, c.customer_name, p.display_name AS product, p.family, p.wl_exchange, p.wl_sharepoint, p.wl_teams, p.wl_skype, p.wl_yammer, p.wl_office_apps, p.wl_dynamics,
-       w.usage_pct_adjusted, w.usage_pct, w.deployment_pct
-     FROM findings f
-     JOIN adoption_customer_weekly c USING (week_ending, customer_id)
-     JOIN adoption_weekly w USING (week_ending, customer_id, sku_id)
-     JOIN catalog_products p USING (sku_id)
-     WHERE f.week_ending = $week::DATE AND coalesce(c.owner_email, '') = $owner
-     ORDER BY c.customer_name, p.display_name, f.finding`,
-    { week, owner },
-  );
+  const findings = await wh.allFile('reports/digest_findings', { week, owner });
   const localeRows = await wh.all(
     `SELECT s.locale, count(*)::INTEGER AS n FROM adoption_customer_weekly c JOIN stg_customers s ON s.snapshot_date = c.snapshot_date AND s.customer_id = c.customer_id
      WHERE c.week_ending = $week::DATE AND c.has_data AND coalesce(c.owner_email, '') = $owner GROUP BY 1 ORDER BY n DESC, s.locale LIMIT 1`,

@@ -6,9 +6,14 @@ WITH scope AS (
   WHERE week_ending = $week::DATE
     AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
     AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
+),
+-- An issue about a file under tenants/<id>/ belongs to that tenant even when the load did not say so.
+issues AS (
+  SELECT *, coalesce(customer_id, nullif(lower(regexp_extract(file, '^tenants/([^/]+)/', 1)), '')) AS about
+  FROM load_issues
+  WHERE snapshot_date BETWEEN $week::DATE - 6 AND $week::DATE
 )
-SELECT i.snapshot_date, i.severity, i.code, i.file, i.line, i.column_name, i.message
-FROM load_issues i
-WHERE i.snapshot_date BETWEEN $week::DATE - 6 AND $week::DATE
-  AND (i.customer_id IS NULL OR i.customer_id IN (SELECT customer_id FROM scope))
+SELECT i.snapshot_date, i.severity, i.code, i.file, i.line, i.column_name, i.message, i.about AS customer_id
+FROM issues i
+WHERE i.about IS NULL OR i.about IN (SELECT customer_id FROM scope)
 ORDER BY i.snapshot_date DESC, CASE i.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, i.file, i.line

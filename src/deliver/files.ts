@@ -2,15 +2,32 @@
 // disk never leaves half a file where a user looks.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../errors.js';
+
+/** What a full or read-only disk means to the person who reads the message. */
+const DISK_PROBLEMS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EFBIG: 'the file is larger than this system allows',
+};
 
 export function writeFileAtomic(file: string, data: Buffer | string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
+    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    // The environment, not a bug: say so plainly. Whatever was at `file` before is untouched.
+    if (DISK_PROBLEMS[code])
+      throw new UserError(
+        `cannot write ${file}: ${DISK_PROBLEMS[code]} (${code}); nothing was written there`,
+      );
     throw err;
   }
 }

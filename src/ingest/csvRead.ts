@@ -232,7 +232,7 @@ export async function readCsvFiles(
     // Column names in the spec are ours (keys and x<i>); the file's own header names only ever travel as values.
     const read = `read_csv($files, header = true, auto_detect = false, delim = $delim, quote = '"', escape = '"',
         encoding = $encoding, columns = {${columnSpec}}, dateformat = '%Y-%m-%d', filename = true,
-        store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`;
+        strict_mode = false, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`;
     await wh.run('DROP TABLE IF EXISTS csv_rejects');
     await wh.run('DROP TABLE IF EXISTS csv_reject_scans');
     await wh.con.run(
