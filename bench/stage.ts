@@ -13,7 +13,7 @@ import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
 import { DEMO_PARTNER_TENANT } from '../src/demo/generate.js';
 import { silentLogger } from '../src/log.js';
-import { recomputeDailyMetrics, recomputeWeeklyMetrics } from '../src/warehouse/metrics.js';
+import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 
 interface Options {
@@ -150,7 +150,7 @@ switch (stage) {
         recomputeDailyMetrics(
           ctx.wh,
           { from: o.date!, to: o.date! },
-          { partnerTenantId: DEMO_PARTNER_TENANT },
+          { partnerTenantId: DEMO_PARTNER_TENANT, weekEndDow: weekEndDow(ctx.config) },
         ),
       ),
     );

@@ -6,7 +6,7 @@ import { dateRange } from '../src/dates.js';
 import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
-import { recomputeDailyMetrics, recomputeWeeklyMetrics } from '../src/warehouse/metrics.js';
+import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { dropDirFor, loadOneDrop } from './ingest.js';
 
@@ -158,7 +158,10 @@ export async function backfill(ctx: JobContext, opts: BackfillOptions): Promise<
       result.recomputed = { from: String(span.f), to: String(span.t) };
       log.info(result.recomputed, 'backfill: recomputing daily and weekly metrics');
       await wh.transaction(async () => {
-        await recomputeDailyMetrics(wh, result.recomputed!, { partnerTenantId: config.partner.tenantId });
+        await recomputeDailyMetrics(wh, result.recomputed!, {
+          partnerTenantId: config.partner.tenantId,
+          weekEndDow: weekEndDow(config),
+        });
         await recomputeWeeklyMetrics(wh, result.recomputed!.from, config);
       });
     }

@@ -7,7 +7,7 @@ import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { describeIssue, type LoadIssue } from '../src/ingest/issues.js';
 import { loadDrop } from '../src/ingest/loadDrop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
-import { recomputeDailyMetrics, recomputeWeeklyMetrics } from '../src/warehouse/metrics.js';
+import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 
 export interface IngestOptions {
@@ -131,7 +131,7 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
       await recomputeDailyMetrics(
         wh,
         { from: opts.date, to: opts.date },
-        { partnerTenantId: config.partner.tenantId, log },
+        { partnerTenantId: config.partner.tenantId, log, weekEndDow: weekEndDow(config) },
       );
       const t1 = process.hrtime.bigint();
       await recomputeWeeklyMetrics(wh, opts.date, config);

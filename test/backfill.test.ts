@@ -8,7 +8,7 @@ import { formatStatus, status } from '../jobs/status.js';
 import type { JobContext } from '../src/context.js';
 import { generateDemoDrops } from '../src/demo/generate.js';
 import { writeDrop, writeManifest } from '../src/demo/writeDrop.js';
-import { DAILY_METRICS, WEEKLY_METRICS } from '../src/warehouse/metrics.js';
+import { STORED_DAILY_METRICS, WEEKLY_METRICS } from '../src/warehouse/metrics.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { listMigrations } from '../src/warehouse/sqlFiles.js';
 
@@ -20,7 +20,7 @@ let cleanup: () => void;
 let dates: string[];
 const exportsOf = () => path.join(dir, 'exports');
 const TABLES = [
-  ...DAILY_METRICS,
+  ...STORED_DAILY_METRICS,
   ...WEEKLY_METRICS,
   'stg_user_activity',
   'stg_subscriptions',

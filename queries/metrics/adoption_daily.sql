@@ -1,5 +1,5 @@
 -- adoption_daily: one row per snapshot date × customer × SKU with a subscription or a holder (DESIGN.md §1.1–1.3).
--- From: user_license_activity (holders and their window flags), stg_subscriptions (sold, own, trial/grace),
+-- From: user_license_counts (holders and their window flags, counted), stg_subscriptions (sold, own, trial/grace),
 --       stg_pc_deployment and stg_pc_usage (customers known only through Partner Center analytics),
 --       load_files (which tenants had a user report / Graph subscriptions loaded), stg_customers, catalog_products.
 -- Parameters: $from, $to (snapshot dates, both included), $partner_tenant (the partner's tenant GUID, or NULL).
@@ -52,17 +52,10 @@ sold AS (
   GROUP BY ALL
 ),
 held AS (
-  SELECT snapshot_date, customer_id, sku_id,
-    count(*) FILTER (WHERE NOT is_deleted) AS licenses_assigned,
-    count(*) FILTER (WHERE active) AS active_all,
-    count(*) FILTER (WHERE active AND is_deleted) AS active_deleted,
-    count(*) FILTER (WHERE active AND NOT is_deleted) AS active_live,
-    count(*) FILTER (WHERE active_yammer AND NOT (active_exchange OR active_sharepoint OR active_skype OR active_teams))
-      AS active_yammer_only,
-    count(*) FILTER (WHERE NOT is_deleted AND NOT active) AS inactive
-  FROM user_license_activity
+  SELECT snapshot_date, customer_id, sku_id, licenses_assigned, active_all, active_deleted, active_live,
+    active_yammer_only, inactive
+  FROM user_license_counts
   WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
-  GROUP BY ALL
 ),
 graph_base AS (
   SELECT

@@ -1,5 +1,5 @@
 -- adoption_workload_daily: one row per snapshot date × customer × SKU × workload of the product.
--- From: adoption_daily (entitlements, as-of, source), user_license_activity (graph: holders active per workload),
+-- From: adoption_daily (entitlements, as-of, source), user_license_counts (graph: holders active per workload),
 --       stg_pc_usage (partner_center: licensesActive / licensesQualified per workload).
 -- Parameters: $from, $to (snapshot dates, both included).
 -- Graph: qualified = the product's entitlements, active = holders (deleted included) active on the workload.
@@ -7,15 +7,9 @@
 INSERT INTO adoption_workload_daily
 WITH
 graph_counts AS (
-  SELECT snapshot_date, customer_id, sku_id,
-    count(*) FILTER (WHERE active_exchange) AS exchange,
-    count(*) FILTER (WHERE active_sharepoint) AS sharepoint,
-    count(*) FILTER (WHERE active_skype) AS skype,
-    count(*) FILTER (WHERE active_teams) AS teams,
-    count(*) FILTER (WHERE active_yammer) AS yammer
-  FROM user_license_activity
+  SELECT snapshot_date, customer_id, sku_id, exchange, sharepoint, skype, teams, yammer
+  FROM user_license_counts
   WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
-  GROUP BY ALL
 ),
 graph_rows AS (
   SELECT d.snapshot_date, d.customer_id, d.sku_id, w.workload, d.as_of_date, d.source,

@@ -7,6 +7,8 @@ export const ACTIVE_WINDOW_DAYS = 28;
 
 /** Daily metric tables in the order they are computed; each reads only staging tables and those before it. */
 export const DAILY_METRICS = [
+  'user_license_rows',
+  'user_license_counts',
   'user_license_activity',
   'adoption_daily',
   'adoption_workload_daily',
@@ -26,18 +28,32 @@ export const WEEKLY_METRICS = [
  * Recomputes every daily metric table for the snapshot dates from..to in one set-based pass per table:
  * the same code serves one night's ingest and a backfill over months.
  */
+/** Tables the daily pass stores; the others are a macro and a TEMP table of the pass itself. */
+export const STORED_DAILY_METRICS = DAILY_METRICS.filter(
+  (t) => t !== 'user_license_rows' && t !== 'user_license_counts',
+);
+
 export async function recomputeDailyMetrics(
   wh: Warehouse,
   range: { from: string; to: string },
-  options: { partnerTenantId?: string | undefined; log?: Logger },
+  options: { partnerTenantId?: string | undefined; log?: Logger; weekEndDow: number },
 ): Promise<void> {
+  // The per-user rows are kept for each week's last snapshot: the weeks touched are recomputed whole.
+  const [weeks] = await wh.all(
+    'SELECT week_ending($from::DATE, $dow) - 6 AS week_from, week_ending($to::DATE, $dow) AS week_to',
+    { ...range, dow: options.weekEndDow },
+  );
   const params = {
     ...range,
+    week_from: String(weeks!.week_from),
+    week_to: String(weeks!.week_to),
+    week_end_dow: options.weekEndDow,
     window_days: ACTIVE_WINDOW_DAYS,
     partner_tenant: options.partnerTenantId ?? null,
   };
-  for (const table of [...DAILY_METRICS].reverse()) {
-    await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`, params);
+  for (const table of [...STORED_DAILY_METRICS].reverse()) {
+    const [from, to] = table === 'user_license_activity' ? ['week_from', 'week_to'] : ['from', 'to'];
+    await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $${from}::DATE AND $${to}::DATE`, params);
   }
   for (const table of DAILY_METRICS) {
     const t = process.hrtime.bigint();
@@ -49,6 +65,7 @@ export async function recomputeDailyMetrics(
     params,
   );
   await wh.runFile('checks/source_differences', params);
+  await wh.run('DROP TABLE IF EXISTS user_license_counts');
   await wh.run(
     `UPDATE loads SET metrics_at = now()::TIMESTAMP WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`,
     params,

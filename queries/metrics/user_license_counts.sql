@@ -1,0 +1,20 @@
+-- user_license_counts: one row per snapshot date × customer × SKU held in a Graph user report: how many hold it,
+-- how many of them are active (all, deleted, live, Yammer only), inactive, and active per workload. A TEMP table
+-- that adoption_daily and adoption_workload_daily read, so that the per-user rows are computed once per pass.
+-- From: user_license_rows (the macro). Parameters: $from, $to (snapshot dates, both included), $window_days.
+CREATE OR REPLACE TEMP TABLE user_license_counts AS
+SELECT snapshot_date, customer_id, sku_id,
+  count(*) FILTER (WHERE NOT is_deleted) AS licenses_assigned,
+  count(*) FILTER (WHERE active) AS active_all,
+  count(*) FILTER (WHERE active AND is_deleted) AS active_deleted,
+  count(*) FILTER (WHERE active AND NOT is_deleted) AS active_live,
+  count(*) FILTER (WHERE active_yammer AND NOT (active_exchange OR active_sharepoint OR active_skype OR active_teams))
+    AS active_yammer_only,
+  count(*) FILTER (WHERE NOT is_deleted AND NOT active) AS inactive,
+  count(*) FILTER (WHERE active_exchange) AS exchange,
+  count(*) FILTER (WHERE active_sharepoint) AS sharepoint,
+  count(*) FILTER (WHERE active_skype) AS skype,
+  count(*) FILTER (WHERE active_teams) AS teams,
+  count(*) FILTER (WHERE active_yammer) AS yammer
+FROM user_license_rows($from::DATE, $to::DATE, $window_days)
+GROUP BY ALL

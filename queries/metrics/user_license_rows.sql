@@ -1,0 +1,81 @@
+-- user_license_rows(d_from, d_to, window_days): a table macro giving one row per snapshot date × customer × user ×
+-- SKU held, with the 28-day window flags, for the snapshot dates d_from … d_to. Computed, not stored: the daily
+-- counts are taken from it in one pass (user_license_counts), and the per-user rows are stored only for each
+-- week's last snapshot (user_license_activity), which is all the reports list.
+-- From: stg_user_activity (Graph user detail), stg_assigned_products (each distinct 'Assigned Products' string split
+--       into product names matched to SKUs),
+--       stg_subscriptions and stg_subscribed_skus (to settle a name that several SKUs share), catalog_products.
+-- Arguments: d_from, d_to (snapshot dates, both included), window_days (28: the active window, both ends included).
+CREATE OR REPLACE TEMP MACRO user_license_rows(d_from, d_to, window_days) AS TABLE
+WITH
+tenants AS (
+  -- The tenant's as-of date: the newest Report Refresh Date of its user report.
+  SELECT snapshot_date, customer_id, max(report_refresh_date) AS as_of_date
+  FROM stg_user_activity
+  WHERE snapshot_date BETWEEN d_from AND d_to
+  GROUP BY ALL
+),
+tenant_skus AS (
+  SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscriptions
+  WHERE snapshot_date BETWEEN d_from AND d_to
+  UNION
+  SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscribed_skus
+  WHERE snapshot_date BETWEEN d_from AND d_to
+),
+tenant_strings AS (
+  SELECT DISTINCT snapshot_date, customer_id, assigned_products FROM stg_user_activity
+  WHERE snapshot_date BETWEEN d_from AND d_to
+),
+string_skus AS (
+  -- The SKUs each distinct 'Assigned Products' string of a tenant stands for (a few dozen per tenant, so this is
+  -- resolved once per string rather than once per user). A name shared by several SKUs (e.g. MICROSOFT 365
+  -- BUSINESS BASIC) is the SKU the tenant subscribes to, else the catalogue's first.
+  SELECT DISTINCT snapshot_date, customer_id, assigned_products, sku_id
+  FROM (
+    SELECT s.snapshot_date, s.customer_id, s.assigned_products, a.product_name,
+      arg_min(a.sku_id, CASE WHEN t.sku_id IS NULL THEN 1000 ELSE 0 END + a.priority) AS sku_id
+    FROM tenant_strings s
+    JOIN stg_assigned_products a USING (snapshot_date, assigned_products)
+    LEFT JOIN tenant_skus t ON t.snapshot_date = s.snapshot_date AND t.customer_id = s.customer_id AND t.sku_id = a.sku_id
+    WHERE a.sku_id IS NOT NULL
+    GROUP BY s.snapshot_date, s.customer_id, s.assigned_products, a.product_name
+  )
+),
+in_window AS (
+  SELECT
+    u.snapshot_date, u.customer_id, u.user_key, u.is_deleted, u.assigned_products, t.as_of_date,
+    u.exchange_last, u.sharepoint_last, u.onedrive_last, u.skype_last, u.teams_last, u.yammer_last,
+    coalesce(u.exchange_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_exchange,
+    coalesce(u.sharepoint_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false)
+      OR coalesce(u.onedrive_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_sharepoint,
+    coalesce(u.skype_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_skype,
+    coalesce(u.teams_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_teams,
+    coalesce(u.yammer_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_yammer
+  FROM stg_user_activity u
+  JOIN tenants t USING (snapshot_date, customer_id)
+),
+flags AS (
+  SELECT
+    w.snapshot_date, w.customer_id, w.user_key, h.sku_id, w.as_of_date, w.is_deleted,
+    p.wl_exchange AND w.w_exchange AS active_exchange,
+    p.wl_sharepoint AND w.w_sharepoint AS active_sharepoint,
+    p.wl_skype AND w.w_skype AS active_skype,
+    p.wl_teams AND w.w_teams AS active_teams,
+    p.wl_yammer AND w.w_yammer AS active_yammer,
+    greatest(
+      CASE WHEN p.wl_exchange THEN w.exchange_last END,
+      CASE WHEN p.wl_sharepoint THEN greatest(w.sharepoint_last, w.onedrive_last) END,
+      CASE WHEN p.wl_skype THEN w.skype_last END,
+      CASE WHEN p.wl_teams THEN w.teams_last END,
+      CASE WHEN p.wl_yammer THEN w.yammer_last END
+    ) AS last_activity_date
+  FROM in_window w
+  JOIN string_skus h USING (snapshot_date, customer_id, assigned_products)
+  JOIN catalog_products p ON p.sku_id = h.sku_id AND NOT p.excluded
+)
+SELECT
+  snapshot_date, customer_id, user_key, sku_id, as_of_date, is_deleted,
+  active_exchange, active_sharepoint, active_skype, active_teams, active_yammer,
+  active_exchange OR active_sharepoint OR active_skype OR active_teams OR active_yammer AS active,
+  last_activity_date
+FROM flags
