@@ -160,7 +160,8 @@ export async function recordSkipped(
   }
 }
 
-async function withRunLog(
+/** A run that ended before its job could record itself (the drop never came, the warehouse was busy). */
+async function recordOutcome(
   wh: Warehouse,
   req: RunRequest,
   asOf: string,
@@ -212,7 +213,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
       if ('reason' in ready) {
         report.state = ready.stopped ? 'skipped' : 'failed';
         report.error = ready.reason;
-        await withRunLog(wh, req, asOf, report.state, ready.reason);
+        await recordOutcome(wh, req, asOf, report.state, ready.reason);
       } else {
         const ctx: JobContext = { config, catalog: deps.catalog, log, wh };
         const summary = await ingest(ctx, {
@@ -257,7 +258,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
       await openWarehouse({ ...config, warehouse: { ...config.warehouse, busyWaitSeconds: 5 } }, purpose)
         .then(async (w) => {
           try {
-            await withRunLog(w, req, asOf, 'failed', report.error!);
+            await recordOutcome(w, req, asOf, 'failed', report.error!);
           } finally {
             w.close();
           }

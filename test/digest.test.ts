@@ -245,6 +245,20 @@ describe('digest without SMTP', () => {
     expect(again.outcomes.every((o) => o.state === 'skipped')).toBe(true);
   });
 
+  it('stops between two recipients when its signal aborts (a graceful shutdown), and the next run sends the rest', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const res = await send({ signal: stop.signal });
+    expect(res.stopped).toMatch(
+      /^stopped by a signal after 0 of 3 recipient\(s\); the next run sends the rest$/,
+    );
+    expect(res.outcomes).toEqual([]);
+    const [run] = await ctx.wh.all(`SELECT state, error FROM runs WHERE job = 'digest'`);
+    expect(run).toEqual({ state: 'failed', error: res.stopped });
+    const next = await send();
+    expect(next.outcomes.map((o) => o.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+
   it('--out writes a preview without touching the ledger', async () => {
     const res = await send({ outDir: path.join(dir, 'preview') });
     expect(res.outcomes.every((o) => o.state === 'written')).toBe(true);

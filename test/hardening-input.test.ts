@@ -340,6 +340,20 @@ describe('bad input: JSON, folders and the drop', () => {
     await othersIntact();
   });
 
+  it('a drop with no loadable row at all fails the run and keeps what the warehouse had for the date', async () => {
+    await ingest(ctx, { date: DROP_DATE });
+    const before = await usersPerCustomer();
+    rmSync(drop, { recursive: true });
+    mkdirSync(drop, { recursive: true });
+    writeFileSync(path.join(drop, 'customers.csv'), 'customer_id,customer_name,owner_email\n');
+    await expect(ingest(ctx, { date: DROP_DATE })).rejects.toThrow(
+      /the drop of 2026-11-23 has no row that could be loaded/,
+    );
+    expect(await usersPerCustomer()).toEqual(before);
+    const runs = await ctx.wh.all(`SELECT state, error FROM runs WHERE job = 'ingest' ORDER BY started_at`);
+    expect(runs.map((r) => r.state)).toEqual(['succeeded', 'failed']);
+  });
+
   it('a drop folder dated in the future is refused', () => {
     mkdirSync(path.join(dir, 'exports', '2099-01-01'), { recursive: true });
     const r = runCli([

@@ -164,6 +164,40 @@ describe('the worker on a fake clock', () => {
     expect(skipped.every((s) => /was still running/.test(s.reason))).toBe(true);
   });
 
+  it('on stop, tells the running job (its signal aborts), waits for it to reach its safe point, and starts nothing new', async () => {
+    vi.useFakeTimers({ now: at('2026-11-24T10:00:00Z') });
+    const seen: { aborted: boolean; finishedAt?: number }[] = [];
+    const w = new Worker({
+      jobs: [{ name: 'ingest', due: new DueTimes({ expression: '*/2 * * * * *', timeZone: 'UTC' }) }],
+      log: silentLogger(),
+      lateToleranceMs: 60_000,
+      run: async (_job, _due, signal) => {
+        const me: { aborted: boolean; finishedAt?: number } = { aborted: false };
+        seen.push(me);
+        // a job that checks its signal between steps of one second
+        for (let step = 0; step < 10 && !signal.aborted; step++)
+          await new Promise((r) => setTimeout(r, 1000));
+        me.aborted = signal.aborted;
+        me.finishedAt = Date.now();
+      },
+      recordSkipped: async () => undefined,
+    });
+    w.start();
+    await vi.advanceTimersByTimeAsync(3500);
+    expect(w.running()).not.toBeNull();
+    const stopped = w.stop();
+    let done = false;
+    void stopped.then(() => (done = true));
+    await vi.advanceTimersByTimeAsync(1000);
+    await stopped;
+    expect(done).toBe(true);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.aborted).toBe(true);
+    expect(w.running()).toBeNull();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(seen).toHaveLength(1); // nothing started after the stop
+  });
+
   it('reports a slot noticed long after it was due (the machine slept) as missed instead of running it late', async () => {
     vi.useFakeTimers({ now: at('2026-11-24T02:00:00Z') });
     const { w, ran, skipped } = worker('30 2 * * *', 'Europe/London');

@@ -1,4 +1,5 @@
 // The pure parts: no I/O.
+import { CsvRecordCounter, countCsvRows } from '../src/ingest/manifest.js';
 import { describe, expect, it } from 'vitest';
 import { deepMerge, parseConfig, loadConfig } from '../src/config/load.js';
 import { UserError } from '../src/errors.js';
@@ -215,5 +216,20 @@ describe('dates', () => {
   it('gives the calendar date in a time zone', () => {
     expect(dateInZone(new Date('2026-11-23T23:30:00Z'), 'Asia/Shanghai')).toBe('2026-11-24');
     expect(dateInZone(new Date('2026-11-23T23:30:00Z'), 'America/New_York')).toBe('2026-11-23');
+  });
+});
+
+describe('CSV row counting for the manifest check', () => {
+  it('counts records outside quotes, skipping empty lines, the same whatever the chunk boundaries', () => {
+    const text = 'h1,h2\r\na,b\r\n"x\ny","q""z"\r\n\r\nc,d';
+    expect(countCsvRows(Buffer.from(text))).toBe(3);
+    for (let cut = 1; cut < text.length; cut++) {
+      const c = new CsvRecordCounter();
+      c.push(Buffer.from(text.slice(0, cut)));
+      c.push(Buffer.from(text.slice(cut)));
+      expect(c.dataRows(), `cut at ${cut}`).toBe(3);
+    }
+    expect(countCsvRows(Buffer.from('header only\n'))).toBe(0);
+    expect(countCsvRows(Buffer.alloc(0))).toBe(0);
   });
 });

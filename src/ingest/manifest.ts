@@ -126,20 +126,22 @@ export class CsvRecordCounter {
   push(chunk: Buffer): void {
     let i = 0;
     const n = chunk.length;
+    // The next quote is looked up once and reused until passed: a file without quotes is scanned once, not once
+    // per line.
+    let quote = chunk.indexOf(0x22);
     while (i < n) {
+      if (quote >= 0 && quote < i) quote = chunk.indexOf(0x22, i);
       if (this.inQuotes) {
-        const q = chunk.indexOf(0x22, i);
-        if (q < 0) return;
+        if (quote < 0) return;
         this.inQuotes = false; // a doubled quote reopens on the next byte
-        i = q + 1;
+        i = quote + 1;
         continue;
       }
       const nl = chunk.indexOf(0x0a, i);
-      const q = chunk.indexOf(0x22, i);
-      if (q >= 0 && (nl < 0 || q < nl)) {
+      if (quote >= 0 && (nl < 0 || quote < nl)) {
         this.lineHasContent = true;
         this.inQuotes = true;
-        i = q + 1;
+        i = quote + 1;
         continue;
       }
       const end = nl < 0 ? n : nl;

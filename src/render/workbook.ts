@@ -137,16 +137,20 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
       });
       header.commit();
       const headerRow = r++;
+      // One style object per column, shared by its cells: exceljs recognises a style object it has seen and skips
+      // re-serialising it, which a fresh object per cell (what setting cell.numFmt makes) never allows.
+      const styles = block.columns.map((c) => {
+        const fmt = NUM_FMT[c.format];
+        const plain: Partial<ExcelJS.Style> = fmt ? { numFmt: fmt } : {};
+        return { plain, link: { ...plain, font: { color: { argb: 'FF0563C1' }, underline: true } } };
+      });
       let n = 0;
       for await (const data of rowsOf(block.rows)) {
         const row = ws.getRow(r++);
         block.columns.forEach((c, i) => {
           const cell = row.getCell(i + 1);
           cell.value = cellValue(data[c.key], c.format);
-          const fmt = NUM_FMT[c.format];
-          if (fmt) cell.numFmt = fmt;
-          if (c.format === 'link' && data[c.key])
-            cell.font = { color: { argb: 'FF0563C1' }, underline: true };
+          cell.style = c.format === 'link' && data[c.key] ? styles[i]!.link : styles[i]!.plain;
         });
         row.commit();
         n++;

@@ -57,7 +57,21 @@ export async function recomputeDailyMetrics(
   }
   for (const table of DAILY_METRICS) {
     const t = process.hrtime.bigint();
-    await wh.runFile(`metrics/${table}`, params);
+    if (table === 'user_license_activity') {
+      // Stored for the snapshots in user_license_keep only: its range bounds the per-user rows computed again.
+      await wh.runFile('metrics/user_license_keep', params);
+      const [keep] = await wh.all(
+        'SELECT min(snapshot_date) AS keep_from, max(snapshot_date) AS keep_to FROM user_license_keep',
+      );
+      if (keep?.keep_from)
+        await wh.runFile(`metrics/${table}`, {
+          ...params,
+          keep_from: String(keep.keep_from),
+          keep_to: String(keep.keep_to),
+        });
+    } else {
+      await wh.runFile(`metrics/${table}`, params);
+    }
     options.log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
   }
   await wh.run(
@@ -66,6 +80,7 @@ export async function recomputeDailyMetrics(
   );
   await wh.runFile('checks/source_differences', params);
   await wh.run('DROP TABLE IF EXISTS user_license_counts');
+  await wh.run('DROP TABLE IF EXISTS user_license_keep');
   await wh.run(
     `UPDATE loads SET metrics_at = now()::TIMESTAMP WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`,
     params,
