@@ -137,7 +137,9 @@ describe('faults', () => {
       );
       expect(r.stderr).not.toMatch(/IO Error|Conflicting lock|\n\s+at /);
     } finally {
+      const gone = new Promise((resolve) => holder.once('exit', resolve));
       holder.kill('SIGKILL');
+      await gone;
     }
     ctx.wh = await (await import('../src/warehouse/warehouse.js')).Warehouse.open(db);
     expect(existsSync(db)).toBe(true);

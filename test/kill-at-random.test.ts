@@ -49,6 +49,12 @@ beforeAll(async () => {
       },
     }),
   );
+  // The warehouse starts with the drops loaded, so that a digest round has a week to send.
+  {
+    const ctx = await testContext(dir);
+    for (const d of DATES) await ingest(ctx, { date: d });
+    ctx.wh.close();
+  }
   // What a clean, uninterrupted run leaves.
   const ref = tempDir('adoption-kill-ref-');
   const { cpSync } = await import('node:fs');
