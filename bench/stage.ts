@@ -12,7 +12,7 @@ import { ingest } from '../jobs/ingest.js';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
 import { DEMO_PARTNER_TENANT } from '../src/demo/generate.js';
-import { silentLogger } from '../src/log.js';
+import { createLogger, silentLogger } from '../src/log.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 
@@ -33,7 +33,10 @@ async function context(o: Options): Promise<JobContext> {
   return {
     config,
     catalog: loadCatalog(config),
-    log: silentLogger(),
+    // BENCH_LOG_LEVEL=debug prints each step's timing to stderr, for profiling a stage.
+    log: process.env.BENCH_LOG_LEVEL
+      ? createLogger({ level: process.env.BENCH_LOG_LEVEL, pretty: false })
+      : silentLogger(),
     wh: await Warehouse.open(o.db, {
       threads: config.warehouse.threads,
       memoryLimit: config.warehouse.memoryLimit,
@@ -161,7 +164,7 @@ switch (stage) {
   case 'weekly': {
     const ctx = await context(o);
     const { seconds } = await timed(() =>
-      ctx.wh.transaction(() => recomputeWeeklyMetrics(ctx.wh, o.from!, ctx.config)),
+      ctx.wh.transaction(() => recomputeWeeklyMetrics(ctx.wh, o.from!, ctx.config, ctx.log)),
     );
     out = { seconds };
     ctx.wh.close();

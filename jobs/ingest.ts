@@ -134,7 +134,7 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
         { partnerTenantId: config.partner.tenantId, log, weekEndDow: weekEndDow(config) },
       );
       const t1 = process.hrtime.bigint();
-      await recomputeWeeklyMetrics(wh, opts.date, config);
+      await recomputeWeeklyMetrics(wh, opts.date, config, log);
       log.debug(
         { phase: 'weekly metrics', ms: Number(process.hrtime.bigint() - t1) / 1e6 },
         'load phase done',

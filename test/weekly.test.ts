@@ -131,3 +131,56 @@ describe('adoption_customer_weekly', () => {
     expect(col('rank_in_book')[2]).toBeNull();
   });
 });
+
+describe('weekly tables computed night by night', () => {
+  it('equal the tables computed at once, a customer returning after weeks away included', async () => {
+    const t = tempDir();
+    const nightly = await testContext(t.dir);
+    const prev = ctx;
+    ctx = nightly;
+    try {
+      const E = 'c0000000-0000-4000-8000-00000000000e';
+      const nights: [string, string, number][] = [
+        ['2026-10-04', A, 0.9],
+        ['2026-10-05', A, 0.4],
+        ['2026-10-05', E, 0.3],
+        ['2026-10-12', A, 0.3],
+        ['2026-10-26', A, 0.45],
+        ['2026-11-02', A, 0.6],
+        ['2026-11-09', A, 0.2],
+        ['2026-11-09', E, 0.2],
+        ['2026-11-10', E, 0.25],
+      ];
+      const tables = ['adoption_customer_weekly', 'adoption_portfolio_weekly'];
+      const dump = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            tables.map(async (tb) => [tb, await nightly.wh.all(`SELECT * FROM ${tb} ORDER BY ALL`)] as const),
+          ),
+        );
+      for (const [d, c, u] of nights) {
+        await nightly.wh.run(
+          `INSERT INTO loads (snapshot_date, run_id, loaded_at, drop_path, outcome, files, rows_loaded, rows_rejected, errors, warnings)
+          VALUES ($d::DATE, 'r', now()::TIMESTAMP, 'x', 'loaded', 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING`,
+          { d },
+        );
+        await day(d, c, c === E ? 'am3@x.example' : 'am1@x.example', u, 10);
+        await recomputeWeeklyMetrics(nightly.wh, d, nightly.config);
+      }
+      const incremental = await dump();
+      await recomputeWeeklyMetrics(nightly.wh, '2026-01-01', nightly.config);
+      const whole = await dump();
+      expect(incremental).toEqual(whole);
+      // E's four empty weeks are rows, written when E came back (weeks end on Mondays: 2026-11-10 is a new week).
+      const e = await nightly.wh.all(
+        `SELECT week_ending, has_data FROM adoption_customer_weekly WHERE customer_id = $c ORDER BY week_ending`,
+        { c: E },
+      );
+      expect(e.map((r) => r.has_data)).toEqual([true, false, false, false, false, true, true]);
+    } finally {
+      ctx = prev;
+      nightly.wh.close();
+      t.cleanup();
+    }
+  });
+});

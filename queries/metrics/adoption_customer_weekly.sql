@@ -2,21 +2,36 @@
 -- From: adoption_customer_daily, loads (which weeks had any drop). Week ending dates are week_ending(d, $week_end_dow).
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week (the first
 -- week to write; windows still read every earlier week).
+-- The weeks before $from_week are read back from this table (their last snapshots are unchanged: any change to a
+-- day recomputes from its week), so one night's run reads a week of daily rows, not the whole history.
 -- Every week between a customer's first and last week is a row: a week without data is a gap (has_data false,
 -- figures NULL), never a zero; week-over-week changes across a gap are NULL, and a gap ends a low-usage streak.
 INSERT INTO adoption_customer_weekly
 WITH
 last_in_week AS (
-  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
+  SELECT week_ending, customer_id, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold, licenses_assigned, deployment_pct,
+    entitlements, active_entitlements, usage_pct, usage_pct_adjusted, unassigned, inactive
+  FROM adoption_customer_weekly
+  WHERE week_ending < $from_week::DATE AND has_data
+  UNION ALL
+  (SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, customer_id, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold, licenses_assigned, deployment_pct,
+    entitlements, active_entitlements, usage_pct, usage_pct_adjusted, unassigned, inactive
   FROM adoption_customer_daily
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id ORDER BY snapshot_date DESC) = 1
+  WHERE snapshot_date >= $from_week::DATE - 6
+  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id ORDER BY snapshot_date DESC) = 1)
 ),
 weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
   FROM loads
 ),
 first_seen AS (
-  SELECT customer_id, min(snapshot_date) AS first_seen FROM adoption_customer_daily GROUP BY customer_id
+  SELECT customer_id, min(first_seen) AS first_seen
+  FROM (
+    SELECT customer_id, first_seen FROM adoption_customer_weekly WHERE week_ending < $from_week::DATE
+    UNION ALL
+    SELECT customer_id, snapshot_date FROM adoption_customer_daily WHERE snapshot_date >= $from_week::DATE - 6
+  )
+  GROUP BY customer_id
 ),
 spine AS (
   SELECT w.week_ending, k.customer_id
@@ -31,6 +46,11 @@ joined AS (
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
   FROM spine s
   LEFT JOIN last_in_week l USING (week_ending, customer_id)
+),
+stored AS (
+  -- Weeks before $from_week already written; a gap among them that was not (the customer came back after weeks
+  -- without data, or a week had no drop at all) is written now.
+  SELECT week_ending, customer_id, true AS is_stored FROM adoption_customer_weekly WHERE week_ending < $from_week::DATE
 ),
 joined_seen AS (
   SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id)
@@ -59,4 +79,5 @@ SELECT
   CASE WHEN has_data THEN rank() OVER (PARTITION BY week_ending, has_data, coalesce(owner_email, '') ORDER BY unused DESC) END::INTEGER
     AS rank_in_book
 FROM windowed
-QUALIFY week_ending >= $from_week::DATE  -- after the windows: earlier weeks feed streaks
+LEFT JOIN stored USING (week_ending, customer_id)
+QUALIFY (week_ending >= $from_week::DATE OR is_stored IS NULL)  -- after the windows: earlier weeks feed streaks

@@ -12,6 +12,10 @@ weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
   FROM loads
 ),
+stored AS (
+  -- As in adoption_customer_weekly: a gap before $from_week not yet written is written now.
+  SELECT week_ending, owner_email, true AS is_stored FROM adoption_portfolio_weekly WHERE week_ending < $from_week::DATE
+),
 spine AS (
   SELECT w.week_ending, k.owner_email
   FROM (SELECT owner_email, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY owner_email) k
@@ -28,5 +32,6 @@ SELECT
   avg(l.usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4
 FROM spine s
 LEFT JOIN last_in_week l USING (week_ending, owner_email)
+LEFT JOIN stored st USING (week_ending, owner_email)
 WINDOW w AS (PARTITION BY s.owner_email ORDER BY s.week_ending)
-QUALIFY s.week_ending >= $from_week::DATE
+QUALIFY (s.week_ending >= $from_week::DATE OR st.is_stored IS NULL)

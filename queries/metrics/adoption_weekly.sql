@@ -1,20 +1,36 @@
 -- adoption_weekly: one row per week × customer × SKU, from the week's last snapshot in adoption_daily.
 -- From: adoption_daily, adoption_customer_weekly (the customer's rank in its account manager's book), loads.
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week.
--- Gaps as in adoption_customer_weekly: weeks without data are rows with NULL figures, never zeros.
+-- Gaps as in adoption_customer_weekly: weeks without data are rows with NULL figures, never zeros. Weeks before
+-- $from_week are read back from this table, as in adoption_customer_weekly.
 INSERT INTO adoption_weekly
 WITH
 last_in_week AS (
-  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
+  SELECT week_ending, customer_id, sku_id, snapshot_date, as_of_date, source, licenses_sold, licenses_sold_own, licenses_assigned,
+    deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, usage_basis, unassigned, inactive,
+    active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only
+  FROM adoption_weekly
+  WHERE week_ending < $from_week::DATE AND has_data
+  UNION ALL
+  (SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, customer_id, sku_id, snapshot_date, as_of_date, source, licenses_sold, licenses_sold_own, licenses_assigned,
+    deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, usage_basis, unassigned, inactive,
+    active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only
   FROM adoption_daily
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id ORDER BY snapshot_date DESC) = 1
+  WHERE snapshot_date >= $from_week::DATE - 6
+  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id ORDER BY snapshot_date DESC) = 1)
 ),
 weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
   FROM loads
 ),
 first_seen AS (
-  SELECT customer_id, sku_id, min(snapshot_date) AS first_seen FROM adoption_daily GROUP BY customer_id, sku_id
+  SELECT customer_id, sku_id, min(first_seen) AS first_seen
+  FROM (
+    SELECT customer_id, sku_id, first_seen FROM adoption_weekly WHERE week_ending < $from_week::DATE
+    UNION ALL
+    SELECT customer_id, sku_id, snapshot_date FROM adoption_daily WHERE snapshot_date >= $from_week::DATE - 6
+  )
+  GROUP BY customer_id, sku_id
 ),
 spine AS (
   SELECT w.week_ending, k.customer_id, k.sku_id
@@ -29,6 +45,10 @@ joined AS (
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
   FROM spine s
   LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id)
+),
+stored AS (
+  -- As in adoption_customer_weekly: a gap before $from_week not yet written is written now.
+  SELECT week_ending, customer_id, sku_id, true AS is_stored FROM adoption_weekly WHERE week_ending < $from_week::DATE
 ),
 joined_seen AS (
   SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id, sku_id)
@@ -57,4 +77,5 @@ SELECT
   x.first_seen, x.last_seen, c.rank_in_book AS customer_rank_in_book
 FROM windowed x
 LEFT JOIN adoption_customer_weekly c USING (week_ending, customer_id)
-QUALIFY x.week_ending >= $from_week::DATE  -- after the windows: earlier weeks feed streaks
+LEFT JOIN stored st ON st.week_ending = x.week_ending AND st.customer_id = x.customer_id AND st.sku_id = x.sku_id
+QUALIFY (x.week_ending >= $from_week::DATE OR st.is_stored IS NULL)  -- after the windows: earlier weeks feed streaks

@@ -1,16 +1,27 @@
 -- adoption_workload_weekly: one row per week × customer × SKU × workload, from the week's last snapshot in
 -- adoption_workload_daily. From: adoption_workload_daily, loads.
--- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $from_week. Gaps as in adoption_customer_weekly.
+-- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $from_week. Gaps as in adoption_customer_weekly; weeks
+-- before $from_week are read back from this table, as there.
 INSERT INTO adoption_workload_weekly
 WITH
 last_in_week AS (
-  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
+  SELECT week_ending, customer_id, sku_id, workload, snapshot_date, as_of_date, source, licenses_qualified, licenses_active, usage_pct
+  FROM adoption_workload_weekly
+  WHERE week_ending < $from_week::DATE AND has_data
+  UNION ALL
+  (SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, customer_id, sku_id, workload, snapshot_date, as_of_date, source, licenses_qualified, licenses_active, usage_pct
   FROM adoption_workload_daily
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id, workload ORDER BY snapshot_date DESC) = 1
+  WHERE snapshot_date >= $from_week::DATE - 6
+  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id, workload ORDER BY snapshot_date DESC) = 1)
 ),
 weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
   FROM loads
+),
+stored AS (
+  -- As in adoption_customer_weekly: a gap before $from_week not yet written is written now.
+  SELECT week_ending, customer_id, sku_id, workload, true AS is_stored FROM adoption_workload_weekly
+  WHERE week_ending < $from_week::DATE
 ),
 spine AS (
   SELECT w.week_ending, k.customer_id, k.sku_id, k.workload
@@ -24,5 +35,6 @@ SELECT
   avg(l.usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4
 FROM spine s
 LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id, workload)
+LEFT JOIN stored st USING (week_ending, customer_id, sku_id, workload)
 WINDOW w AS (PARTITION BY s.customer_id, s.sku_id, s.workload ORDER BY s.week_ending)
-QUALIFY s.week_ending >= $from_week::DATE
+QUALIFY (s.week_ending >= $from_week::DATE OR st.is_stored IS NULL)

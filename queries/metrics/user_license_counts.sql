@@ -1,7 +1,9 @@
 -- user_license_counts: one row per snapshot date × customer × SKU held in a Graph user report: how many hold it,
 -- how many of them are active (all, deleted, live, Yammer only), inactive, and active per workload. A TEMP table
--- that adoption_daily and adoption_workload_daily read, so that the per-user rows are computed once per pass.
--- From: user_license_rows (the macro). Parameters: $from, $to (snapshot dates, both included), $window_days.
+-- that adoption_daily and adoption_workload_daily read.
+-- From: user_license_activity (the per-user rows of the kept snapshots, just stored by this pass) and
+--       user_license_rows (the macro, for the other snapshots), so that each snapshot's rows are computed once.
+-- Parameters: $from, $to (snapshot dates, both included), $window_days.
 CREATE OR REPLACE TEMP TABLE user_license_counts AS
 SELECT snapshot_date, customer_id, sku_id,
   count(*) FILTER (WHERE NOT is_deleted) AS licenses_assigned,
@@ -16,5 +18,14 @@ SELECT snapshot_date, customer_id, sku_id,
   count(*) FILTER (WHERE active_skype) AS skype,
   count(*) FILTER (WHERE active_teams) AS teams,
   count(*) FILTER (WHERE active_yammer) AS yammer
-FROM user_license_rows($from::DATE, $to::DATE, $window_days)
+FROM (
+  SELECT snapshot_date, customer_id, sku_id, is_deleted, active, active_exchange, active_sharepoint, active_skype,
+    active_teams, active_yammer
+  FROM user_license_activity
+  WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
+  UNION ALL
+  SELECT snapshot_date, customer_id, sku_id, is_deleted, active, active_exchange, active_sharepoint, active_skype,
+    active_teams, active_yammer
+  FROM user_license_rows($from::DATE, $to::DATE, $window_days, false)
+)
 GROUP BY ALL

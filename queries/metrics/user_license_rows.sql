@@ -1,19 +1,28 @@
--- user_license_rows(d_from, d_to, window_days): a table macro giving one row per snapshot date × customer × user ×
--- SKU held, with the 28-day window flags, for the snapshot dates d_from … d_to. Computed, not stored: the daily
--- counts are taken from it in one pass (user_license_counts), and the per-user rows are stored only for each
--- week's last snapshot (user_license_activity), which is all the reports list.
+-- user_license_rows(d_from, d_to, window_days, kept): a table macro giving one row per snapshot date × customer ×
+-- user × SKU held, with the 28-day window flags, for the snapshot dates d_from … d_to: with kept = true only for the
+-- snapshots listed in user_license_keep (each customer's last of each week), with kept = false only for the others.
+-- Computed, not stored: each snapshot's per-user rows are computed once per pass. The kept ones are stored
+-- (user_license_activity, all the reports list); the daily counts (user_license_counts) read those stored rows
+-- back and compute the others here.
 -- From: stg_user_activity (Graph user detail), stg_assigned_products (each distinct 'Assigned Products' string split
 --       into product names matched to SKUs),
---       stg_subscriptions and stg_subscribed_skus (to settle a name that several SKUs share), catalog_products.
--- Arguments: d_from, d_to (snapshot dates, both included), window_days (28: the active window, both ends included).
-CREATE OR REPLACE TEMP MACRO user_license_rows(d_from, d_to, window_days) AS TABLE
+--       stg_subscriptions and stg_subscribed_skus (to settle a name that several SKUs share), catalog_products,
+--       user_license_keep (the TEMP table of kept snapshots).
+-- Arguments: d_from, d_to (snapshot dates, both included), window_days (28: the active window, both ends included),
+--       kept (which of the two sets of snapshots).
+CREATE OR REPLACE TEMP MACRO user_license_rows(d_from, d_to, window_days, kept) AS TABLE
 WITH
 tenants AS (
-  -- The tenant's as-of date: the newest Report Refresh Date of its user report.
-  SELECT snapshot_date, customer_id, max(report_refresh_date) AS as_of_date
-  FROM stg_user_activity
-  WHERE snapshot_date BETWEEN d_from AND d_to
-  GROUP BY ALL
+  -- The tenant's as-of date: the newest Report Refresh Date of its user report; only the snapshots asked for.
+  SELECT r.snapshot_date, r.customer_id, r.as_of_date
+  FROM (
+    SELECT snapshot_date, customer_id, max(report_refresh_date) AS as_of_date
+    FROM stg_user_activity
+    WHERE snapshot_date BETWEEN d_from AND d_to
+    GROUP BY ALL
+  ) r
+  LEFT JOIN user_license_keep k ON k.snapshot_date = r.snapshot_date AND k.customer_id = r.customer_id
+  WHERE (k.customer_id IS NOT NULL) = kept
 ),
 tenant_skus AS (
   SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscriptions
@@ -23,8 +32,9 @@ tenant_skus AS (
   WHERE snapshot_date BETWEEN d_from AND d_to
 ),
 tenant_strings AS (
-  SELECT DISTINCT snapshot_date, customer_id, assigned_products FROM stg_user_activity
-  WHERE snapshot_date BETWEEN d_from AND d_to
+  SELECT DISTINCT u.snapshot_date, u.customer_id, u.assigned_products FROM stg_user_activity u
+  SEMI JOIN tenants t ON t.snapshot_date = u.snapshot_date AND t.customer_id = u.customer_id
+  WHERE u.snapshot_date BETWEEN d_from AND d_to
 ),
 string_skus AS (
   -- The SKUs each distinct 'Assigned Products' string of a tenant stands for (a few dozen per tenant, so this is
@@ -53,6 +63,7 @@ in_window AS (
     coalesce(u.yammer_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_yammer
   FROM stg_user_activity u
   JOIN tenants t USING (snapshot_date, customer_id)
+  WHERE u.snapshot_date BETWEEN d_from AND d_to
 ),
 flags AS (
   SELECT

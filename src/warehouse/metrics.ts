@@ -7,9 +7,10 @@ export const ACTIVE_WINDOW_DAYS = 28;
 
 /** Daily metric tables in the order they are computed; each reads only staging tables and those before it. */
 export const DAILY_METRICS = [
+  'user_license_keep',
   'user_license_rows',
-  'user_license_counts',
   'user_license_activity',
+  'user_license_counts',
   'adoption_daily',
   'adoption_workload_daily',
   'adoption_customer_daily',
@@ -24,15 +25,15 @@ export const WEEKLY_METRICS = [
   'adoption_portfolio_weekly',
 ] as const;
 
+/** Tables the daily pass stores; the others are a macro and TEMP tables of the pass itself. */
+export const STORED_DAILY_METRICS = DAILY_METRICS.filter(
+  (t) => t !== 'user_license_keep' && t !== 'user_license_rows' && t !== 'user_license_counts',
+);
+
 /**
  * Recomputes every daily metric table for the snapshot dates from..to in one set-based pass per table:
  * the same code serves one night's ingest and a backfill over months.
  */
-/** Tables the daily pass stores; the others are a macro and a TEMP table of the pass itself. */
-export const STORED_DAILY_METRICS = DAILY_METRICS.filter(
-  (t) => t !== 'user_license_rows' && t !== 'user_license_counts',
-);
-
 export async function recomputeDailyMetrics(
   wh: Warehouse,
   range: { from: string; to: string },
@@ -58,8 +59,8 @@ export async function recomputeDailyMetrics(
   for (const table of DAILY_METRICS) {
     const t = process.hrtime.bigint();
     if (table === 'user_license_activity') {
-      // Stored for the snapshots in user_license_keep only: its range bounds the per-user rows computed again.
-      await wh.runFile('metrics/user_license_keep', params);
+      // Stored for the snapshots in user_license_keep only (its range bounds the macro's scan); the counts then read
+      // these rows back and compute only the other snapshots, so that each snapshot's rows are computed once.
       const [keep] = await wh.all(
         'SELECT min(snapshot_date) AS keep_from, max(snapshot_date) AS keep_to FROM user_license_keep',
       );
@@ -95,11 +96,20 @@ export function weekEndDow(config: Config): number {
  * Rewrites the weekly tables from the week holding `fromDate` on. Later weeks are rewritten too: their
  * week-over-week changes, moving averages and streaks depend on the earlier weeks.
  */
-export async function recomputeWeeklyMetrics(wh: Warehouse, fromDate: string, config: Config): Promise<void> {
+export async function recomputeWeeklyMetrics(
+  wh: Warehouse,
+  fromDate: string,
+  config: Config,
+  log?: Logger,
+): Promise<void> {
   const dow = weekEndDow(config);
   const [w] = await wh.all('SELECT week_ending($d::DATE, $dow) AS w', { d: fromDate, dow });
   const params = { from_week: String(w!.w), week_end_dow: dow, low_usage: config.thresholds.lowUsage };
   for (const table of [...WEEKLY_METRICS].reverse())
     await wh.run(`DELETE FROM ${table} WHERE week_ending >= $from_week::DATE`, params);
-  for (const table of WEEKLY_METRICS) await wh.runFile(`metrics/${table}`, params);
+  for (const table of WEEKLY_METRICS) {
+    const t = process.hrtime.bigint();
+    await wh.runFile(`metrics/${table}`, params);
+    log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
+  }
 }
