@@ -22,7 +22,11 @@ import { LOCALES, loadTemplates, renderDigestEmail, type Locale } from '../src/r
 import { ACTIVE_WINDOW_DAYS } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { insertRows } from '../src/warehouse/insertRows.js';
+import type { Row } from '../src/warehouse/warehouse.js';
 import { buildReport, resolveWeek } from './report.js';
+
+/** How far back the digest looks for its follow-ups ("suggested N weeks ago; usage since"): 12 weeks. */
+const FOLLOW_UP_DAYS = 84;
 
 export interface DigestOptions {
   weekEnding: string;
@@ -121,19 +125,26 @@ async function composeDigest(
     ? (localeRows[0]!.locale as Locale)
     : config.defaults.locale;
 
+  const cooldownDays = config.digest.cooldownWeeks * 7;
+  const history = await wh.allFile('reports/digest_suggestion_history', {
+    week,
+    owner,
+    days: Math.max(cooldownDays, FOLLOW_UP_DAYS),
+  });
+  const daysAgo = (r: Row) => Number(r.days_ago);
+  const newPicks: Row[] = [];
+  const itemsById = new Map(content.items.map((i) => [i.id, i]));
   const attentionData: DigestData['attention'] = [];
   for (const a of attention) {
     const customerId = String(a.customer_id);
     const mine = findings.filter((f) => f.customer_id === customerId && f.finding !== 'upsell');
-    let suggested = await wh.all(
-      `SELECT item_id FROM suggestions WHERE week_ending = $week::DATE AND customer_id = $c ORDER BY item_id`,
-      { week, c: customerId },
-    );
+    const theirs = history.filter((h) => h.customer_id === customerId);
+    let suggested = theirs
+      .filter((h) => daysAgo(h) === 0)
+      .map((h) => ({ item_id: String(h.item_id) }))
+      .sort((x, y) => (x.item_id < y.item_id ? -1 : x.item_id > y.item_id ? 1 : 0));
     if (suggested.length === 0 && mine.length > 0) {
-      const recent = await wh.all(
-        `SELECT DISTINCT item_id FROM suggestions WHERE customer_id = $c AND week_ending < $week::DATE AND week_ending > $week::DATE - $days::INTEGER`,
-        { c: customerId, week, days: config.digest.cooldownWeeks * 7 },
-      );
+      const recent = theirs.filter((h) => daysAgo(h) > 0 && daysAgo(h) < cooldownDays);
       const forMatch: FindingForMatch[] = mine.map((f) => ({
         finding: f.finding as Problem,
         workload: (f.workload as string | null) ?? null,
@@ -145,38 +156,21 @@ async function composeDigest(
         max: config.digest.maxSuggestionsPerCustomer,
         recentlySuggested: new Set(recent.map((r) => String(r.item_id))),
       });
-      if (record && picks.length) {
-        await insertRows(
-          wh,
-          'suggestions',
-          [
-            ['week_ending', 'date'],
-            ['customer_id', 'varchar'],
-            ['item_id', 'varchar'],
-            ['finding', 'varchar'],
-            ['sku_id', 'varchar'],
-            ['usage_pct_adjusted', 'double'],
-            ['deployment_pct', 'double'],
-          ],
-          picks.map((p) => ({
-            week_ending: week,
-            customer_id: customerId,
-            item_id: p.item.id,
-            finding: p.finding,
-            sku_id: p.skuId,
-            usage_pct_adjusted: (a.usage_pct_adjusted ?? a.usage_pct) as number | null,
-            deployment_pct: a.deployment_pct as number | null,
-          })),
-        );
+      for (const p of picks) {
+        newPicks.push({
+          week_ending: week,
+          customer_id: customerId,
+          item_id: p.item.id,
+          finding: p.finding,
+          sku_id: p.skuId,
+          usage_pct_adjusted: (a.usage_pct_adjusted ?? a.usage_pct) as number | null,
+          deployment_pct: a.deployment_pct as number | null,
+        });
       }
       suggested = picks.map((p) => ({ item_id: p.item.id }));
     }
-    const itemsById = new Map(content.items.map((i) => [i.id, i]));
-    const earlier = await wh.all(
-      `SELECT item_id, (($week::DATE - week_ending) // 7)::INTEGER AS weeks_ago, usage_pct_adjusted FROM suggestions
-       WHERE customer_id = $c AND week_ending < $week::DATE AND week_ending >= $week::DATE - 84 ORDER BY week_ending DESC, item_id`,
-      { week, c: customerId },
-    );
+    // Newest first, then by item (the query's order).
+    const earlier = theirs.filter((h) => daysAgo(h) > 0 && daysAgo(h) <= FOLLOW_UP_DAYS);
     const usageNow = (a.usage_pct_adjusted ?? a.usage_pct) as number | null;
     attentionData.push({
       name: String(a.customer_name),
@@ -207,6 +201,22 @@ async function composeDigest(
               : null,
         })),
     });
+  }
+  if (record && newPicks.length) {
+    await insertRows(
+      wh,
+      'suggestions',
+      [
+        ['week_ending', 'date'],
+        ['customer_id', 'varchar'],
+        ['item_id', 'varchar'],
+        ['finding', 'varchar'],
+        ['sku_id', 'varchar'],
+        ['usage_pct_adjusted', 'double'],
+        ['deployment_pct', 'double'],
+      ],
+      newPicks,
+    );
   }
   const upsell = findings
     .filter((f) => f.finding === 'upsell')

@@ -282,4 +282,30 @@ describe('digest without SMTP', () => {
       }),
     ).toEqual(first);
   });
+
+  it('follows up on the suggestions of earlier weeks, and suggests something else within the cool-down', async () => {
+    await send({ owner: 'am1@partner.example' });
+    const first = await ctx.wh.all(
+      `SELECT item_id FROM suggestions WHERE customer_id = $c ORDER BY item_id`,
+      {
+        c: T.main,
+      },
+    );
+    expect(first.length).toBeGreaterThan(0);
+    // Make them last week's, made when the customer's usage was 10%.
+    await ctx.wh.run(
+      `UPDATE suggestions SET week_ending = week_ending - 7, usage_pct_adjusted = 0.1 WHERE customer_id = $c`,
+      { c: T.main },
+    );
+    const res = await send({ owner: 'am1@partner.example', outDir: path.join(dir, 'again') });
+    expect(res.outcomes.map((o) => o.state)).toEqual(['written']);
+    const now = await ctx.wh.all(
+      `SELECT item_id FROM suggestions WHERE customer_id = $c AND week_ending = $w::DATE ORDER BY item_id`,
+      { c: T.main, w: res.week },
+    );
+    for (const r of now) expect(first).not.toContainEqual(r);
+    const file = readdirSync(path.join(dir, 'again'))[0]!;
+    const mail = await simpleParser(readFileSync(path.join(dir, 'again', file)));
+    expect(mail.text).toMatch(/suggested 1 week\(s\) ago; usage since [+−-]?\d/);
+  });
 });

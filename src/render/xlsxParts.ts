@@ -1,7 +1,12 @@
 // exceljs's streaming writer keeps memory bounded whatever the row count, but writes neither tables nor
 // pictures. This adds both to the finished .xlsx package: a real Excel table (with its filter) over each data
 // range, and PNG pictures anchored on a sheet. Sheets are addressed by position (xl/worksheets/sheetN.xml).
-import JSZip from 'jszip';
+//
+// The package exceljs writes is stored (not compressed): fflate lists its parts without inflating anything, and
+// yazl deflates the finished parts with Node's own zlib on the thread pool. JSZip did both in JavaScript: for the
+// 40 account managers' workbooks, 2.9 s of JSZip against 0.55 s this way.
+import { unzipSync } from 'fflate';
+import yazl from 'yazl';
 
 export interface TableSpec {
   sheet: number; // 1-based, in the order sheets were added
@@ -83,13 +88,41 @@ function appendToWorksheet(xml: string, elements: string): string {
   return xml.slice(0, end) + elements + xml.slice(end);
 }
 
+/** The parts of a package, in their order, read and replaced by name. */
+class Parts {
+  private readonly parts: Map<string, Uint8Array>;
+  constructor(xlsx: Buffer) {
+    this.parts = new Map(Object.entries(unzipSync(xlsx)));
+  }
+  text(name: string): string | undefined {
+    const bytes = this.parts.get(name);
+    return bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+  set(name: string, content: string | Buffer): void {
+    this.parts.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  }
+  /** The package, every part deflated at level 1 (a workbook is mostly XML: fast, and 7–8× smaller). */
+  async zip(): Promise<Buffer> {
+    const out = new yazl.ZipFile();
+    const mtime = new Date();
+    for (const [name, bytes] of this.parts) {
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      out.addBuffer(buffer, name, { mtime, compressionLevel: name.endsWith('.png') ? 0 : 1 });
+    }
+    out.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of out.outputStream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+}
+
 export async function addTablesAndPictures(
   xlsx: Buffer,
   tables: TableSpec[],
   pictures: PictureSpec[],
 ): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(xlsx);
-  let types = await zip.file('[Content_Types].xml')!.async('string');
+  const zip = new Parts(xlsx);
+  let types = zip.text('[Content_Types].xml')!;
   const sheets = new Set([...tables.map((t) => t.sheet), ...pictures.map((p) => p.sheet)]);
   let tableId = 0;
   let imageId = 0;
@@ -97,7 +130,7 @@ export async function addTablesAndPictures(
   for (const sheet of [...sheets].sort((a, b) => a - b)) {
     const sheetPath = `xl/worksheets/sheet${sheet}.xml`;
     const relsPath = `xl/worksheets/_rels/sheet${sheet}.xml.rels`;
-    let xml = await zip.file(sheetPath)!.async('string');
+    let xml = zip.text(sheetPath)!;
     const rels: { id: string; type: string; target: string }[] = [];
     let elements = '';
     const pics = pictures.filter((p) => p.sheet === sheet);
@@ -106,12 +139,12 @@ export async function addTablesAndPictures(
       const drawingRels: { id: string; type: string; target: string }[] = [];
       const placed = pics.map((p, i) => {
         imageId++;
-        zip.file(`xl/media/image${imageId}.png`, p.png);
+        zip.set(`xl/media/image${imageId}.png`, p.png);
         drawingRels.push({ id: `rIdImg${i + 1}`, type: 'image', target: `../media/image${imageId}.png` });
         return { p, rid: `rIdImg${i + 1}`, id: i + 2 };
       });
-      zip.file(`xl/drawings/drawing${drawingId}.xml`, drawingXml(placed));
-      zip.file(`xl/drawings/_rels/drawing${drawingId}.xml.rels`, relsXml(drawingRels));
+      zip.set(`xl/drawings/drawing${drawingId}.xml`, drawingXml(placed));
+      zip.set(`xl/drawings/_rels/drawing${drawingId}.xml.rels`, relsXml(drawingRels));
       types = types.replace(
         '</Types>',
         `<Override PartName="/xl/drawings/drawing${drawingId}.xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>`,
@@ -123,7 +156,7 @@ export async function addTablesAndPictures(
     if (sheetTables.length) {
       const parts = sheetTables.map((t, i) => {
         tableId++;
-        zip.file(`xl/tables/table${tableId}.xml`, tableXml(tableId, t));
+        zip.set(`xl/tables/table${tableId}.xml`, tableXml(tableId, t));
         types = types.replace(
           '</Types>',
           `<Override PartName="/xl/tables/table${tableId}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"/></Types>`,
@@ -135,11 +168,11 @@ export async function addTablesAndPictures(
     }
     if (!/xmlns:r=/.test(xml.slice(0, 600)))
       xml = xml.replace('<worksheet ', `<worksheet xmlns:r="${NS_R}" `);
-    zip.file(sheetPath, appendToWorksheet(xml, elements));
-    zip.file(relsPath, addRels(await zip.file(relsPath)?.async('string'), rels));
+    zip.set(sheetPath, appendToWorksheet(xml, elements));
+    zip.set(relsPath, addRels(zip.text(relsPath), rels));
   }
   if (imageId > 0 && !/Extension="png"/i.test(types))
     types = types.replace('</Types>', '<Default Extension="png" ContentType="image/png"/></Types>');
-  zip.file('[Content_Types].xml', types);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 1 } });
+  zip.set('[Content_Types].xml', types);
+  return zip.zip();
 }
