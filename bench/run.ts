@@ -269,18 +269,37 @@ const lines: string[] = [
   '',
   '## Growth',
   '',
-  'Seconds per stage at each size, and the growth exponent k in time ∝ size^k between the smallest and the full size (1 = linear).',
+  'Seconds per stage at each size, and the growth exponent k in time ∝ size^k between each size and the next, and from the smallest to the full size (1 = linear, 2 = quadratic). Size is the number of users in the night (the data generated is not exactly proportional to the nominal scale).',
   '',
-  `| stage | ${results.map((r) => `${r.scale} (${r.users} users)`).join(' | ')} | k |`,
-  `|---|${results.map(() => '---').join('|')}|---|`,
+  `| stage | ${results.map((r) => `${r.scale} (${r.users} users)`).join(' | ')} | ${results
+    .slice(1)
+    .map((r, i) => `k ${results[i]!.scale}→${r.scale}`)
+    .join(' | ')} | k overall |`,
+  `|---|${results.map(() => '---').join('|')}|${results
+    .slice(1)
+    .map(() => '---')
+    .join('|')}|---|`,
   ...STAGES.map(([k, label]) => {
-    const first = results[0]!.stages[k]!.seconds;
-    const exp =
-      results.length > 1
-        ? Math.log(full.stages[k]!.seconds / first) / Math.log(full.scale / results[0]!.scale)
-        : NaN;
-    return `| ${label} | ${results.map((r) => fmt(r.stages[k]!.seconds)).join(' | ')} | ${Number.isFinite(exp) ? fmt(exp) : '—'} |`;
+    const exponent = (a: SizeResult, b: SizeResult) =>
+      Math.log(b.stages[k]!.seconds / a.stages[k]!.seconds) / Math.log(b.users / a.users);
+    const steps = results.slice(1).map((r, i) => fmt(exponent(results[i]!, r)));
+    const overall = results.length > 1 ? fmt(exponent(results[0]!, full)) : '—';
+    return `| ${label} | ${results.map((r) => fmt(r.stages[k]!.seconds)).join(' | ')} | ${steps.join(' | ')} | ${overall} |`;
   }),
+  '',
+  `Largest exponent between two sizes: ${fmt(
+    Math.max(
+      ...STAGES.flatMap(([k]) =>
+        results
+          .slice(1)
+          .map(
+            (r, i) =>
+              Math.log(r.stages[k]!.seconds / results[i]!.stages[k]!.seconds) /
+              Math.log(r.users / results[i]!.users),
+          ),
+      ),
+    ),
+  )} (quadratic would be 2).`,
   '',
 ];
 
