@@ -258,6 +258,42 @@ describe('locks', () => {
       LockHeldError,
     );
   });
+
+  it('two processes taking over the same stale lock: the one that comes second finds the first holding it', () => {
+    const file = path.join(dir, 'w.lock');
+    const beat = new Date().toISOString();
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pid: 999_999,
+        host: os.hostname(),
+        purpose: 'crashed',
+        startedAt: beat,
+        heartbeatAt: beat,
+      }),
+    );
+    const isAlive = (pid: number) => pid === process.pid;
+    let rival: ReturnType<typeof acquireLock> | undefined;
+    const takeOver = () =>
+      acquireLock(file, {
+        purpose: 'second',
+        what: 'cannot start',
+        staleAfterMs: 60_000,
+        isAlive,
+        // Both judged the crashed lock stale; the rival moves it aside and writes its own before this one does.
+        beforeTakeover: () => {
+          rival = acquireLock(file, { purpose: 'first', what: 'x', staleAfterMs: 60_000, isAlive });
+        },
+      });
+    expect(takeOver).toThrow(/cannot start: process \d+ on .* holds .*w\.lock \(first, since/);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      purpose: 'first',
+      startedAt: rival!.info.startedAt,
+    });
+    expect(readdirSync(dir)).toEqual(['w.lock']);
+    rival!.release();
+    expect(existsSync(file)).toBe(false);
+  });
 });
 
 describe('scheduled runs against a real warehouse', () => {

@@ -1,6 +1,15 @@
 // A lock file beside the warehouse: who holds it (process, host, what for) and a heartbeat, so that a lock left by
 // a crashed or killed process is recognised as stale and taken over, and a live one is named in the message.
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import os from 'node:os';
 import { UserError } from '../errors.js';
 
@@ -43,6 +52,8 @@ export interface LockOptions {
   now?: () => number;
   /** for tests: whether a process is alive */
   isAlive?: (pid: number) => boolean;
+  /** for tests: runs after a lock was judged stale and before it is moved aside (where a rival can step in) */
+  beforeTakeover?: () => void;
 }
 
 function processAlive(pid: number): boolean {
@@ -54,10 +65,32 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export function readLock(file: string): LockInfo | null {
+function parseLock(text: string): LockInfo | null {
   try {
-    const info = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+    const info = JSON.parse(text) as LockInfo;
     return typeof info.pid === 'number' ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export function readLock(file: string): LockInfo | null {
+  const text = readText(file);
+  return text === null ? null : parseLock(text);
+}
+
+/** A lock file as it was judged: its inode and its text, to recognise it again once moved. */
+function identity(file: string): string | null {
+  try {
+    return `${statSync(file).ino}:${readFileSync(file, 'utf8')}`;
   } catch {
     return null;
   }
@@ -116,7 +149,9 @@ export function acquireLock(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = readLock(file);
+    const judged = identity(file);
+    if (judged === null) continue; // it vanished: try again
+    const holder = parseLock(judged.slice(judged.indexOf(':') + 1));
     let reason: string | null;
     try {
       reason = staleReason(file, holder, opts);
@@ -124,15 +159,27 @@ export function acquireLock(
       continue; // it vanished between open and stat: try again
     }
     if (!reason) throw new LockHeldError(file, holder, opts.what);
-    // Move the stale file aside rather than deleting it: if two processes race to take it over, only one rename
-    // succeeds, and the other retries against the winner's fresh lock.
+    opts.beforeTakeover?.();
+    // Move the stale file aside rather than deleting it, then check that what moved is the file judged stale: a
+    // rival may have taken it over in between and written its own fresh lock, which is then put back (a link
+    // fails rather than overwrite a lock made since) and this process retries against it.
+    const aside = `${file}.stale-${process.pid}`;
     try {
-      renameSync(file, `${file}.stale-${process.pid}`);
-      unlinkSync(`${file}.stale-${process.pid}`);
-      opts.onStale?.(holder, reason);
+      renameSync(file, aside);
     } catch {
-      /* someone else took it over first */
+      continue; // someone else moved it first
     }
+    if (identity(aside) === judged) {
+      unlinkSync(aside);
+      opts.onStale?.(holder, reason);
+      continue;
+    }
+    try {
+      linkSync(aside, file);
+    } catch {
+      /* a third process has made a lock since: it holds the name now */
+    }
+    unlinkSync(aside);
   }
   throw new LockHeldError(file, readLock(file), opts.what);
 }
