@@ -195,7 +195,7 @@ describe('adoption_workload_daily', () => {
     expect(w).toEqual([
       { workload: 'exchange', licenses_qualified: 7, licenses_active: 2 }, // u1, u5
       { workload: 'sharepoint', licenses_qualified: 7, licenses_active: 1 }, // u3 (OneDrive)
-      { workload: 'skype', licenses_qualified: 7, licenses_active: 0 },
+      // skype is a retired workload (DESIGN.md §3): read, counted as activity, but not a row of its own
       { workload: 'teams', licenses_qualified: 7, licenses_active: 1 }, // u4
       { workload: 'yammer', licenses_qualified: 7, licenses_active: 1 }, // u6
     ]);

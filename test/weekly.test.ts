@@ -25,8 +25,11 @@ async function day(
   unused: number,
 ): Promise<void> {
   await ctx.wh.run(
-    `INSERT INTO adoption_customer_daily VALUES ($d::DATE, $c, $c, $o, $d::DATE - 1, 'graph', 1, 100, 100, 80, 0.8, 80, 40,
-       $u + 0.05, $u, $unused, 0)`,
+    `INSERT INTO adoption_customer_daily (snapshot_date, customer_id, customer_name, owner_email, as_of_date, source,
+       products, licenses_sold, licenses_sold_own, licenses_assigned, deployment_pct, entitlements, active_entitlements,
+       usage_pct, usage_pct_adjusted, unassigned, inactive, usage_entitlements, adjusted_entitlements, active_adjusted)
+     VALUES ($d::DATE, $c, $c, $o, $d::DATE - 1, 'graph', 1, 100, 100, 80, 0.8, 80, 40,
+       $u + 0.05, $u, $unused, 0, 80, 80, round($u * 80)::BIGINT)`,
     { d: date, c: customer, o: owner, u: adjusted, unused },
   );
 }

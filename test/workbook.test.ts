@@ -160,7 +160,9 @@ describe('portfolio workbook', () => {
     const w = rowsOf(wb.getWorksheet('Workloads')!).filter(
       (r) => r['Customer']!.value === 'Main Rules Ltd' && r['Product']!.value === 'Microsoft 365 E3',
     );
-    expect(w.find((r) => r['Workload']!.value === 'skype')!['Weakest workload']!.value).toBe('weakest');
+    // Skype for Business is retired (DESIGN.md §3): never a row, never the weakest; the weakest here is 1 of 7.
+    expect(w.map((r) => r['Workload']!.value)).not.toContain('skype');
+    expect(w.find((r) => r['Workload']!.value === 'sharepoint')!['Weakest workload']!.value).toBe('weakest');
     expect(w.find((r) => r['Workload']!.value === 'exchange')!['Usage %']!.value).toBeCloseTo(2 / 7, 12);
     const dq = rowsOf(wb.getWorksheet('Data quality')!, 2).map((r) => String(r['Issue']!.value));
     expect(dq).toEqual(

@@ -1,8 +1,10 @@
--- adoption_customer_daily: one row per snapshot date × customer, rolling up adoption_daily.
+-- adoption_customer_daily: one row per snapshot date × customer: the sum of the customer's rows in adoption_daily.
 -- From: adoption_daily, stg_customers. Parameters: $from, $to (snapshot dates, both included).
--- Ratios are ratios of sums: Σassigned/Σsold and Σactive/Σentitlements. The adjusted figure sums, per product,
--- least(active non-deleted holders, entitlements) over the user-level rows only.
-INSERT INTO adoption_customer_daily
+-- Every count is a sum; ratios are recomputed from the sums (DESIGN.md §1.5): Deployment % = Σassigned / Σsold,
+-- Usage % = Σactive / Σ entitlements of the products whose usage is measured (usage_entitlements; a product no
+-- source measures counts in no usage figure), Usage % adjusted = Σactive_adjusted / Σ entitlements of the products
+-- that have the adjusted figure (user-level rows only).
+INSERT INTO adoption_customer_daily BY NAME
 SELECT
   d.snapshot_date, d.customer_id, c.customer_name, nullif(c.owner_email, '') AS owner_email,
   max(d.as_of_date) AS as_of_date,
@@ -13,9 +15,13 @@ SELECT
   sum(d.licenses_assigned) AS licenses_assigned,
   sum(d.licenses_assigned) / nullif(sum(d.licenses_sold), 0) AS deployment_pct,
   sum(d.entitlements) AS entitlements,
+  sum(d.entitlements) FILTER (WHERE d.active_entitlements IS NOT NULL) AS usage_entitlements,
   sum(d.active_entitlements) AS active_entitlements,
-  sum(d.active_entitlements) / nullif(sum(d.entitlements), 0) AS usage_pct,
-  sum(round(d.usage_pct_adjusted * d.entitlements)) / nullif(sum(d.entitlements) FILTER (WHERE d.usage_pct_adjusted IS NOT NULL), 0)
+  sum(d.active_entitlements) / nullif(sum(d.entitlements) FILTER (WHERE d.active_entitlements IS NOT NULL), 0)
+    AS usage_pct,
+  sum(d.entitlements) FILTER (WHERE d.active_adjusted IS NOT NULL) AS adjusted_entitlements,
+  sum(d.active_adjusted) AS active_adjusted,
+  sum(d.active_adjusted) / nullif(sum(d.entitlements) FILTER (WHERE d.active_adjusted IS NOT NULL), 0)
     AS usage_pct_adjusted,
   sum(d.unassigned) AS unassigned,
   sum(d.inactive) AS inactive

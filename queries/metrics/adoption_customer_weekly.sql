@@ -6,16 +6,18 @@
 -- day recomputes from its week), so one night's run reads a week of daily rows, not the whole history.
 -- Every week between a customer's first and last week is a row: a week without data is a gap (has_data false,
 -- figures NULL), never a zero; week-over-week changes across a gap are NULL, and a gap ends a low-usage streak.
-INSERT INTO adoption_customer_weekly
+INSERT INTO adoption_customer_weekly BY NAME
 WITH
 last_in_week AS (
   SELECT week_ending, customer_id, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold, licenses_assigned, deployment_pct,
-    entitlements, active_entitlements, usage_pct, usage_pct_adjusted, unassigned, inactive
+    entitlements, usage_entitlements, active_entitlements, usage_pct, adjusted_entitlements, active_adjusted, usage_pct_adjusted,
+    unassigned, inactive
   FROM adoption_customer_weekly
   WHERE week_ending < $from_week::DATE AND has_data
   UNION ALL
   (SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, customer_id, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold, licenses_assigned, deployment_pct,
-    entitlements, active_entitlements, usage_pct, usage_pct_adjusted, unassigned, inactive
+    entitlements, usage_entitlements, active_entitlements, usage_pct, adjusted_entitlements, active_adjusted, usage_pct_adjusted,
+    unassigned, inactive
   FROM adoption_customer_daily
   WHERE snapshot_date >= $from_week::DATE - 6
   QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id ORDER BY snapshot_date DESC) = 1)
@@ -41,7 +43,8 @@ spine AS (
 joined AS (
   SELECT s.week_ending, s.customer_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
     l.customer_name, l.owner_email, l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements,
-    l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.unassigned, l.inactive,
+    l.usage_entitlements, l.active_entitlements, l.usage_pct, l.adjusted_entitlements, l.active_adjusted,
+    l.usage_pct_adjusted, l.unassigned, l.inactive,
     l.unassigned + coalesce(l.inactive, 0) AS unused,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
   FROM spine s
@@ -70,8 +73,8 @@ windowed AS (
 )
 SELECT
   week_ending, customer_id, has_data, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold,
-  licenses_assigned, deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, unassigned,
-  inactive, unused, deployment_pct_change, usage_pct_change, usage_pct_adjusted_change, usage_pct_ma4,
+  licenses_assigned, deployment_pct, entitlements, usage_entitlements, active_entitlements, usage_pct,
+  adjusted_entitlements, active_adjusted, usage_pct_adjusted, unassigned, inactive, unused, deployment_pct_change, usage_pct_change, usage_pct_adjusted_change, usage_pct_ma4,
   usage_pct_adjusted_ma4,
   CASE WHEN below THEN count(*) FILTER (WHERE below) OVER (PARTITION BY customer_id, island ORDER BY week_ending ROWS UNBOUNDED PRECEDING) ELSE 0 END::INTEGER
     AS low_usage_streak,

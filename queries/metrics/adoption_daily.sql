@@ -1,10 +1,15 @@
 -- adoption_daily: one row per snapshot date × customer × SKU with a subscription or a holder (DESIGN.md §1.1–1.3).
 -- From: user_license_counts (holders and their window flags, counted), stg_subscriptions (sold, own, trial/grace),
---       stg_pc_deployment and stg_pc_usage (customers known only through Partner Center analytics),
---       load_files (which tenants had a user report / Graph subscriptions loaded), stg_customers, catalog_products.
+--       stg_pc_deployment and stg_pc_usage (Partner Center analytics: customers and products that only they list,
+--       and the usage of products the user report cannot measure), load_files (which tenants had a user report /
+--       Graph subscriptions loaded), stg_customers, catalog_products.
 -- Parameters: $from, $to (snapshot dates, both included), $partner_tenant (the partner's tenant GUID, or NULL).
 -- Ratios are fractions (0.85 = 85%); NULL where the denominator is 0.
-INSERT INTO adoption_daily
+-- Precedence is per customer × product (DESIGN.md §1.3): the user-level row wins; a product the user report cannot
+-- measure (no workload of it is in the report, e.g. Dynamics 365) keeps its user-level sold/assigned/deployment and
+-- takes its usage from Partner Center's aggregates (usage_basis 'partner_center'), else has no usage at all
+-- (usage columns NULL, usage_basis 'not_measurable', never 0); a product only the aggregates list is an aggregate row.
+INSERT INTO adoption_daily BY NAME
 WITH
 graph_tenant_reports AS (
   SELECT f.snapshot_date, f.customer_id, max(u.report_refresh_date) AS report_date
@@ -76,31 +81,6 @@ graph_base AS (
   LEFT JOIN sold s USING (snapshot_date, customer_id, sku_id)
   LEFT JOIN held h USING (snapshot_date, customer_id, sku_id)
 ),
-graph_rows AS (
-  SELECT
-    b.snapshot_date, b.customer_id, b.sku_id, b.as_of_date, 'graph' AS source,
-    b.licenses_sold, b.licenses_sold_own, b.licenses_assigned,
-    b.licenses_assigned / nullif(b.licenses_sold, 0) AS deployment_pct,
-    b.entitlements,
-    b.active_all AS active_entitlements,
-    b.active_all / nullif(b.entitlements, 0) AS usage_pct,
-    CASE WHEN p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer
-         THEN 'any_workload' ELSE 'not_measurable' END AS usage_basis,
-    greatest(b.licenses_sold - b.licenses_assigned, 0) AS unassigned,
-    b.inactive,
-    b.active_deleted,
-    greatest(b.active_live - b.entitlements, 0) AS active_over_capacity,
-    CASE
-      WHEN b.active_live - b.entitlements <= 0 THEN NULL
-      WHEN b.has_trial THEN 'trial'
-      WHEN b.has_uncounted THEN 'uncounted_subscription'
-      ELSE 'unexplained'
-    END AS over_capacity_cause,
-    b.active_yammer_only,
-    least(b.active_live, b.entitlements) / nullif(b.entitlements, 0) AS usage_pct_adjusted
-  FROM graph_base b
-  JOIN catalog_products p ON p.sku_id = b.sku_id AND NOT p.excluded
-),
 pc_deployment AS (
   SELECT snapshot_date, customer_id, sku_id,
     sum(licenses_sold) AS licenses_sold, sum(licenses_deployed) AS licenses_deployed, max(processed_date) AS as_of_date
@@ -124,32 +104,83 @@ pc_busiest_workload AS (
     ORDER BY licenses_active / nullif(licenses_qualified, 0) DESC NULLS LAST, licenses_qualified DESC, workload
   ) = 1
 ),
+graph_rows AS (
+  SELECT
+    b.snapshot_date, b.customer_id, b.sku_id, b.as_of_date, 'graph' AS source,
+    b.licenses_sold, b.licenses_sold_own, b.licenses_assigned,
+    b.licenses_assigned / nullif(b.licenses_sold, 0) AS deployment_pct,
+    b.entitlements,
+    b.active_all AS active_entitlements,
+    b.active_all / nullif(b.entitlements, 0) AS usage_pct,
+    'any_workload' AS usage_basis,
+    greatest(b.licenses_sold - b.licenses_assigned, 0) AS unassigned,
+    b.inactive,
+    b.active_deleted,
+    greatest(b.active_live - b.entitlements, 0) AS active_over_capacity,
+    CASE
+      WHEN b.active_live - b.entitlements <= 0 THEN NULL
+      WHEN b.has_trial THEN 'trial'
+      WHEN b.has_uncounted THEN 'uncounted_subscription'
+      ELSE 'unexplained'
+    END AS over_capacity_cause,
+    b.active_yammer_only,
+    least(b.active_live, b.entitlements) AS active_adjusted,
+    least(b.active_live, b.entitlements) / nullif(b.entitlements, 0) AS usage_pct_adjusted
+  FROM graph_base b
+  JOIN catalog_products p ON p.sku_id = b.sku_id AND NOT p.excluded
+  WHERE p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer
+),
+graph_unmeasured_rows AS (
+  -- Products the user report cannot measure: user-level licence counts; usage from Partner Center's aggregates
+  -- where they have it (its busiest workload, as for aggregate rows), else none.
+  SELECT
+    b.snapshot_date, b.customer_id, b.sku_id, b.as_of_date, 'graph' AS source,
+    b.licenses_sold, b.licenses_sold_own, b.licenses_assigned,
+    b.licenses_assigned / nullif(b.licenses_sold, 0) AS deployment_pct,
+    coalesce(u.licenses_qualified, b.entitlements) AS entitlements,
+    u.licenses_active AS active_entitlements,
+    u.licenses_active / nullif(u.licenses_qualified, 0) AS usage_pct,
+    CASE WHEN u.workload IS NULL THEN 'not_measurable' ELSE 'partner_center' END AS usage_basis,
+    greatest(b.licenses_sold - b.licenses_assigned, 0) AS unassigned,
+    NULL::BIGINT AS inactive, NULL::BIGINT AS active_deleted, NULL::BIGINT AS active_over_capacity,
+    NULL::VARCHAR AS over_capacity_cause, NULL::BIGINT AS active_yammer_only, NULL::BIGINT AS active_adjusted,
+    NULL::DOUBLE AS usage_pct_adjusted
+  FROM graph_base b
+  JOIN catalog_products p ON p.sku_id = b.sku_id AND NOT p.excluded
+  LEFT JOIN pc_busiest_workload u
+    ON u.snapshot_date = b.snapshot_date AND u.customer_id = b.customer_id AND u.sku_id = b.sku_id
+  WHERE NOT (p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer)
+),
 pc_rows AS (
   SELECT
     k.snapshot_date, k.customer_id, k.sku_id,
     greatest(d.as_of_date, u.as_of_date) AS as_of_date,
     'partner_center' AS source,
     coalesce(d.licenses_sold, 0) AS licenses_sold,
-    NULL AS licenses_sold_own,
+    NULL::BIGINT AS licenses_sold_own,
     coalesce(d.licenses_deployed, 0) AS licenses_assigned,
     coalesce(d.licenses_deployed, 0) / nullif(coalesce(d.licenses_sold, 0), 0) AS deployment_pct,
-    coalesce(u.licenses_qualified, 0) AS entitlements,
-    coalesce(u.licenses_active, 0) AS active_entitlements,
+    coalesce(u.licenses_qualified, least(coalesce(d.licenses_deployed, 0), coalesce(d.licenses_sold, 0))) AS entitlements,
+    u.licenses_active AS active_entitlements,
     u.licenses_active / nullif(u.licenses_qualified, 0) AS usage_pct,
     CASE WHEN u.workload IS NULL THEN 'not_measurable' ELSE 'busiest_workload_lower_bound' END AS usage_basis,
     greatest(coalesce(d.licenses_sold, 0) - coalesce(d.licenses_deployed, 0), 0) AS unassigned,
-    NULL AS inactive, NULL AS active_deleted, NULL AS active_over_capacity, NULL AS over_capacity_cause,
-    NULL AS active_yammer_only, NULL AS usage_pct_adjusted
+    NULL::BIGINT AS inactive, NULL::BIGINT AS active_deleted, NULL::BIGINT AS active_over_capacity,
+    NULL::VARCHAR AS over_capacity_cause, NULL::BIGINT AS active_yammer_only, NULL::BIGINT AS active_adjusted,
+    NULL::DOUBLE AS usage_pct_adjusted
   FROM (SELECT snapshot_date, customer_id, sku_id FROM pc_deployment
         UNION SELECT snapshot_date, customer_id, sku_id FROM pc_busiest_workload) k
   JOIN stg_customers c USING (snapshot_date, customer_id)
   LEFT JOIN pc_deployment d USING (snapshot_date, customer_id, sku_id)
   LEFT JOIN pc_busiest_workload u USING (snapshot_date, customer_id, sku_id)
   JOIN catalog_products p ON p.sku_id = k.sku_id AND NOT p.excluded
-  WHERE NOT EXISTS (  -- where both kinds of source cover a customer, the user-level one wins
-    SELECT 1 FROM graph_tenants g WHERE g.snapshot_date = k.snapshot_date AND g.customer_id = k.customer_id
+  WHERE NOT EXISTS (  -- where both kinds of source cover a customer × product, the user-level one wins
+    SELECT 1 FROM graph_base g
+    WHERE g.snapshot_date = k.snapshot_date AND g.customer_id = k.customer_id AND g.sku_id = k.sku_id
   )
 )
 SELECT * FROM graph_rows
-UNION ALL
+UNION ALL BY NAME
+SELECT * FROM graph_unmeasured_rows
+UNION ALL BY NAME
 SELECT * FROM pc_rows

@@ -1,12 +1,32 @@
--- adoption_portfolio_weekly: one row per week × account manager, from the week's last snapshot in
--- adoption_portfolio_daily. From: adoption_portfolio_daily, loads.
--- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $from_week. Gaps as in adoption_customer_weekly.
-INSERT INTO adoption_portfolio_weekly
+-- adoption_portfolio_weekly: one row per week × account manager: the sum of their customers' rows of the week in
+-- adoption_customer_weekly (each customer's last snapshot of the week), so that a customer missing from the week's
+-- last night still counts with its last snapshot of that week, as in the customer table (DESIGN.md §1.5).
+-- From: adoption_customer_weekly, loads. Parameters: $from_week (the first week to write; earlier weeks are read
+-- back from adoption_customer_weekly to feed the week-over-week windows).
+-- '' holds the customers without an account manager. Counts are sums; ratios are recomputed from the sums. Weeks
+-- between an account manager's first and last week without any customer data are gaps (has_data false, NULLs).
+INSERT INTO adoption_portfolio_weekly BY NAME
 WITH
-last_in_week AS (
-  SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, *
-  FROM adoption_portfolio_daily
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), owner_email ORDER BY snapshot_date DESC) = 1
+summed AS (
+  SELECT week_ending, coalesce(owner_email, '') AS owner_email,
+    max(snapshot_date) AS snapshot_date,
+    max(as_of_date) AS as_of_date,
+    count(*)::INTEGER AS customers,
+    sum(licenses_sold) AS licenses_sold,
+    sum(licenses_assigned) AS licenses_assigned,
+    sum(licenses_assigned) / nullif(sum(licenses_sold), 0) AS deployment_pct,
+    sum(entitlements) AS entitlements,
+    sum(usage_entitlements) AS usage_entitlements,
+    sum(active_entitlements) AS active_entitlements,
+    sum(active_entitlements) / nullif(sum(usage_entitlements), 0) AS usage_pct,
+    sum(adjusted_entitlements) AS adjusted_entitlements,
+    sum(active_adjusted) AS active_adjusted,
+    sum(active_adjusted) / nullif(sum(adjusted_entitlements), 0) AS usage_pct_adjusted,
+    sum(unassigned) AS unassigned,
+    sum(inactive) AS inactive
+  FROM adoption_customer_weekly
+  WHERE has_data
+  GROUP BY ALL
 ),
 weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
@@ -18,20 +38,20 @@ stored AS (
 ),
 spine AS (
   SELECT w.week_ending, k.owner_email
-  FROM (SELECT owner_email, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY owner_email) k
+  FROM (SELECT owner_email, min(week_ending) AS first_week, max(week_ending) AS last_week FROM summed GROUP BY owner_email) k
   JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
 )
 SELECT
   s.week_ending, s.owner_email, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date, l.customers,
-  l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements, l.active_entitlements, l.usage_pct,
-  l.usage_pct_adjusted, l.unassigned, l.inactive,
+  l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements, l.usage_entitlements, l.active_entitlements,
+  l.usage_pct, l.adjusted_entitlements, l.active_adjusted, l.usage_pct_adjusted, l.unassigned, l.inactive,
   l.deployment_pct - lag(l.deployment_pct) OVER w AS deployment_pct_change,
   l.usage_pct - lag(l.usage_pct) OVER w AS usage_pct_change,
   l.usage_pct_adjusted - lag(l.usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
   avg(l.usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
   avg(l.usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4
 FROM spine s
-LEFT JOIN last_in_week l USING (week_ending, owner_email)
+LEFT JOIN summed l USING (week_ending, owner_email)
 LEFT JOIN stored st USING (week_ending, owner_email)
 WINDOW w AS (PARTITION BY s.owner_email ORDER BY s.week_ending)
 QUALIFY (s.week_ending >= $from_week::DATE OR st.is_stored IS NULL)

@@ -1,23 +1,25 @@
--- adoption_weekly: one row per week × customer × SKU, from the week's last snapshot in adoption_daily.
+-- adoption_weekly: one row per week × customer × SKU, from the customer's last snapshot of the week in adoption_daily
+-- (the customer's, not the product's: so that adoption_customer_weekly, taken from the same snapshot, is the sum of
+-- these rows, DESIGN.md §1.5; a product missing from that snapshot is a gap that week).
 -- From: adoption_daily, adoption_customer_weekly (the customer's rank in its account manager's book), loads.
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week.
 -- Gaps as in adoption_customer_weekly: weeks without data are rows with NULL figures, never zeros. Weeks before
 -- $from_week are read back from this table, as in adoption_customer_weekly.
-INSERT INTO adoption_weekly
+INSERT INTO adoption_weekly BY NAME
 WITH
 last_in_week AS (
   SELECT week_ending, customer_id, sku_id, snapshot_date, as_of_date, source, licenses_sold, licenses_sold_own, licenses_assigned,
     deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, usage_basis, unassigned, inactive,
-    active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only
+    active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only, active_adjusted
   FROM adoption_weekly
   WHERE week_ending < $from_week::DATE AND has_data
   UNION ALL
   (SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, customer_id, sku_id, snapshot_date, as_of_date, source, licenses_sold, licenses_sold_own, licenses_assigned,
     deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, usage_basis, unassigned, inactive,
-    active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only
+    active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only, active_adjusted
   FROM adoption_daily
   WHERE snapshot_date >= $from_week::DATE - 6
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id ORDER BY snapshot_date DESC) = 1)
+  QUALIFY snapshot_date = max(snapshot_date) OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id))
 ),
 weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
@@ -41,7 +43,7 @@ joined AS (
   SELECT s.week_ending, s.customer_id, s.sku_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
     l.source, l.licenses_sold, l.licenses_sold_own, l.licenses_assigned, l.deployment_pct, l.entitlements,
     l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.usage_basis, l.unassigned, l.inactive, l.active_deleted,
-    l.active_over_capacity, l.over_capacity_cause, l.active_yammer_only,
+    l.active_over_capacity, l.over_capacity_cause, l.active_yammer_only, l.active_adjusted,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
   FROM spine s
   LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id)
@@ -70,7 +72,7 @@ SELECT
   x.week_ending, x.customer_id, x.sku_id, x.has_data, x.snapshot_date, x.as_of_date, x.source, x.licenses_sold,
   x.licenses_sold_own, x.licenses_assigned, x.deployment_pct, x.entitlements, x.active_entitlements, x.usage_pct,
   x.usage_pct_adjusted, x.usage_basis, x.unassigned, x.inactive, x.active_deleted, x.active_over_capacity,
-  x.over_capacity_cause, x.active_yammer_only, x.deployment_pct_change, x.usage_pct_change,
+  x.over_capacity_cause, x.active_yammer_only, x.active_adjusted, x.deployment_pct_change, x.usage_pct_change,
   x.usage_pct_adjusted_change, x.deployment_pct_ma4, x.usage_pct_ma4, x.usage_pct_adjusted_ma4,
   CASE WHEN x.below THEN count(*) FILTER (WHERE x.below) OVER (PARTITION BY x.customer_id, x.sku_id, x.island ORDER BY x.week_ending ROWS UNBOUNDED PRECEDING) ELSE 0 END::INTEGER
     AS low_usage_streak,

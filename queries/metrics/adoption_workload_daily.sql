@@ -1,10 +1,13 @@
 -- adoption_workload_daily: one row per snapshot date × customer × SKU × workload of the product.
--- From: adoption_daily (entitlements, as-of, source), user_license_counts (graph: holders active per workload),
---       stg_pc_usage (partner_center: licensesActive / licensesQualified per workload).
--- Parameters: $from, $to (snapshot dates, both included).
--- Graph: qualified = the product's entitlements, active = holders (deleted included) active on the workload.
--- Only workloads Graph reports are listed for graph rows (office_apps and dynamics are not in the user report).
-INSERT INTO adoption_workload_daily
+-- From: adoption_daily (entitlements, as-of, source, usage basis), user_license_counts (graph: holders active per
+--       workload), stg_pc_usage (Partner Center: licensesActive / licensesQualified per workload).
+-- Parameters: $from, $to (snapshot dates, both included), $retired_workloads (a JSON list: workloads still read,
+--       whose activity still counts, but left out of workload views: Skype for Business Online, retired 2021).
+-- Graph rows (usage measured from the user report): qualified = the product's entitlements, active = holders
+-- (deleted included) active on the workload; only the workloads the report has (office_apps and dynamics are not
+-- in it). Rows whose usage comes from Partner Center (aggregate rows, and products the user report cannot measure)
+-- take its per-workload counts.
+INSERT INTO adoption_workload_daily BY NAME
 WITH
 graph_counts AS (
   SELECT snapshot_date, customer_id, sku_id, exchange, sharepoint, skype, teams, yammer
@@ -22,16 +25,19 @@ graph_rows AS (
     VALUES ('exchange', p.wl_exchange, c.exchange), ('sharepoint', p.wl_sharepoint, c.sharepoint),
            ('skype', p.wl_skype, c.skype), ('teams', p.wl_teams, c.teams), ('yammer', p.wl_yammer, c.yammer)
   ) AS w(workload, included, active)
-  WHERE d.source = 'graph' AND w.included AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
+  WHERE d.usage_basis = 'any_workload' AND w.included AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
 ),
 pc_rows AS (
   SELECT d.snapshot_date, d.customer_id, d.sku_id, u.workload, d.as_of_date, d.source,
     sum(u.licenses_qualified) AS licenses_qualified, sum(u.licenses_active) AS licenses_active
   FROM adoption_daily d
   JOIN stg_pc_usage u USING (snapshot_date, customer_id, sku_id)
-  WHERE d.source = 'partner_center' AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
+  WHERE d.usage_basis IN ('busiest_workload_lower_bound', 'partner_center')
+    AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
   GROUP BY ALL
 )
 SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM graph_rows
+WHERE NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload)
 UNION ALL
 SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM pc_rows
+WHERE NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload)

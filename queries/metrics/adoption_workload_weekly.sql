@@ -1,18 +1,23 @@
--- adoption_workload_weekly: one row per week × customer × SKU × workload, from the week's last snapshot in
--- adoption_workload_daily. From: adoption_workload_daily, loads.
+-- adoption_workload_weekly: one row per week × customer × SKU × workload, from the customer's last snapshot of the
+-- week in adoption_workload_daily (the same snapshot as adoption_weekly and adoption_customer_weekly). From: adoption_workload_daily, loads.
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $from_week. Gaps as in adoption_customer_weekly; weeks
 -- before $from_week are read back from this table, as there.
-INSERT INTO adoption_workload_weekly
+INSERT INTO adoption_workload_weekly BY NAME
 WITH
 last_in_week AS (
   SELECT week_ending, customer_id, sku_id, workload, snapshot_date, as_of_date, source, licenses_qualified, licenses_active, usage_pct
   FROM adoption_workload_weekly
   WHERE week_ending < $from_week::DATE AND has_data
   UNION ALL
-  (SELECT week_ending(snapshot_date, $week_end_dow) AS week_ending, customer_id, sku_id, workload, snapshot_date, as_of_date, source, licenses_qualified, licenses_active, usage_pct
-  FROM adoption_workload_daily
-  WHERE snapshot_date >= $from_week::DATE - 6
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id, sku_id, workload ORDER BY snapshot_date DESC) = 1)
+  SELECT week_ending(w.snapshot_date, $week_end_dow) AS week_ending, w.customer_id, w.sku_id, w.workload, w.snapshot_date,
+    w.as_of_date, w.source, w.licenses_qualified, w.licenses_active, w.usage_pct
+  FROM adoption_workload_daily w
+  SEMI JOIN (
+    SELECT customer_id, max(snapshot_date) AS snapshot_date FROM adoption_customer_daily
+    WHERE snapshot_date >= $from_week::DATE - 6
+    GROUP BY customer_id, week_ending(snapshot_date, $week_end_dow)
+  ) k ON k.customer_id = w.customer_id AND k.snapshot_date = w.snapshot_date
+  WHERE w.snapshot_date >= $from_week::DATE - 6
 ),
 weeks AS (
   SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending

@@ -1,4 +1,5 @@
--- report summary: the headline figures of a week and the week before, summed over the customers in scope.
+-- report summary: the headline figures of a week and the week before, summed over the customers in scope (each
+-- customer's last snapshot of the week), ratios recomputed from the sums as every roll-up does (DESIGN.md §1.5).
 -- From: adoption_customer_weekly. Parameters: $week, $owner and $customer (NULL = all).
 SELECT
   week_ending,
@@ -11,8 +12,8 @@ SELECT
   sum(inactive) AS inactive,
   sum(unused) AS unused,
   sum(licenses_assigned) / nullif(sum(licenses_sold), 0) AS deployment_pct,
-  sum(active_entitlements) / nullif(sum(entitlements), 0) AS usage_pct,
-  sum(round(usage_pct_adjusted * entitlements)) / nullif(sum(entitlements) FILTER (WHERE usage_pct_adjusted IS NOT NULL), 0) AS usage_pct_adjusted,
+  sum(active_entitlements) / nullif(sum(usage_entitlements), 0) AS usage_pct,
+  sum(active_adjusted) / nullif(sum(adjusted_entitlements), 0) AS usage_pct_adjusted,
   min(as_of_date) AS oldest_as_of,
   max(as_of_date) AS newest_as_of
 FROM adoption_customer_weekly

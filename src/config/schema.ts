@@ -167,6 +167,13 @@ export const workloads = [
 ] as const;
 export type Workload = (typeof workloads)[number];
 
+/**
+ * Workloads Microsoft has retired (Skype for Business Online, 31 July 2021, DESIGN.md §3): their activity columns
+ * are still read and still count as activity, but they are never named as weak, raise no finding, and are left out
+ * of workload views.
+ */
+export const RETIRED_WORKLOADS: readonly Workload[] = ['skype'];
+
 export const productSchema = z
   .object({
     skuId: guid,

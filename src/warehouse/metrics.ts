@@ -1,4 +1,4 @@
-import { WEEKDAYS, type Config } from '../config/schema.js';
+import { RETIRED_WORKLOADS, WEEKDAYS, type Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -51,6 +51,7 @@ export async function recomputeDailyMetrics(
     week_end_dow: options.weekEndDow,
     window_days: ACTIVE_WINDOW_DAYS,
     partner_tenant: options.partnerTenantId ?? null,
+    retired_workloads: JSON.stringify(RETIRED_WORKLOADS),
   };
   for (const table of [...STORED_DAILY_METRICS].reverse()) {
     const [from, to] = table === 'user_license_activity' ? ['week_from', 'week_to'] : ['from', 'to'];
@@ -80,10 +81,12 @@ export async function recomputeDailyMetrics(
     options.log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
   }
   await wh.run(
-    `DELETE FROM load_issues WHERE code = 'source_difference' AND snapshot_date BETWEEN $from::DATE AND $to::DATE`,
+    `DELETE FROM load_issues WHERE code IN ('source_difference', 'usage_from_partner_center', 'usage_not_measurable', 'aggregate_only_product')
+       AND snapshot_date BETWEEN $from::DATE AND $to::DATE`,
     params,
   );
   await wh.runFile('checks/source_differences', params);
+  await wh.runFile('checks/usage_basis', params);
   await wh.run('DROP TABLE IF EXISTS user_license_counts');
   await wh.run('DROP TABLE IF EXISTS user_license_keep');
   await wh.run(
