@@ -77,7 +77,7 @@ export function messageIdFor(week: string, recipient: string): string {
   return `<digest-${week}-${createHash('sha256').update(recipient).digest('hex').slice(0, 20)}@adoption-insights>`;
 }
 
-async function computeFindings(ctx: JobContext, week: string): Promise<void> {
+export async function computeFindings(ctx: JobContext, week: string): Promise<void> {
   const t = ctx.config.thresholds;
   await ctx.wh.run('DELETE FROM findings WHERE week_ending = $week::DATE', { week });
   await ctx.wh.runFile('findings/findings', {

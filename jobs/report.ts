@@ -12,7 +12,12 @@ import {
   type RowInput,
   type SheetModel,
 } from '../src/render/workbook.js';
-import { DEFINITIONS, USAGE_BASIS_WORDS, overCapacityCauses } from '../src/render/words.js';
+import {
+  DEFINITIONS,
+  NOT_MEASURABLE,
+  USAGE_BASIS_WORDS,
+  overCapacityCauses,
+} from '../src/render/words.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
 import type { Params, Row } from '../src/warehouse/warehouse.js';
 
@@ -107,8 +112,17 @@ function kpiBlocks(summary: Row[]): Block[] {
 
 async function* customerRows(ctx: JobContext, params: Params): AsyncGenerator<RowInput> {
   for await (const r of ctx.wh.streamFile('reports/customers', params)) {
+    const unmeasured = r.usage_basis === 'not_measurable';
     yield {
       ...r,
+      ...(unmeasured
+        ? {
+            active_entitlements: NOT_MEASURABLE,
+            usage_pct: NOT_MEASURABLE,
+            usage_pct_adjusted: NOT_MEASURABLE,
+            inactive: NOT_MEASURABLE,
+          }
+        : {}),
       causes: overCapacityCauses(r as never),
       basis: USAGE_BASIS_WORDS[String(r.usage_basis)] ?? String(r.usage_basis),
       source: r.source === 'graph' ? 'Graph (user level)' : 'Partner Center (aggregates)',
@@ -216,7 +230,10 @@ export async function buildReport(
             col('Change (points)', 'usage_pct_adjusted_change', 'change', { flag: 'change' }),
             col('Weeks below threshold', 'low_usage_streak', 'int'),
           ],
-          rows: attention.map((a) => ({ ...a, usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct })),
+          rows: attention.map((a) => ({
+            ...a,
+            usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct ?? NOT_MEASURABLE,
+          })),
         },
       ],
     },

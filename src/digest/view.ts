@@ -130,7 +130,8 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
       name: a.name,
       unused: s('unused', { n: f.num(a.unused) }),
       usageLine: s('usageLine', {
-        usage: f.pct(a.usage),
+        // A customer none of whose products has a measured usage: say so, never a 0% or a bare dash.
+        usage: a.usage === null ? s('notMeasurable') : f.pct(a.usage),
         change: f.points(a.usageChange),
         deployment: f.pct(a.deployment),
       }),

@@ -36,8 +36,13 @@ export function overCapacityCauses(r: OverCapacityCounts): string {
 export const USAGE_BASIS_WORDS: Record<string, string> = {
   any_workload: 'users active on any workload (Graph)',
   busiest_workload_lower_bound: 'busiest workload (Partner Center aggregates; a lower bound)',
-  not_measurable: 'not measurable from the exports',
+  partner_center:
+    "Partner Center analytics, busiest workload (a lower bound): Graph's user report has no activity for this product",
+  not_measurable: 'not measurable: no source in the exports measures its usage',
 };
+
+/** What a usage cell shows for a product no source measures: words, never a 0% that reads as "nobody uses it". */
+export const NOT_MEASURABLE = 'not measurable';
 
 /** The definitions sheet and the e-mail footnotes: DESIGN.md §1 in plain words. */
 export const DEFINITIONS: { term: string; definition: string }[] = [
