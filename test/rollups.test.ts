@@ -191,10 +191,8 @@ describe('daily roll-ups', () => {
 
 describe('weekly roll-ups', () => {
   it('a customer week is the sum of its product weeks, both from the customer’s last snapshot of the week', async () => {
-    const [{ n }] = (await ctx.wh.all(
-      'SELECT count(*)::INTEGER AS n FROM adoption_weekly WHERE has_data',
-    )) as { n: number }[];
-    expect(n).toBeGreaterThan(0);
+    const [count] = await ctx.wh.all('SELECT count(*)::INTEGER AS n FROM adoption_weekly WHERE has_data');
+    expect(count!.n).toBeGreaterThan(0);
     expect(
       await mismatches({
         upper: 'adoption_customer_weekly',
