@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { compileTimeFormat } from '../ingest/ticketTimes.js';
 
 const guid = z
   .string()
@@ -77,6 +78,16 @@ export const configSchema = z
     tickets: z
       .object({
         categories: z.object({ how_to: z.array(z.string()), incident: z.array(z.string()) }).strict(),
+        // null: ISO 8601 only. Otherwise one format such as "MM/DD/YYYY hh:mm A", for help desks that export another.
+        openedAtFormat: z
+          .string()
+          .superRefine((f, ctx) => {
+            const compiled = compileTimeFormat(f);
+            if (typeof compiled === 'string') ctx.addIssue({ code: 'custom', message: compiled });
+          })
+          .nullable(),
+        // the zone of an opened_at written without a UTC offset
+        timeZone,
       })
       .strict(),
     digest: z

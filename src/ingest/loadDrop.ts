@@ -18,6 +18,7 @@ import {
   type Parsed,
 } from './jsonSources.js';
 import { productLookup, type ProductLookup } from './productLookup.js';
+import { compileTimeFormat, parseOpenedAt, recordStartLines, type TimeFormat } from './ticketTimes.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
 
 export const STAGING_TABLES = [
@@ -507,23 +508,81 @@ async function resolveAssignedProductNames(ctx: LoadContext): Promise<void> {
   );
 }
 
+/** The tickets of tickets.csv: every row that cannot be read is set aside with its line, column and reason. */
 async function loadTickets(ctx: LoadContext, file: DropFile): Promise<void> {
   const { wh, date, result } = ctx;
   const read = await readCsvFiles(wh, [file], TICKETS, 'tmp_tickets');
   result.issues.push(...read.issues);
   if (read.setAside.has(file.rel)) {
     setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
-  } else {
-    await wh.run(
-      `INSERT INTO stg_tickets
-       SELECT $date::DATE, trim(ticket_id), customer_id::VARCHAR, timezone('UTC', opened_at), trim(category), nullif(trim(product), '')
-       FROM tmp_tickets WHERE coalesce(trim(ticket_id), '') <> '' AND customer_id IS NOT NULL AND opened_at IS NOT NULL
-       QUALIFY row_number() OVER (PARTITION BY trim(ticket_id) ORDER BY opened_at DESC) = 1`,
-      { date },
-    );
-    setOutcome(ctx, file.rel, { ...read.read.get(file.rel)!, status: 'loaded' });
+    await wh.run('DROP TABLE IF EXISTS tmp_tickets');
+    return;
   }
+  // Rows come back in file order (rowid); each is named by the line its record starts on, the reader's rejects
+  // (already reported with their lines) left out.
+  const rows = await wh.all(
+    `SELECT trim(ticket_id) AS ticket_id, customer_id::VARCHAR AS customer_id, opened_at, trim(category) AS category,
+       nullif(trim(product), '') AS product
+     FROM tmp_tickets ORDER BY rowid`,
+  );
   await wh.run('DROP TABLE IF EXISTS tmp_tickets');
+  const rejectedLines = new Set(
+    read.issues.filter((i) => i.file === file.rel && i.line !== undefined).map((i) => i.line!),
+  );
+  const starts = recordStartLines(await readFile(file.abs)).slice(1);
+  const lines = starts.filter((l) => !rejectedLines.has(l));
+  const lineOf = (k: number) => (lines.length === rows.length ? lines[k] : undefined);
+  const format = ctx.config.tickets.openedAtFormat
+    ? (compileTimeFormat(ctx.config.tickets.openedAtFormat) as TimeFormat)
+    : null;
+  const counts = read.read.get(file.rel)!;
+  const kept = new Map<string, Record<string, Value>>();
+  const refuse = (k: number, column: string, reason: string) => {
+    counts.rejected++;
+    result.issues.push({
+      severity: 'error',
+      code: 'bad_row',
+      file: file.rel,
+      line: lineOf(k),
+      column,
+      message: `${reason}; the row is set aside`,
+    });
+  };
+  rows.forEach((r, k) => {
+    if (!r.ticket_id) return refuse(k, 'ticket_id', 'the ticket id is empty');
+    if (!r.customer_id) return refuse(k, 'customer_id', 'the customer id is empty');
+    const opened = parseOpenedAt(r.opened_at as string | null, {
+      format,
+      timeZone: ctx.config.tickets.timeZone,
+    });
+    if (!opened.ok) return refuse(k, 'opened_at', opened.reason);
+    const row = {
+      snapshot_date: date,
+      ticket_id: String(r.ticket_id),
+      customer_id: String(r.customer_id),
+      opened_at: opened.utc,
+      category: String(r.category ?? ''),
+      product: r.product as string | null,
+    };
+    // A ticket listed twice: its latest opening is kept.
+    const prev = kept.get(row.ticket_id);
+    if (!prev || String(prev.opened_at) < row.opened_at) kept.set(row.ticket_id, row);
+  });
+  await insertRows(
+    wh,
+    'stg_tickets',
+    [
+      ['snapshot_date', 'date'],
+      ['ticket_id', 'varchar'],
+      ['customer_id', 'varchar'],
+      ['opened_at', 'timestamp'],
+      ['category', 'varchar'],
+      ['product', 'varchar'],
+    ],
+    [...kept.values()],
+  );
+  counts.loaded = rows.length - (counts.rejected - rejectedLines.size);
+  setOutcome(ctx, file.rel, { ...counts, status: 'loaded' });
 }
 
 export async function loadDrop(

@@ -64,7 +64,8 @@ export const TICKETS: CsvSpec = {
   columns: [
     { key: 'ticket_id', headers: ['ticket_id'], type: 'VARCHAR', required: true },
     { key: 'customer_id', headers: ['customer_id', 'tenant_id'], type: 'UUID', required: true },
-    { key: 'opened_at', headers: ['opened_at'], type: 'TIMESTAMPTZ', required: true },
+    // Read as text and parsed by parseOpenedAt: DuckDB's own cast turns a value it cannot read into NULL in silence.
+    { key: 'opened_at', headers: ['opened_at'], type: 'VARCHAR', required: true },
     { key: 'category', headers: ['category'], type: 'VARCHAR', required: true },
     { key: 'product', headers: ['product'], type: 'VARCHAR' },
   ],
