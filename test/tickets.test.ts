@@ -18,13 +18,14 @@ import { UserError } from '../src/errors.js';
 import { tempDir, testContext } from './helpers/context.js';
 import defaults from '../config/default.json' with { type: 'json' };
 
-const utc = { format: null, timeZone: 'UTC' };
-const ok = (raw: string, options = utc) => {
+type Options = { format: TimeFormat | null; timeZone: string };
+const utc: Options = { format: null, timeZone: 'UTC' };
+const ok = (raw: string, options: Options = utc) => {
   const r = parseOpenedAt(raw, options);
   if (!r.ok) throw new Error(r.reason);
   return r.utc;
 };
-const reason = (raw: string | null, options = utc) => {
+const reason = (raw: string | null, options: Options = utc) => {
   const r = parseOpenedAt(raw, options);
   return r.ok ? `parsed as ${r.utc}` : r.reason;
 };
