@@ -19,6 +19,7 @@ import {
 } from './jsonSources.js';
 import { productLookup, type ProductLookup } from './productLookup.js';
 import { compileTimeFormat, parseOpenedAt, recordStartLines, type TimeFormat } from './ticketTimes.js';
+import { matchLocale } from '../locales.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
 
 export const STAGING_TABLES = [
@@ -210,24 +211,48 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
     if (!read.setAside.has(file.rel)) {
       const counts = read.read.get(file.rel)!;
       const bad = await wh.all(
-        `SELECT customer_id::VARCHAR AS customer_id, owner_email, locale FROM tmp_customers
-         WHERE (owner_email IS NOT NULL AND NOT regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+'))
-            OR (locale IS NOT NULL AND trim(locale) <> '' AND lower(trim(locale)) NOT IN ('en', 'zh-cn'))`,
+        `SELECT customer_id::VARCHAR AS customer_id, owner_email FROM tmp_customers
+         WHERE owner_email IS NOT NULL AND NOT regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+')`,
       );
       for (const b of bad) {
-        const badEmail =
-          b.owner_email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(b.owner_email).trim());
         result.issues.push({
           severity: 'warning',
-          code: badEmail ? 'bad_owner_email' : 'unknown_locale',
+          code: 'bad_owner_email',
           file: file.rel,
-          column: badEmail ? 'owner_email' : 'locale',
+          column: 'owner_email',
           customerId: String(b.customer_id),
-          message: badEmail
-            ? `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not an e-mail address; the customer is kept without an account manager`
-            : `customer ${String(b.customer_id)}: locale ${JSON.stringify(b.locale)} is not supported (en, zh-CN); ${ctx.config.defaults.locale} is used`,
+          message: `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not an e-mail address; the customer is kept without an account manager`,
         });
       }
+      // Locales as people write them (en-GB, zh-Hans-CN): one warning per value that matches no supported language.
+      const locales = await wh.all(
+        `SELECT trim(locale) AS locale, count(*)::INTEGER AS n FROM tmp_customers
+         WHERE locale IS NOT NULL AND trim(locale) <> '' GROUP BY 1 ORDER BY 1`,
+      );
+      const localeMap = locales.map((l) => ({
+        raw: String(l.locale),
+        locale: matchLocale(String(l.locale)),
+      }));
+      for (const [i, l] of localeMap.entries()) {
+        if (l.locale) continue;
+        result.issues.push({
+          severity: 'warning',
+          code: 'unknown_locale',
+          file: file.rel,
+          column: 'locale',
+          message: `locale ${JSON.stringify(l.raw)} (${String(locales[i]!.n)} customer(s)) is not a supported language (en, zh-CN); ${ctx.config.defaults.locale} is used`,
+        });
+      }
+      await wh.run('CREATE OR REPLACE TEMP TABLE tmp_locales (raw VARCHAR, locale VARCHAR)');
+      await insertRows(
+        wh,
+        'tmp_locales',
+        [
+          ['raw', 'varchar'],
+          ['locale', 'varchar'],
+        ],
+        localeMap,
+      );
       const dups = await wh.all(
         'SELECT customer_id::VARCHAR AS customer_id, count(*)::INTEGER AS n FROM tmp_customers GROUP BY 1 HAVING count(*) > 1',
       );
@@ -245,9 +270,9 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
         `INSERT INTO stg_customers
          SELECT $date::DATE, customer_id::VARCHAR, coalesce(nullif(trim(customer_name), ''), customer_id::VARCHAR),
            CASE WHEN regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN lower(trim(owner_email)) END,
-           CASE lower(trim(locale)) WHEN 'en' THEN 'en' WHEN 'zh-cn' THEN 'zh-CN' ELSE $locale END,
+           coalesce(l.locale, $locale),
            nullif(trim(segment), ''), false
-         FROM tmp_customers
+         FROM tmp_customers c LEFT JOIN tmp_locales l ON l.raw = trim(c.locale)
          WHERE customer_id IS NOT NULL
          QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY filename) = 1`,
         { date, locale: ctx.config.defaults.locale },
@@ -258,6 +283,7 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
       setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
     }
     await wh.run('DROP TABLE IF EXISTS tmp_customers');
+    await wh.run('DROP TABLE IF EXISTS tmp_locales');
   }
   if (!loaded) {
     // Without the partner's list the rest of the drop still loads, against the last list known.
