@@ -1,14 +1,21 @@
-// Exports one day of a metric table as CSV, Parquet or JSON, written to a temporary name and renamed into place.
+// Exports one day of a daily metric table, or one week of a weekly one, as CSV, Parquet or JSON, with the customer's
+// and product's names beside their ids (queries/exports/); written to a temporary name and renamed into place.
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
+import { weekEndDow } from '../src/warehouse/metrics.js';
 
+/** Each exportable table and the column its period is chosen by. */
 export const EXPORTABLE_TABLES = {
-  adoption_daily: 'customer_id, sku_id',
-  adoption_workload_daily: 'customer_id, sku_id, workload',
-  adoption_customer_daily: 'customer_id',
-  adoption_portfolio_daily: 'owner_email',
+  adoption_daily: 'snapshot_date',
+  adoption_workload_daily: 'snapshot_date',
+  adoption_customer_daily: 'snapshot_date',
+  adoption_portfolio_daily: 'snapshot_date',
+  adoption_weekly: 'week_ending',
+  adoption_workload_weekly: 'week_ending',
+  adoption_customer_weekly: 'week_ending',
+  adoption_portfolio_weekly: 'week_ending',
 } as const;
 
 export type ExportTable = keyof typeof EXPORTABLE_TABLES;
@@ -21,37 +28,79 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
   json: 'FORMAT json, ARRAY true',
 };
 
+const EXTENSIONS: Record<string, ExportFormat> = {
+  '.csv': 'csv',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.json': 'json',
+};
+
+/**
+ * The format to write: --format when given (refused when the file's extension says another), else the one the
+ * extension names. Pure.
+ */
+export function exportFormat(out: string, format: ExportFormat | undefined): ExportFormat {
+  const ext = path.extname(out).toLowerCase();
+  const byExtension = EXTENSIONS[ext];
+  if (format) {
+    if (byExtension && byExtension !== format)
+      throw new UserError(
+        `--format ${format} does not match the file name ${path.basename(out)} (${ext} is ${byExtension}): change one of them`,
+      );
+    return format;
+  }
+  if (!byExtension)
+    throw new UserError(
+      `cannot tell the format from the file name ${path.basename(out)}: end it in .csv, .parquet or .json, or give --format`,
+    );
+  return byExtension;
+}
+
 export async function exportTable(
   ctx: JobContext,
-  opts: { date: string; table: ExportTable; format: ExportFormat; out: string },
-): Promise<{ rows: number; file: string }> {
-  const orderBy = EXPORTABLE_TABLES[opts.table];
-  if (!orderBy)
+  opts: { date: string; table: ExportTable; format?: ExportFormat | undefined; out: string },
+): Promise<{ rows: number; file: string; period: string; format: ExportFormat }> {
+  const periodColumn = EXPORTABLE_TABLES[opts.table];
+  if (!periodColumn)
     throw new UserError(
       `unknown table "${opts.table}"; choose one of ${Object.keys(EXPORTABLE_TABLES).join(', ')}`,
     );
+  const format = exportFormat(opts.out, opts.format);
+  const weekly = periodColumn === 'week_ending';
+  let period = opts.date;
+  if (weekly) {
+    const [w] = await ctx.wh.all('SELECT week_ending($d::DATE, $dow)::VARCHAR AS w', {
+      d: opts.date,
+      dow: weekEndDow(ctx.config),
+    });
+    period = String(w!.w);
+  }
   const [count] = await ctx.wh.all(
-    `SELECT count(*)::INTEGER AS n FROM ${opts.table} WHERE snapshot_date = $date::DATE`,
-    { date: opts.date },
+    `SELECT count(*)::INTEGER AS n FROM ${opts.table} WHERE ${periodColumn} = $p::DATE`,
+    { p: period },
   );
   const rows = Number(count?.n ?? 0);
   if (rows === 0) {
     throw new UserError(
-      `${opts.table} has no rows for ${opts.date}: has that date been ingested? (see \`adoption status\`)`,
+      weekly
+        ? `${opts.table} has no rows for the week ending ${period}${period !== opts.date ? ` (the week holding ${opts.date})` : ''}: have its drops been ingested? (see \`adoption status\`)`
+        : `${opts.table} has no rows for ${opts.date}: has that date been ingested? (see \`adoption status\`)`,
     );
   }
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    await ctx.wh.run(
-      `COPY (SELECT * FROM ${opts.table} WHERE snapshot_date = $date::DATE ORDER BY ${orderBy}) TO $out (${COPY_OPTIONS[opts.format]})`,
-      { date: opts.date, out: tmp },
-    );
+    const query = ctx.wh.sql(`exports/${opts.table}`);
+    await ctx.wh.run(`COPY (${query}) TO $out (${COPY_OPTIONS[format]})`, {
+      date: period,
+      week: period,
+      out: tmp,
+    });
     renameSync(tmp, file);
   } finally {
     rmSync(tmp, { force: true });
   }
-  ctx.log.info({ table: opts.table, date: opts.date, rows, file }, 'exported');
-  return { rows, file };
+  ctx.log.info({ table: opts.table, period, rows, file, format }, 'exported');
+  return { rows, file, period, format };
 }

@@ -86,8 +86,9 @@ describe('adoption CLI', () => {
       ]).code,
     ).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    // The customer's and product's names beside their ids (issue #14).
     expect(lines[0]).toMatch(
-      /^snapshot_date,customer_id,sku_id,as_of_date,source,licenses_sold,licenses_sold_own,licenses_assigned,deployment_pct/,
+      /^snapshot_date,customer_id,customer_name,sku_id,product,part_number,as_of_date,source,licenses_sold,licenses_sold_own,licenses_assigned,deployment_pct/,
     );
     expect(lines).toHaveLength(8); // header + main ×4, nothing sold, aggregate, PC subs
 
@@ -126,7 +127,8 @@ describe('adoption CLI', () => {
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     const r = await con.runAndReadAll('SELECT count(*)::INTEGER AS n FROM read_parquet($p)', { p: parquet });
-    expect(r.getRowObjectsJson()[0]!.n).toBe(28); // main 5+1+5+5, nothing sold 5, PC subs 5, aggregate 2
+    // main 4+1+4+4, nothing sold 4, PC subs 4, aggregate 2: Skype for Business is retired (DESIGN.md §3), no row
+    expect(r.getRowObjectsJson()[0]!.n).toBe(23);
     con.closeSync();
     db.closeSync();
   });

@@ -74,19 +74,34 @@ export function buildProgram(): Command {
   common(
     program
       .command('export')
-      .description('Write one day of a metric table to a file.')
-      .requiredOption('--date <YYYY-MM-DD>', 'snapshot date', dateOption)
+      .description(
+        'Write one day of a daily metric table, or one week of a weekly one, to a file: the customer and product ' +
+          'names beside their ids. The format follows the file name (.csv, .parquet, .json) unless --format is given.',
+      )
+      .requiredOption(
+        '--date <YYYY-MM-DD>',
+        'the snapshot date (daily tables), or a date in the week (weekly tables: the week holding it)',
+        dateOption,
+      )
       .addOption(
         new Option('--table <name>', 'table to export')
           .choices(Object.keys(EXPORTABLE_TABLES))
           .default('adoption_daily'),
       )
-      .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('csv'))
+      .addOption(
+        new Option('--format <format>', 'file format (default: from the --out file name)').choices([
+          ...EXPORT_FORMATS,
+        ]),
+      )
       .requiredOption('--out <file>', 'file to write (replaced atomically)'),
   ).action(
-    async (opts: CommonOptions & { date: string; table: ExportTable; format: ExportFormat; out: string }) => {
+    async (
+      opts: CommonOptions & { date: string; table: ExportTable; format?: ExportFormat; out: string },
+    ) => {
       const res = await withContext(opts, (ctx) => exportTable(ctx, opts));
-      console.log(`wrote ${res.rows} rows of ${opts.table} for ${opts.date} to ${res.file}`);
+      const what =
+        EXPORTABLE_TABLES[opts.table] === 'week_ending' ? `the week ending ${res.period}` : opts.date;
+      console.log(`wrote ${res.rows} rows of ${opts.table} for ${what} to ${res.file} (${res.format})`);
     },
   );
 

@@ -147,6 +147,11 @@ export class Warehouse {
     return plainRows(await this.con.runAndReadAll(sql, pickParams(sql, params)));
   }
 
+  /** The text of queries/<name>.sql, for a statement that wraps it (COPY). */
+  sql(name: string): string {
+    return sqlFile(name);
+  }
+
   /** Runs queries/<name>.sql. */
   async runFile(name: string, params?: Params): Promise<void> {
     await this.run(sqlFile(name), params).catch((err: Error) => {
