@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { loadContentCatalog } from '../src/config/load.js';
-import { workloads as WORKLOADS, type Problem } from '../src/config/schema.js';
+import { RETIRED_WORKLOADS, workloads as WORKLOADS, type Problem } from '../src/config/schema.js';
 import type { JobContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import {
@@ -91,6 +91,7 @@ export async function computeFindings(ctx: JobContext, week: string): Promise<vo
     upsell_deployment: t.upsellDeployment,
     upsell_usage: t.upsellUsage,
     window_days: ACTIVE_WINDOW_DAYS,
+    retired_workloads: JSON.stringify(RETIRED_WORKLOADS),
     how_to_categories: JSON.stringify(
       ctx.config.tickets.categories.how_to.map((c) => c.trim().toLowerCase()),
     ),

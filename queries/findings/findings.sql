@@ -3,7 +3,7 @@
 --       stg_tickets (how-to tickets over the 28 days up to the as-of date), stg_subscriptions (term ends).
 -- Parameters: $week; thresholds $low_deployment, $low_usage, $weak_gap, $how_to_per_100, $declining,
 --   $renewal_days, $upsell_deployment, $upsell_usage; $window_days (28); $how_to_categories (a JSON list of
---   lower-case ticket categories that count as how-to).
+--   lower-case ticket categories that count as how-to); $retired_workloads (a JSON list: never named as weak, DESIGN.md §3).
 -- Usage findings use the adjusted figure where there is one, and skip products whose usage is not measurable.
 INSERT INTO findings
 WITH
@@ -14,6 +14,7 @@ w AS (
 workload_usage AS (
   SELECT customer_id, sku_id, workload, usage_pct
   FROM adoption_workload_weekly WHERE week_ending = $week::DATE AND has_data AND usage_pct IS NOT NULL
+    AND NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload)
 ),
 weakest AS (
   SELECT customer_id, sku_id, arg_min(workload, usage_pct) AS workload, min(usage_pct) AS usage_pct, max(usage_pct) AS best
