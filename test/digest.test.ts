@@ -152,9 +152,11 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
       }),
     );
     const res = await send();
+    expect(res.outcomes.length).toBeGreaterThan(0);
     expect(res.outcomes.every((o) => o.state === 'sent' && o.attempts === 2)).toBe(true);
     expect(Object.values(byRecipient(smtp!.messages)).map((ms) => ms.length)).toEqual([1, 1, 1]);
     const ledger = await ctx.wh.all(`SELECT recipient, state, attempts FROM deliveries ORDER BY recipient`);
+    expect(ledger.length).toBeGreaterThan(0);
     expect(ledger.every((l) => l.state === 'sent')).toBe(true);
   });
 
@@ -194,6 +196,7 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
 
     // And a third run sends nothing at all.
     const third = await send();
+    expect(third.outcomes.length).toBeGreaterThan(0);
     expect(third.outcomes.every((o) => o.state === 'skipped')).toBe(true);
     expect(healthy.messages).toHaveLength(2);
   });
@@ -225,6 +228,7 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
     expect(smtp!.messages).toHaveLength(2);
     const before = await ctx.wh.all(`SELECT count(*)::INTEGER AS n FROM deliveries`);
     const dry = await send({ dryRun: true });
+    expect(dry.outcomes.length).toBeGreaterThan(0);
     expect(dry.outcomes.every((o) => o.state === 'dry_run')).toBe(true);
     expect(smtp!.messages).toHaveLength(2);
     expect(await ctx.wh.all(`SELECT count(*)::INTEGER AS n FROM deliveries`)).toEqual(before);
@@ -242,6 +246,7 @@ describe('digest without SMTP', () => {
     );
     expect(m.subject).toMatch(/^Adoption digest/);
     const again = await send();
+    expect(again.outcomes.length).toBeGreaterThan(0);
     expect(again.outcomes.every((o) => o.state === 'skipped')).toBe(true);
   });
 
@@ -261,6 +266,7 @@ describe('digest without SMTP', () => {
 
   it('--out writes a preview without touching the ledger', async () => {
     const res = await send({ outDir: path.join(dir, 'preview') });
+    expect(res.outcomes.length).toBeGreaterThan(0);
     expect(res.outcomes.every((o) => o.state === 'written')).toBe(true);
     expect(readdirSync(path.join(dir, 'preview'))).toHaveLength(3);
     expect(await ctx.wh.all(`SELECT count(*)::INTEGER AS n FROM deliveries`)).toEqual([{ n: 0 }]);

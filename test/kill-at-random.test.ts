@@ -162,6 +162,7 @@ it(`keeps the warehouse consistent and sends nothing twice when killed at ${ROUN
           `SELECT recipient, state, message_id FROM deliveries WHERE week_ending = $w::DATE`,
           { w: WEEK },
         );
+        expect(ledger.length, where(i, args, ms)).toBeGreaterThan(0);
         expect(
           ledger.every((l) => l.state === 'sent'),
           where(i, args, ms),

@@ -43,6 +43,7 @@ describe('matching content to findings', () => {
 
   it('answers how-to tickets with training or self-service, and low adoption with stories first (Next steps)', () => {
     const howTo = matchContent([f('high_how_to')], items, { max: 2, recentlySuggested: new Set() });
+    expect(howTo.length).toBeGreaterThan(0);
     expect(howTo.every((s) => ['training', 'self_service'].includes(s.item.kind))).toBe(true);
     const [low] = matchContent([f('low_deployment')], items, { max: 1, recentlySuggested: new Set() });
     expect(['case_study', 'testimonial']).toContain(low!.item.kind);
@@ -59,6 +60,7 @@ describe('matching content to findings', () => {
       max: 3,
       recentlySuggested: new Set(all.map((s) => s.item.id)),
     });
+    expect(next.length).toBeGreaterThan(0);
     expect(next.some((s) => all.some((a) => a.item.id === s.item.id))).toBe(false);
   });
 
@@ -67,6 +69,7 @@ describe('matching content to findings', () => {
       max: 5,
       recentlySuggested: new Set(),
     });
+    expect(s.length).toBeGreaterThan(0);
     expect(s.some((x) => x.item.workloads.includes('dynamics'))).toBe(false);
   });
 });

@@ -125,6 +125,7 @@ describe('adoption_daily: user-level rules (DESIGN.md §1.1)', () => {
   });
 
   it('ignores free/viral SKUs: no row, however many are sold or held', () => {
+    expect(rows.length).toBeGreaterThan(0);
     expect(rows.some((r) => r.sku_id === SKU.PBI_FREE)).toBe(false);
     expect(
       rows

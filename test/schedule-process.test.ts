@@ -96,6 +96,7 @@ it('runs the nightly ingest on its schedule, refuses a second worker, and exits 
   try {
     const runs = await wh.all(`SELECT state FROM runs WHERE job = 'ingest' AND trigger = 'schedule'`);
     expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.length).toBeGreaterThan(0);
     expect(runs.every((r) => r.state !== 'running')).toBe(true); // no run left half-recorded
   } finally {
     wh.close();

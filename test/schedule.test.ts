@@ -161,6 +161,7 @@ describe('the worker on a fake clock', () => {
     expect(ran.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < ran.length; i++) expect(ran[i]!.start).toBeGreaterThanOrEqual(ran[i - 1]!.end);
     expect(skipped.length).toBeGreaterThanOrEqual(3);
+    expect(skipped.length).toBeGreaterThan(0);
     expect(skipped.every((s) => /was still running/.test(s.reason))).toBe(true);
   });
 
