@@ -9,7 +9,9 @@ import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
-import { computeFindings } from '../jobs/digest.js';
+import { computeFindings, sendDigests } from '../jobs/digest.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
 import { PARTNER, tempDir, testContext } from './helpers/context.js';
 import { rowsOf } from './helpers/sheets.js';
 
@@ -61,7 +63,7 @@ function drop(): DropSpec {
           { upn: 'z@g2.example', products: [DYN_NAME] },
         ],
         subscriptions: [
-          sub('e0000000-0000-4000-8000-000000000003', E3, 'SPE_E3', 1),
+          sub('e0000000-0000-4000-8000-000000000003', E3, 'SPE_E3', 8), // low deployment: in the digest
           sub('e0000000-0000-4000-8000-000000000004', DYN, 'DYN365_ENTERPRISE_SALES', 5),
         ],
       },
@@ -189,9 +191,9 @@ describe('a product the user report cannot measure', () => {
        FROM adoption_customer_daily WHERE snapshot_date = $d::DATE AND customer_id = $c`,
       { d: DATE, c: G2 },
     );
-    // E3: 1 sold, 1 assigned, 1 active; Dynamics: 5 / 2, unmeasured; Exchange Online (aggregate): 5 / 4, 1 of 4 active.
+    // E3: 8 sold, 1 assigned, 1 active; Dynamics: 5 / 2, unmeasured; Exchange Online (aggregate): 5 / 4, 1 of 4 active.
     expect(g2).toEqual({
-      licenses_sold: 11,
+      licenses_sold: 18,
       licenses_assigned: 7,
       entitlements: 7,
       usage_entitlements: 5,
@@ -278,5 +280,22 @@ describe('the workbook', () => {
     expect(dq).toEqual(
       expect.arrayContaining(['usage_from_partner_center', 'usage_not_measurable', 'aggregate_only_product']),
     );
+  });
+});
+
+describe('the digest', () => {
+  it('labels a usage figure from Partner Center and never shows a 0% for a product nobody measures', async () => {
+    const out = path.join(dir, 'preview');
+    const res = await sendDigests(ctx, { weekEnding: week, outDir: out });
+    expect(res.outcomes.map((o) => o.state)).toEqual(['written']);
+    const files = readdirSync(out).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    const eml = (await simpleParser(readFileSync(path.join(out, files[0]!)))).text ?? '';
+    expect(eml).toMatch(
+      /Exchange Online \(Plan 1\): Low usage: 25\.0% of entitlements active \(Partner Center analytics, busiest workload\)/,
+    );
+    expect(eml).toMatch(/Dynamics 365 for Sales Enterprise Edition: Low deployment: 40\.0%/);
+    expect(eml).not.toMatch(/Dynamics 365[^\n]*Low usage/);
+    expect(eml).not.toMatch(/Dynamics[^\n]*\b0\.0%/);
   });
 });

@@ -46,7 +46,7 @@ SELECT $week::DATE, customer_id, sku_id, 'low_deployment', NULL, deployment_pct,
 FROM w WHERE deployment_pct < $low_deployment
 UNION ALL
 SELECT $week::DATE, customer_id, sku_id, 'low_usage', NULL, usage_for_findings, $low_usage,
-  json_object('inactive', inactive, 'entitlements', entitlements)::VARCHAR
+  json_object('inactive', inactive, 'entitlements', entitlements, 'basis', usage_basis)::VARCHAR
 FROM w WHERE usage_for_findings < $low_usage AND usage_basis <> 'not_measurable'
 UNION ALL
 SELECT $week::DATE, customer_id, sku_id, 'weak_workload', workload, usage_pct, $weak_gap, json_object('best', best)::VARCHAR
@@ -58,7 +58,7 @@ FROM how_to h JOIN customer_main m USING (customer_id)
 WHERE m.entitlements > 0 AND h.tickets * 100.0 / m.entitlements >= $how_to_per_100
 UNION ALL
 SELECT $week::DATE, customer_id, sku_id, 'declining', NULL, coalesce(usage_pct_adjusted_change, usage_pct_change), -$declining,
-  json_object('usage', usage_for_findings)::VARCHAR
+  json_object('usage', usage_for_findings, 'basis', usage_basis)::VARCHAR
 FROM w WHERE coalesce(usage_pct_adjusted_change, usage_pct_change) <= -$declining AND usage_basis <> 'not_measurable'
 UNION ALL
 SELECT $week::DATE, r.customer_id, r.sku_id, 'renewal_risk', NULL, (r.term_end - r.as_of)::DOUBLE, $renewal_days,

@@ -356,7 +356,10 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
           if (workloads.has('yammer') && rand() < 0.3) u.last.yammer = t;
         } else {
           for (const w of workloads) {
-            if (rand() < u.engagement * trend * (WORKLOAD_LIKELIHOOD[w] ?? 0.3) * 0.5) u.last[w] = t;
+            // Skype for Business Online was retired in 2021: nobody uses it any more (the draw is kept so that the
+            // rest of the demo stays the same).
+            if (rand() < u.engagement * trend * (WORKLOAD_LIKELIHOOD[w] ?? 0.3) * 0.5 && w !== 'skype')
+              u.last[w] = t;
           }
           if (workloads.has('sharepoint') && rand() < u.engagement * 0.3) u.last.onedrive = t;
         }
@@ -374,6 +377,52 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
     // The drop of date D holds data as of D − 1 (Graph's reports lag about a day).
     const asOf = t - 1;
     yield { date, spec: snapshot(customers, o, addDays(day0, asOf), asOf, day0, rand, date) };
+  }
+}
+
+const WORKLOAD_CODES: Record<DemoProduct['workloads'][number], string> = {
+  exchange: 'EXO',
+  sharepoint: 'SPO',
+  skype: 'SFB',
+  teams: 'TEAMS',
+  yammer: 'YAM',
+  dynamics: 'CRM',
+};
+
+/** One subscription's rows of Partner Center's licence deployment and usage analytics, as of `asOfDate`. */
+function partnerCenterAnalytics(
+  c: SimCustomer,
+  s: SimSubscription,
+  asOfDate: string,
+  asOf: number,
+  pcDeployment: Record<string, unknown>[],
+  pcUsage: Record<string, unknown>[],
+): void {
+  const holders = c.users.filter((u) => u.products.includes(s.product) && u.deletedDay === undefined);
+  const base = {
+    processedDateTime: `${asOfDate}T00:00:00`,
+    serviceCode: 'o365',
+    serviceName: 'Microsoft Office 365',
+    channel: 'reseller',
+    customerTenantId: c.id.toUpperCase(),
+    customerName: c.name.toUpperCase(),
+    productId: s.product.skuId.toUpperCase(),
+    productName: s.product.name,
+  };
+  pcDeployment.push({ ...base, licensesDeployed: holders.length, licensesSold: s.units });
+  for (const w of s.product.workloads) {
+    const active = holders.filter((u) => {
+      const last = w === 'sharepoint' ? Math.max(u.last.sharepoint ?? -1, u.last.onedrive ?? -1) : u.last[w];
+      return last !== undefined && last >= 0 && last > asOf - 28 && last <= asOf;
+    }).length;
+    // Partner Center's own example spells the count "licenseActive"; the field table says "licensesActive".
+    pcUsage.push({
+      ...base,
+      workloadCode: WORKLOAD_CODES[w],
+      workloadName: w,
+      [w === 'exchange' ? 'licenseActive' : 'licensesActive']: active,
+      licensesQualified: Math.min(holders.length, s.units),
+    });
   }
 }
 
@@ -420,45 +469,13 @@ function snapshot(
       products: [...u.products.map((p) => p.name), ...(u.free ? [FREE_POWER_BI] : [])],
     }));
     if (c.pcOnly) {
-      for (const s of c.subs) {
-        const holders = c.users.filter((u) => u.products.includes(s.product) && u.deletedDay === undefined);
-        const base = {
-          processedDateTime: `${asOfDate}T00:00:00`,
-          serviceCode: 'o365',
-          serviceName: 'Microsoft Office 365',
-          channel: 'reseller',
-          customerTenantId: c.id.toUpperCase(),
-          customerName: c.name.toUpperCase(),
-          productId: s.product.skuId.toUpperCase(),
-          productName: s.product.name,
-        };
-        pcDeployment.push({ ...base, licensesDeployed: holders.length, licensesSold: s.units });
-        for (const w of s.product.workloads) {
-          const code = {
-            exchange: 'EXO',
-            sharepoint: 'SPO',
-            skype: 'SFB',
-            teams: 'TEAMS',
-            yammer: 'YAM',
-            dynamics: 'CRM',
-          }[w];
-          const active = holders.filter((u) => {
-            const last =
-              w === 'sharepoint' ? Math.max(u.last.sharepoint ?? -1, u.last.onedrive ?? -1) : u.last[w];
-            return last !== undefined && last >= 0 && last > asOf - 28 && last <= asOf;
-          }).length;
-          // Partner Center's own example spells the count "licenseActive"; the field table says "licensesActive".
-          pcUsage.push({
-            ...base,
-            workloadCode: code,
-            workloadName: w,
-            [w === 'exchange' ? 'licenseActive' : 'licensesActive']: active,
-            licensesQualified: Math.min(holders.length, s.units),
-          });
-        }
-      }
+      for (const s of c.subs) partnerCenterAnalytics(c, s, asOfDate, asOf, pcDeployment, pcUsage);
       continue;
     }
+    // Partner Center's analytics cover every customer; they matter for the products Graph's user report cannot
+    // measure (Dynamics 365), whose usage they give.
+    for (const s of c.subs.filter((s) => s.own && s.product.workloads.includes('dynamics')))
+      partnerCenterAnalytics(c, s, asOfDate, asOf, pcDeployment, pcUsage);
     const subscriptions: CompanySubscription[] = c.subs.map((s) => ({
       id: s.id,
       commerceSubscriptionId: s.id,

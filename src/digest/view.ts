@@ -87,7 +87,12 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
       unassigned: f.num(Number(x.detail.unassigned ?? 0)),
       termEnd: x.detail.term_end ? f.date(String(x.detail.term_end)) : '—',
     };
-    return `${x.product}: ${s(`finding.${x.finding}`, values)}`;
+    // A usage figure from Partner Center's aggregates says so: it is a lower bound, not the user-level figure.
+    const basis = String(x.detail.basis ?? '');
+    const label = ['partner_center', 'busiest_workload_lower_bound'].includes(basis)
+      ? s('basis.aggregate')
+      : '';
+    return `${x.product}: ${s(`finding.${x.finding}`, values)}${label}`;
   };
   const causes = (c: DigestData['over100'][number]['counts']) =>
     [
