@@ -5,7 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { runDemo } from '../jobs/demo.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
+import { rowsOf } from './helpers/sheets.js';
 import { tempDir } from './helpers/context.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
 
@@ -14,11 +17,12 @@ let dir: string;
 let cleanup: () => void;
 let printed: string[];
 let workbooks: string[];
+let warehouse: string;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
   printed = [];
-  ({ workbooks } = await runDemo({
+  ({ workbooks, warehouse } = await runDemo({
     outDir: path.join(dir, 'demo'),
     size: { customers: 10, owners: 3, drops: 15, usersPerCustomer: 12 },
     print: (l) => printed.push(l),
@@ -35,6 +39,41 @@ describe('demo', () => {
     expect(text).toContain(`portfolio workbook: ${workbooks[0]}`);
     expect(text).toContain(`customer workbook:  ${workbooks[1]}`);
     for (const f of workbooks) expect(statSync(f).size).toBeGreaterThan(5000);
+  });
+
+  it('shows no usage it cannot measure, lists no Dynamics holder as inactive, and names no retired workload', async () => {
+    const wh = await Warehouse.open(warehouse);
+    try {
+      const dynamics = await wh.all(
+        `SELECT d.usage_basis, d.usage_pct FROM adoption_daily d JOIN catalog_products p USING (sku_id)
+         WHERE p.family = 'Dynamics 365' AND d.snapshot_date = '2026-11-23'`,
+      );
+      expect(dynamics.length).toBeGreaterThan(0);
+      for (const d of dynamics) expect(['partner_center', 'not_measurable']).toContain(d.usage_basis);
+      const [zero] = await wh.all(
+        `SELECT count(*)::INTEGER AS n FROM adoption_daily WHERE usage_basis = 'not_measurable' AND usage_pct IS NOT NULL`,
+      );
+      expect(zero!.n).toBe(0);
+      const [skype] = await wh.all(`SELECT count(*)::INTEGER AS n FROM findings WHERE workload = 'skype'`);
+      expect(skype!.n).toBe(0);
+    } finally {
+      wh.close();
+    }
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(workbooks[0]!);
+    const inactive = rowsOf(wb.getWorksheet('Inactive users')!, 2);
+    expect(inactive.length).toBeGreaterThan(0);
+    expect(inactive.filter((r) => String(r['Product']!.value).startsWith('Dynamics'))).toEqual([]);
+    const customers = rowsOf(wb.getWorksheet('Customers')!);
+    expect(customers.length).toBeGreaterThan(0);
+    expect(
+      customers.filter(
+        (r) => r['Usage %']!.value === 0 && /not measurable/.test(String(r['Usage measured by']!.value)),
+      ),
+    ).toEqual([]);
+    const dq = rowsOf(wb.getWorksheet('Data quality')!, 2).map((r) => String(r['Issue']!.value));
+    expect(dq).toContain('usage_from_partner_center');
+    expect(rowsOf(wb.getWorksheet('Workloads')!).map((r) => r['Workload']!.value)).not.toContain('skype');
   });
 
   it('writes workbooks whose package is sound', async () => {
