@@ -22,6 +22,8 @@ export type SourceKind =
   | 'pc_subscriptions'
   | 'pc_deployment'
   | 'pc_usage'
+  | 'pc_pricesheet'
+  | 'pc_offermatrix'
   | 'graph_users'
   | 'graph_subscriptions'
   | 'graph_subscribed_skus'
@@ -53,6 +55,10 @@ const TOP_LEVEL: Record<string, SourceKind> = {
   'partner-center/subscriptions.json': 'pc_subscriptions',
   'partner-center/licenses-deployment.json': 'pc_deployment',
   'partner-center/licenses-usage.json': 'pc_usage',
+  'partner-center/pricesheet.csv': 'pc_pricesheet',
+  'partner-center/pricesheet.zip': 'pc_pricesheet',
+  'partner-center/offermatrix.csv': 'pc_offermatrix',
+  'partner-center/offermatrix.zip': 'pc_offermatrix',
 };
 
 const TENANT_FILES: Record<string, SourceKind> = {

@@ -19,6 +19,7 @@ import {
 } from './jsonSources.js';
 import { productLookup, type ProductLookup } from './productLookup.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
+import { insertSubscriptionTerms, loadSpendSources, SPEND_STAGING_TABLES } from '../spend/loadSpendSources.js';
 
 export const STAGING_TABLES = [
   'stg_customers',
@@ -29,6 +30,7 @@ export const STAGING_TABLES = [
   'stg_pc_deployment',
   'stg_pc_usage',
   'stg_tickets',
+  ...SPEND_STAGING_TABLES,
   'load_files',
   'load_issues',
 ] as const;
@@ -647,6 +649,8 @@ export async function loadDrop(
   }
   phase('json parsed');
   for (const [table, { columns, rows }] of ctx.pending) await insertRows(wh, table, columns, rows);
+  await insertSubscriptionTerms(wh, date, ctx.pending.get('stg_subscriptions')?.rows ?? []);
+  await loadSpendSources(wh, { config: ctx.config, date, files, result });
   phase('json appended');
   for (const f of usable('tickets')) await loadTickets(ctx, f);
   await resolveAssignedProductNames(ctx);
