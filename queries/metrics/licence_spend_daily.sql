@@ -61,7 +61,11 @@ base AS (
     coalesce(s.product_id, split_part(m.nce, ':', 1)) AS product_id,
     coalesce(s.nce_sku_id, split_part(m.nce, ':', 2)) AS nce_sku_id,
     CASE WHEN o.customer_id IS NOT NULL THEN s.term_duration ELSE st.default_term END AS term_duration,
-    CASE WHEN o.customer_id IS NOT NULL THEN s.billing_cycle ELSE st.default_billing_plan END AS billing_plan,
+    -- billingCycle 'annual' is BillingPlan 'Annual' (compared case-insensitively; shown as the price list writes it)
+    CASE lower(CASE WHEN o.customer_id IS NOT NULL THEN s.billing_cycle ELSE st.default_billing_plan END)
+      WHEN 'annual' THEN 'Annual' WHEN 'monthly' THEN 'Monthly' WHEN 'triennial' THEN 'Triennial'
+      ELSE CASE WHEN o.customer_id IS NOT NULL THEN s.billing_cycle ELSE st.default_billing_plan END
+    END AS billing_plan,
     CASE WHEN o.customer_id IS NOT NULL THEN coalesce(s.effective_start_date, a.snapshot_date) ELSE a.snapshot_date END
       AS price_date,
     s.commitment_end_date + 1 AS next_renewal_date,

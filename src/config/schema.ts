@@ -78,8 +78,14 @@ export const configSchema = z
     // European price list holds six currencies); Graph-only own seats are priced at the default term and plan.
     spend: z
       .object({
-        market: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code').nullable(),
-        currency: z.string().regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD').nullable(),
+        market: z
+          .string()
+          .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
+          .nullable(),
+        currency: z
+          .string()
+          .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
+          .nullable(),
         defaultTerm: z.enum(['P1M', 'P1Y', 'P3Y']),
         defaultBillingPlan: z.enum(['Monthly', 'Annual', 'Triennial']),
         renewalHorizonDays: z.number().int().min(1).max(366),

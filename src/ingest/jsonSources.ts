@@ -161,7 +161,8 @@ export function subscriptionTerms(item: Obj): SubscriptionTerms {
   const parts = offerId.split(':');
   const nce = parts.length >= 2 && /^[A-Za-z0-9]{12}$/.test(parts[0]!) ? parts : undefined;
   const refundable = field(item, 'refundableQuantity') as Obj | undefined;
-  const details = refundable && Array.isArray(field(refundable, 'details')) ? (field(refundable, 'details') as Obj[]) : [];
+  const details =
+    refundable && Array.isArray(field(refundable, 'details')) ? (field(refundable, 'details') as Obj[]) : [];
   const until = details
     .filter((d) => d && typeof d === 'object' && (count(field(d, 'quantity')) ?? 0) > 0)
     .map((d) => isoTimestampUtc(field(d, 'allowedUntilDateTime')))
@@ -177,10 +178,17 @@ export function subscriptionTerms(item: Obj): SubscriptionTerms {
     billing_cycle: text(field(item, 'billingCycle'))?.toLowerCase() ?? null,
     effective_start_date: isoDatePart(field(item, 'effectiveStartDate')) ?? null,
     commitment_end_date: isoDatePart(field(item, 'commitmentEndDate')) ?? null,
-    auto_renew: typeof field(item, 'autoRenewEnabled') === 'boolean' ? (field(item, 'autoRenewEnabled') as boolean) : null,
-    refundable_quantity: refundable && typeof refundable === 'object' ? (count(field(refundable, 'totalQuantity')) ?? null) : null,
+    auto_renew:
+      typeof field(item, 'autoRenewEnabled') === 'boolean'
+        ? (field(item, 'autoRenewEnabled') as boolean)
+        : null,
+    refundable_quantity:
+      refundable && typeof refundable === 'object'
+        ? (count(field(refundable, 'totalQuantity')) ?? null)
+        : null,
     refundable_until: until ?? null,
-    scheduled_quantity: scheduled && typeof scheduled === 'object' ? (count(field(scheduled, 'quantity')) ?? null) : null,
+    scheduled_quantity:
+      scheduled && typeof scheduled === 'object' ? (count(field(scheduled, 'quantity')) ?? null) : null,
   };
 }
 

@@ -19,7 +19,11 @@ import {
 } from './jsonSources.js';
 import { productLookup, type ProductLookup } from './productLookup.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
-import { insertSubscriptionTerms, loadSpendSources, SPEND_STAGING_TABLES } from '../spend/loadSpendSources.js';
+import {
+  insertSubscriptionTerms,
+  loadSpendSources,
+  SPEND_STAGING_TABLES,
+} from '../spend/loadSpendSources.js';
 
 export const STAGING_TABLES = [
   'stg_customers',

@@ -94,10 +94,12 @@ export async function loadSpendSources(
     market: config.spend.market?.toUpperCase() ?? null,
     currency: config.spend.currency?.toUpperCase() ?? null,
   };
-  await wh.run(
-    'INSERT INTO stg_spend_settings VALUES ($date::DATE, $market, $currency, $term, $plan)',
-    { date, ...filter, term: config.spend.defaultTerm, plan: config.spend.defaultBillingPlan },
-  );
+  await wh.run('INSERT INTO stg_spend_settings VALUES ($date::DATE, $market, $currency, $term, $plan)', {
+    date,
+    ...filter,
+    term: config.spend.defaultTerm,
+    plan: config.spend.defaultBillingPlan,
+  });
   for (const f of usable('pc_pricesheet')) {
     const read = readPriceSheet(await fileBytes(f), f.rel, filter);
     record(result, f, read);
@@ -110,7 +112,9 @@ export async function loadSpendSources(
         message: `none of its ${read.filteredOut} price rows is for market ${filter.market ?? 'any'} and currency ${filter.currency ?? 'any'} (spend.market, spend.currency); no prices this day`,
       });
     }
-    const p3y = new Set(read.rows.filter((r) => r.term_duration === 'P3Y').map((r) => `${r.product_id}:${r.nce_sku_id}`));
+    const p3y = new Set(
+      read.rows.filter((r) => r.term_duration === 'P3Y').map((r) => `${r.product_id}:${r.nce_sku_id}`),
+    );
     if (p3y.size > 0) {
       result.issues.push({
         severity: 'info',

@@ -108,7 +108,8 @@ export function parsePriceDate(v: string): string | undefined {
     mi = 0,
     sec = 0;
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?$/i.exec(s);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)?)?$/i.exec(s);
+  const iso =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)?)?$/i.exec(s);
   if (us) {
     [mo, d, y] = [Number(us[1]), Number(us[2]), Number(us[3])];
     if (us[4] !== undefined) {
@@ -201,11 +202,9 @@ export function parseCsvRecords(text: string): { records: CsvRecord[]; unclosedA
 }
 
 /** The text of a price file: a zip archive (by name or by its first bytes) is unpacked to its first .csv entry. */
-export function decodeSheetBytes(
-  bytes: Uint8Array,
-  rel: string,
-): { text: string } | { issue: LoadIssue } {
-  const isZipBytes = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4;
+export function decodeSheetBytes(bytes: Uint8Array, rel: string): { text: string } | { issue: LoadIssue } {
+  const isZipBytes =
+    bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4;
   let body = bytes;
   if (rel.toLowerCase().endsWith('.zip') || isZipBytes) {
     const fail = (why: string): { issue: LoadIssue } => ({
@@ -266,11 +265,7 @@ function readHeader(
   return { index, header };
 }
 
-function records(
-  text: string,
-  rel: string,
-  issues: LoadIssue[],
-): CsvRecord[] | undefined {
+function records(text: string, rel: string, issues: LoadIssue[]): CsvRecord[] | undefined {
   const parsed = parseCsvRecords(fixHeaderQuotes(text));
   if (parsed.unclosedAt !== undefined) {
     // Rows before the open quote are good; the rest of the file is one broken field.
@@ -330,10 +325,7 @@ export function readPriceSheet(
       out.rejected++;
     };
     if (rec.fields.length !== width) {
-      bad(
-        undefined,
-        `the row has ${rec.fields.length} columns, the header ${width}; the row is set aside`,
-      );
+      bad(undefined, `the row has ${rec.fields.length} columns, the header ${width}; the row is set aside`);
       continue;
     }
     const market = get('Market').toUpperCase();
@@ -372,12 +364,18 @@ export function readPriceSheet(
     }
     const start = parsePriceDate(get('EffectiveStartDate'));
     if (!start) {
-      bad('EffectiveStartDate', `${JSON.stringify(get('EffectiveStartDate'))} is not a date; the row is set aside`);
+      bad(
+        'EffectiveStartDate',
+        `${JSON.stringify(get('EffectiveStartDate'))} is not a date; the row is set aside`,
+      );
       continue;
     }
     const end = parsePriceDate(get('EffectiveEndDate'));
     if (!end) {
-      bad('EffectiveEndDate', `${JSON.stringify(get('EffectiveEndDate'))} is not a date; the row is set aside`);
+      bad(
+        'EffectiveEndDate',
+        `${JSON.stringify(get('EffectiveEndDate'))} is not a date; the row is set aside`,
+      );
       continue;
     }
     const months = termMonths(term) ?? null;
