@@ -13,6 +13,7 @@ import {
   type SheetModel,
 } from '../src/render/workbook.js';
 import { DEFINITIONS, USAGE_BASIS_WORDS, overCapacityCauses } from '../src/render/words.js';
+import { spendSheet } from '../src/report/spendSheet.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
 import type { Params, Row } from '../src/warehouse/warehouse.js';
 
@@ -330,6 +331,7 @@ export async function buildReport(
         },
       ],
     },
+    await spendSheet(ctx, params, rows),
     {
       name: 'Data quality',
       freeze: true,

@@ -2,8 +2,12 @@
 // real ingest job and a real DuckDB file. Every expected figure is worked out by hand in the comments.
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
+import { buildReport, resolveWeek } from '../jobs/report.js';
+import { checkXlsx } from './helpers/xlsxCheck.js';
+import { readFileSync } from 'node:fs';
 import type { JobContext } from '../src/context.js';
 import { offerMatrixCsv, priceSheetCsv, writeDrop } from '../src/demo/writeDrop.js';
 import { normaliseSkuId, parsePriceDate, readOfferMatrix, readPriceSheet } from '../src/spend/priceSheet.js';
@@ -326,5 +330,144 @@ describe('licence_spend_daily (DESIGN.md §1.7)', () => {
     );
     expect(portfolio.map((p) => p.currency)).toEqual(['EUR', 'GBP', 'USD']);
     expect(portfolio.map((p) => Math.round(Number(p.u) * 100) / 100)).toEqual([50, 60, 451.6]);
+  });
+});
+
+describe('spend findings (queries/findings/spend_findings.sql)', () => {
+  it('lists seats to cut at renewal within the horizon and seats still in their 7-day window', async () => {
+    const week = await resolveWeek(ctx, SPEND_DROP_DATE);
+    const actions = await ctx.wh.allFile('findings/spend_findings', {
+      week,
+      owner: null,
+      customer: null,
+      horizon_days: 60,
+    });
+    // Horizon 60 days from 2026-11-23 → renewals up to 2027-01-22: Alpha's E3 (P1M, 2026-12-10) and Business Basic
+    // (2026-12-01). Beta's renew in 2027 after the horizon. Gamma has no subscription terms.
+    // E3 at renewal: 5 seats × 46.80 = 234.00; now: min(2 refundable, 7 unassigned) × 46.80 = 93.60 until 25 Nov 10:00.
+    // Business Basic at renewal: 2 seats × 7.00 (the price from July, in force at renewal) = 14.00, decide by 30 Nov.
+    expect(
+      actions.map((a) => [
+        a.finding,
+        a.customer_id,
+        a.sku_id,
+        a.seats,
+        a.renewal_date,
+        a.deadline,
+        a.currency,
+      ]),
+    ).toEqual([
+      ['cut_at_renewal', C.a, SKU.E3, 5, '2026-12-10', '2026-12-09 23:59 UTC', 'USD'],
+      ['cut_now', C.a, SKU.E3, 2, null, '2026-11-25 10:00 UTC', 'USD'],
+      ['cut_at_renewal', C.a, BBASIC, 2, '2026-12-01', '2026-11-30 23:59 UTC', 'USD'],
+    ]);
+    expect(actions.map((a) => Math.round(Number(a.monthly_saving) * 100) / 100)).toEqual([234, 93.6, 14]);
+    const narrow = await ctx.wh.allFile('findings/spend_findings', {
+      week,
+      owner: null,
+      customer: null,
+      horizon_days: 7,
+    });
+    expect(narrow.map((a) => [a.finding, a.sku_id])).toEqual([['cut_now', SKU.E3]]);
+  });
+});
+
+/** The rows of the table whose header row starts with `first`, as header → cell. */
+function block(ws: ExcelJS.Worksheet, first: string): Record<string, ExcelJS.Cell>[] {
+  let header = 0;
+  ws.eachRow((row, n) => {
+    if (!header && row.getCell(1).value === first) header = n;
+  });
+  if (!header) throw new Error(`no block starting with ${first}`);
+  const names = (ws.getRow(header).values as unknown[]).slice(1).map(String);
+  const out: Record<string, ExcelJS.Cell>[] = [];
+  for (let r = header + 1; r <= ws.rowCount; r++) {
+    const row = ws.getRow(r);
+    if (!row.hasValues) break;
+    out.push(Object.fromEntries(names.map((h, i) => [h, row.getCell(i + 1)])));
+  }
+  return out;
+}
+
+describe('the Spend sheet of the workbook', () => {
+  let ws: ExcelJS.Worksheet;
+  beforeAll(async () => {
+    const week = await resolveWeek(ctx, SPEND_DROP_DATE);
+    const { file } = await buildReport(
+      ctx,
+      { week },
+      path.join(path.dirname(ctx.config.warehouse.path), 'out'),
+    );
+    expect(await checkXlsx(readFileSync(file))).toEqual([]);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    ws = wb.getWorksheet('Spend')!;
+  }, 120_000);
+
+  it('shows per-currency totals, never added together', () => {
+    const totals = block(ws, 'Currency');
+    expect(totals.map((t) => t['Currency']!.value)).toEqual(['EUR', 'GBP', 'USD', 'no price']);
+    const usd = totals[2]!;
+    expect(usd['Customers']!.value).toBe(2);
+    expect(usd['Unassigned cost / month']!.value).toBeCloseTo(451.6, 9);
+    expect(usd['Unassigned cost / month']!.numFmt).toBe('#,##0.00');
+    expect(usd['Inactive seats / month']!.value).toBeCloseTo(162.4, 9);
+    expect(usd['Reducible at renewal']!.value).toBe(7); // E3 5 + Business Basic 2
+    expect(usd['Reducible now']!.value).toBe(2);
+    expect(totals[0]!['Unassigned cost / month']!.value).toBe(50);
+    expect(totals[1]!['Unassigned cost / month']!.value).toBe(60);
+    expect(totals[3]!['Unassigned cost / month']!.value).toBeNull();
+  });
+
+  it('shows the actions due with their dates and savings', () => {
+    const actions = block(ws, 'Action');
+    expect(actions.map((a) => [a['Action']!.value, a['Product']!.value, a['Seats']!.value])).toEqual([
+      ['Cut at renewal', 'Microsoft 365 E3', 5],
+      ['Cut now (7-day window)', 'Microsoft 365 E3', 2],
+      ['Cut at renewal', 'Microsoft 365 Business Basic', 2],
+    ]);
+    expect(actions[0]!['Renewal date']!.value).toEqual(new Date('2026-12-10T00:00:00Z'));
+    expect(actions[0]!['Decide by']!.value).toBe('2026-12-09 23:59 UTC');
+    expect(actions[0]!['Saving / month']!.value).toBeCloseTo(234, 9);
+    expect(actions[1]!['Decide by']!.value).toBe('2026-11-25 10:00 UTC');
+  });
+
+  it('shows each customer × product with its price, currency, costs, renewal and reducible seats', () => {
+    const rows = block(ws, 'Customer');
+    expect(rows).toHaveLength(7); // Alpha 2, Beta 4, Gamma 1
+    const e3 = rows.find(
+      (r) => r['Customer']!.value === 'Alpha Dollars Inc.' && r['Product']!.value === 'Microsoft 365 E3',
+    )!;
+    expect(e3['Term']!.value).toBe('P1M');
+    expect(e3['Billing plan']!.value).toBe('Monthly');
+    expect(e3['Price / month']!.value).toBeCloseTo(46.8, 9);
+    expect(e3['Currency']!.value).toBe('USD');
+    expect(e3['Own seats']!.value).toBe(15);
+    expect(e3['Unassigned']!.value).toBe(7);
+    expect(e3['Unassigned cost / month']!.value).toBeCloseTo(327.6, 9);
+    expect(e3['Inactive']!.value).toBe(3);
+    expect(e3['Inactive seats / month']!.value).toBeCloseTo(140.4, 9);
+    expect(e3['Next renewal']!.value).toEqual(new Date('2026-12-10T00:00:00Z'));
+    expect(e3['Reducible at renewal']!.value).toBe(5);
+    expect(e3['Reducible now']!.value).toBe(2);
+    expect(e3['Reducible now until']!.value).toBe('2026-11-25 10:00 UTC');
+    const bb = rows.find((r) => r['Product']!.value === 'Microsoft 365 Business Basic')!;
+    expect(bb['Price / month']!.value).toBe(6);
+    expect(bb['Renewal price / month']!.value).toBe(7);
+    expect(bb['Already scheduled off']!.value).toBe(4);
+    expect(bb['Reducible at renewal']!.value).toBe(2);
+    const e5 = rows.find(
+      (r) => r['Customer']!.value === 'Beta Euro GmbH' && r['Product']!.value === 'Microsoft 365 E5',
+    )!;
+    expect(e5['Price / month']!.value).toBeNull();
+    expect(String(e5['Note']!.value)).toContain('no price row');
+    const gbp = rows.find((r) => r['Product']!.value === 'Office 365 E3')!;
+    expect([gbp['Currency']!.value, gbp['Unassigned cost / month']!.value]).toEqual(['GBP', 60]);
+  });
+
+  it('labels the demo prices', () => {
+    const notes: string[] = [];
+    ws.eachRow((row) => notes.push(String(row.getCell(1).value ?? '')));
+    expect(notes.some((n) => /DEMO… ids are made-up demo values/.test(n))).toBe(true);
   });
 });
