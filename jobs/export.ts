@@ -9,6 +9,10 @@ export const EXPORTABLE_TABLES = {
   adoption_workload_daily: 'customer_id, sku_id, workload',
   adoption_customer_daily: 'customer_id',
   adoption_portfolio_daily: 'owner_email',
+  licence_spend_daily: 'customer_id, sku_id',
+  licence_spend_customer_daily: 'customer_id, currency',
+  licence_spend_owner_daily: 'owner_email, currency',
+  licence_spend_portfolio_daily: 'currency',
 } as const;
 
 export type ExportTable = keyof typeof EXPORTABLE_TABLES;

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
+import { exportTable } from '../jobs/export.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
 import { readFileSync } from 'node:fs';
 import type { JobContext } from '../src/context.js';
@@ -469,5 +470,48 @@ describe('the Spend sheet of the workbook', () => {
     const notes: string[] = [];
     ws.eachRow((row) => notes.push(String(row.getCell(1).value ?? '')));
     expect(notes.some((n) => /DEMO… ids are made-up demo values/.test(n))).toBe(true);
+  });
+});
+
+describe('exports', () => {
+  it('exports the spend columns, one currency per row', async () => {
+    const out = path.join(path.dirname(ctx.config.warehouse.path), 'export', 'spend.csv');
+    const { rows: n } = await exportTable(ctx, {
+      date: SPEND_DROP_DATE,
+      table: 'licence_spend_daily',
+      format: 'csv',
+      out,
+    });
+    expect(n).toBe(7);
+    const [header, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
+    const cols = header!.split(',');
+    for (const c of [
+      'monthly_price',
+      'currency',
+      'unassigned_monthly_cost',
+      'inactive_monthly_cost',
+      'next_renewal_date',
+      'reducible_at_renewal',
+      'reducible_now',
+      'reducible_now_until',
+    ])
+      expect(cols).toContain(c);
+    const e3 = lines
+      .map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])))
+      .find((r) => r.customer_id === C.a && r.sku_id === SKU.E3)!;
+    expect([e3.monthly_price, e3.currency, e3.unassigned_monthly_cost, e3.next_renewal_date]).toEqual([
+      '46.8',
+      'USD',
+      '327.6',
+      '2026-12-10',
+    ]);
+    const totals = path.join(path.dirname(out), 'owners.csv');
+    await exportTable(ctx, {
+      date: SPEND_DROP_DATE,
+      table: 'licence_spend_owner_daily',
+      format: 'csv',
+      out: totals,
+    });
+    expect(readFileSync(totals, 'utf8')).toContain('am2@partner.example,GBP,1,');
   });
 });

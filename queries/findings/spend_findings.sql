@@ -21,7 +21,7 @@ SELECT 'cut_now' AS finding, customer_id, customer_name, owner_email, sku_id, pr
   least(reducible_now, costed_unassigned) AS seats,
   NULL::DATE AS renewal_date,
   strftime(reducible_now_until, '%Y-%m-%d %H:%M UTC') AS deadline,
-  least(reducible_now, costed_unassigned) * monthly_price AS monthly_saving, currency,
+  round(least(reducible_now, costed_unassigned) * monthly_price, 6) AS monthly_saving, currency,
   snapshot_date
 FROM s
 WHERE reducible_now > 0 AND costed_unassigned > 0 AND reducible_now_until >= snapshot_date::TIMESTAMP
@@ -29,7 +29,7 @@ UNION ALL
 SELECT 'cut_at_renewal', customer_id, customer_name, owner_email, sku_id, product,
   reducible_at_renewal, next_renewal_date,
   strftime(renewal_deadline, '%Y-%m-%d') || ' 23:59 UTC',
-  reducible_at_renewal * renewal_monthly_price, currency,
+  round(reducible_at_renewal * renewal_monthly_price, 6), currency,
   snapshot_date
 FROM s
 WHERE reducible_at_renewal > 0 AND next_renewal_date > snapshot_date

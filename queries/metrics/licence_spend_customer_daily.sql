@@ -8,8 +8,8 @@ SELECT
   count(*) AS products,
   sum(s.costed_unassigned) AS unassigned,
   coalesce(sum(s.costed_inactive), 0) AS inactive,
-  sum(s.unassigned_monthly_cost) AS unassigned_monthly_cost,
-  sum(s.inactive_monthly_cost) AS inactive_monthly_cost,
+  round(sum(s.unassigned_monthly_cost), 6) AS unassigned_monthly_cost,
+  round(sum(s.inactive_monthly_cost), 6) AS inactive_monthly_cost,
   coalesce(sum(s.reducible_at_renewal), 0) AS reducible_at_renewal,
   sum(s.reducible_now) AS reducible_now,
   min(s.next_renewal_date) AS next_renewal_date

@@ -139,8 +139,9 @@ SELECT
   least(unassigned, own_seats) AS costed_unassigned,
   least(inactive, own_seats) AS costed_inactive,
   monthly_price, currency,
-  least(unassigned, own_seats) * monthly_price AS unassigned_monthly_cost,
-  least(inactive, own_seats) * monthly_price AS inactive_monthly_cost,
+  -- Rounded to 6 decimals so that 7 × 46.80 is 327.6, not 327.59999999999997 (binary floating point).
+  round(least(unassigned, own_seats) * monthly_price, 6) AS unassigned_monthly_cost,
+  round(least(inactive, own_seats) * monthly_price, 6) AS inactive_monthly_cost,
   next_renewal_date, renewal_deadline,
   coalesce(renewal_price, monthly_price) AS renewal_monthly_price,
   CASE WHEN price_basis = 'own_subscription' THEN scheduled_reduction END AS scheduled_reduction,

@@ -7,8 +7,8 @@ SELECT
   sum(customers) AS customers,
   sum(unassigned) AS unassigned,
   sum(inactive) AS inactive,
-  sum(unassigned_monthly_cost) AS unassigned_monthly_cost,
-  sum(inactive_monthly_cost) AS inactive_monthly_cost,
+  round(sum(unassigned_monthly_cost), 6) AS unassigned_monthly_cost,
+  round(sum(inactive_monthly_cost), 6) AS inactive_monthly_cost,
   sum(reducible_at_renewal) AS reducible_at_renewal,
   sum(reducible_now) AS reducible_now
 FROM licence_spend_owner_daily

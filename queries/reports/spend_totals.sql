@@ -14,15 +14,16 @@ totals AS (
   SELECT week_ending, currency,
     count(DISTINCT customer_id) AS customers,
     sum(costed_unassigned) AS unassigned, coalesce(sum(costed_inactive), 0) AS inactive,
-    sum(unassigned_monthly_cost) AS unassigned_monthly_cost, sum(inactive_monthly_cost) AS inactive_monthly_cost,
+    round(sum(unassigned_monthly_cost), 6) AS unassigned_monthly_cost,
+    round(sum(inactive_monthly_cost), 6) AS inactive_monthly_cost,
     coalesce(sum(reducible_at_renewal), 0) AS reducible_at_renewal, sum(reducible_now) AS reducible_now
   FROM weeks GROUP BY ALL
 )
 SELECT t.currency, t.customers, t.unassigned, t.inactive, t.unassigned_monthly_cost, t.inactive_monthly_cost,
   t.reducible_at_renewal, t.reducible_now,
   p.unassigned_monthly_cost AS prev_unassigned_monthly_cost, p.inactive_monthly_cost AS prev_inactive_monthly_cost,
-  t.unassigned_monthly_cost - p.unassigned_monthly_cost AS unassigned_cost_change,
-  t.inactive_monthly_cost - p.inactive_monthly_cost AS inactive_cost_change
+  round(t.unassigned_monthly_cost - p.unassigned_monthly_cost, 6) AS unassigned_cost_change,
+  round(t.inactive_monthly_cost - p.inactive_monthly_cost, 6) AS inactive_cost_change
 FROM totals t
 LEFT JOIN totals p ON p.week_ending = $week::DATE - 7 AND p.currency IS NOT DISTINCT FROM t.currency
 WHERE t.week_ending = $week::DATE
