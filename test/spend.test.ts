@@ -358,11 +358,12 @@ describe('spend findings (queries/findings/spend_findings.sql)', () => {
         a.currency,
       ]),
     ).toEqual([
-      ['cut_at_renewal', C.a, SKU.E3, 5, '2026-12-10', '2026-12-09 23:59 UTC', 'USD'],
       ['cut_now', C.a, SKU.E3, 2, null, '2026-11-25 10:00 UTC', 'USD'],
       ['cut_at_renewal', C.a, BBASIC, 2, '2026-12-01', '2026-11-30 23:59 UTC', 'USD'],
+      ['cut_at_renewal', C.a, SKU.E3, 5, '2026-12-10', '2026-12-09 23:59 UTC', 'USD'],
     ]);
-    expect(actions.map((a) => Math.round(Number(a.monthly_saving) * 100) / 100)).toEqual([234, 93.6, 14]);
+    // Most urgent first.
+    expect(actions.map((a) => Math.round(Number(a.monthly_saving) * 100) / 100)).toEqual([93.6, 14, 234]);
     const narrow = await ctx.wh.allFile('findings/spend_findings', {
       week,
       owner: null,
@@ -423,14 +424,15 @@ describe('the Spend sheet of the workbook', () => {
   it('shows the actions due with their dates and savings', () => {
     const actions = block(ws, 'Action');
     expect(actions.map((a) => [a['Action']!.value, a['Product']!.value, a['Seats']!.value])).toEqual([
-      ['Cut at renewal', 'Microsoft 365 E3', 5],
       ['Cut now (7-day window)', 'Microsoft 365 E3', 2],
       ['Cut at renewal', 'Microsoft 365 Business Basic', 2],
+      ['Cut at renewal', 'Microsoft 365 E3', 5],
     ]);
-    expect(actions[0]!['Renewal date']!.value).toEqual(new Date('2026-12-10T00:00:00Z'));
-    expect(actions[0]!['Decide by']!.value).toBe('2026-12-09 23:59 UTC');
-    expect(actions[0]!['Saving / month']!.value).toBeCloseTo(234, 9);
-    expect(actions[1]!['Decide by']!.value).toBe('2026-11-25 10:00 UTC');
+    expect(actions[2]!['Renewal date']!.value).toEqual(new Date('2026-12-10T00:00:00Z'));
+    expect(actions[2]!['Decide by']!.value).toBe('2026-12-09 23:59 UTC');
+    expect(actions[2]!['Saving / month']!.value).toBeCloseTo(234, 9);
+    expect(actions[0]!['Decide by']!.value).toBe('2026-11-25 10:00 UTC');
+    expect(actions[0]!['Renewal date']!.value).toBeNull();
   });
 
   it('shows each customer × product with its price, currency, costs, renewal and reducible seats', () => {

@@ -34,4 +34,5 @@ SELECT 'cut_at_renewal', customer_id, customer_name, owner_email, sku_id, produc
 FROM s
 WHERE reducible_at_renewal > 0 AND next_renewal_date > snapshot_date
   AND next_renewal_date <= snapshot_date + $horizon_days::INTEGER
-ORDER BY monthly_saving DESC NULLS LAST, customer_name, product, finding
+-- Most urgent first: the deadline (a 'YYYY-MM-DD HH:MM UTC' text sorts as its time), then the larger saving.
+ORDER BY deadline, monthly_saving DESC NULLS LAST, customer_name, product, finding
