@@ -8,7 +8,7 @@ import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import { exportTable } from '../jobs/export.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { JobContext } from '../src/context.js';
 import { offerMatrixCsv, priceSheetCsv, writeDrop } from '../src/demo/writeDrop.js';
 import { normaliseSkuId, parsePriceDate, readOfferMatrix, readPriceSheet } from '../src/spend/priceSheet.js';
@@ -161,12 +161,20 @@ describe('bad price sheets are set aside with file, line and column', () => {
       const spec = spendDrop();
       const rowsWithBadPrice = [...PRICE_ROWS];
       rowsWithBadPrice[6] = { ...rowsWithBadPrice[6]!, UnitPrice: 'n/a' }; // Business Basic before July: line 8
+      // No offer matrix this time: the catalogue's NCE ids map the SKUs.
       spec.partnerCenterFiles = {
         'pricesheet.csv': priceSheetCsv(rowsWithBadPrice),
         'pricesheet.zip': 'this is not a zip',
-        'offermatrix.csv': offerMatrixCsv(OFFER_MATRIX),
       };
-      writeDrop(path.join(t.dir, 'exports', SPEND_DROP_DATE), spec);
+      const dropDir = path.join(t.dir, 'exports', SPEND_DROP_DATE);
+      writeDrop(dropDir, spec);
+      // An exporter's manifest counts the price list's real rows (the typographic quote must not throw that off).
+      const manifestFile = path.join(dropDir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+        files: { path: string; rows?: number }[];
+      };
+      manifest.files.find((f) => f.path === 'partner-center/pricesheet.csv')!.rows = PRICE_ROWS.length;
+      writeFileSync(manifestFile, JSON.stringify(manifest));
       const c2 = await testContext(t.dir);
       try {
         c2.config.spend.market = null;
@@ -199,6 +207,12 @@ describe('bad price sheets are set aside with file, line and column', () => {
           { c: C.a, s: SKU.E3 },
         );
         expect(e3[0]!.unassigned_monthly_cost).toBeCloseTo(327.6, 6);
+        // Gamma's own seats known only from Graph: Business Premium through the catalogue's CFQ7TTC0LCHC:0002.
+        const spb = await c2.wh.all(
+          `SELECT product_id, nce_sku_id, monthly_price FROM licence_spend_daily WHERE customer_id = $c AND sku_id = $s`,
+          { c: C.c, s: SPB },
+        );
+        expect(spb).toEqual([{ product_id: 'CFQ7TTC0LCHC', nce_sku_id: '0002', monthly_price: 22 }]);
       } finally {
         c2.wh.close();
       }

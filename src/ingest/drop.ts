@@ -169,7 +169,10 @@ export async function discoverDrop(dropDir: string, maxFileBytes: number): Promi
     const { kind, customerId, tenantFolder } = classify(rel);
     const { size } = await stat(abs);
     const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
-    const countRows = rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv');
+    // The price list's documented header ends with a typographic quote ("ERP Price“) that would throw a quote
+    // counter off for the whole file: its size and sha256 are checked, not its row count.
+    const countRows =
+      rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv') && kind !== 'pc_pricesheet';
     if (tenantFolder !== undefined && !customerId) {
       file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
       file.refusedCode = 'bad_tenant_folder';

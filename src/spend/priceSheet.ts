@@ -222,8 +222,9 @@ export function decodeSheetBytes(bytes: Uint8Array, rel: string): { text: string
     body = entries[name]!;
   }
   const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))
-    return { text: buf.subarray(2).toString(buf[0] === 0xff ? 'utf16le' : 'utf8') };
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString('utf16le') };
+  if (buf[0] === 0xfe && buf[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(buf.subarray(2)) };
   return { text: buf.toString('utf8').replace(/^\uFEFF/, '') };
 }
 
