@@ -61,7 +61,9 @@ describe('price list ingest', () => {
          strftime(effective_start, '%Y-%m-%d %H:%M:%S') AS s, strftime(effective_end, '%Y-%m-%d %H:%M:%S') AS e
        FROM stg_prices ORDER BY line`,
     );
-    expect(prices).toHaveLength(PRICE_ROWS.length);
+    // Every row but Teams Phone's, which maps to no product of the catalogue (and is not kept).
+    expect(prices).toHaveLength(PRICE_ROWS.length - 1);
+    expect(prices.some((p) => p.product_id === 'CFQ7TTC0HL73')).toBe(false);
     // '1/1/2026 12:00:00 AM' → midnight; '6/30/2026 23:59'; ISO with seven decimals; '12/31/9999 11:59:59 PM'.
     expect(prices[0]).toMatchObject({
       s: '2026-01-01 00:00:00',
@@ -113,6 +115,20 @@ describe('price list ingest', () => {
     });
     expect(read.rows.map((r) => [r.currency, r.unit_price])).toEqual([['EUR', 48]]);
     expect(read.filteredOut).toBe(1);
+  });
+});
+
+describe('terms', () => {
+  it('divides a P3Y price by 36 and leaves a term it cannot divide without a monthly price', () => {
+    const rows = [
+      { ...PRICE_ROWS[0]!, TermDuration: 'P3Y', BillingPlan: 'Triennial', UnitPrice: '1296' },
+      { ...PRICE_ROWS[0]!, TermDuration: 'P6M', UnitPrice: '200' },
+    ];
+    const read = readPriceSheet(strToU8(priceSheetCsv(rows)), 'p.csv', { market: null, currency: null });
+    expect(read.rows.map((r) => [r.term_duration, r.term_months, r.monthly_price])).toEqual([
+      ['P3Y', 36, 36],
+      ['P6M', null, null],
+    ]);
   });
 });
 

@@ -178,7 +178,22 @@ export async function loadSpendSources(
         message: `${String(unmapped!.n)} priced product(s) map to no product of the catalogue (through the offer matrix or the catalogue's NCE ids), e.g. ${String(unmapped!.sample)}; not used`,
       });
     }
+    // Microsoft's list holds tens of thousands of rows a night; only those a metric can use are kept: products of the
+    // catalogue, and the offers of the partner's own subscriptions (a variant the mapping does not list).
+    await wh.run(
+      `DELETE FROM stg_prices p WHERE p.snapshot_date = $date::DATE
+         AND NOT EXISTS (SELECT 1 FROM stg_offer_matrix m JOIN catalog_products c USING (sku_id)
+                         WHERE m.snapshot_date = $date::DATE AND m.product_id = p.product_id AND m.nce_sku_id = p.nce_sku_id)
+         AND NOT EXISTS (SELECT 1 FROM catalog_nce n WHERE n.product_id = p.product_id AND n.nce_sku_id = p.nce_sku_id)
+         AND NOT EXISTS (SELECT 1 FROM stg_subscription_terms t
+                         WHERE t.snapshot_date = $date::DATE AND t.product_id = p.product_id AND t.nce_sku_id = p.nce_sku_id)`,
+      { date },
+    );
   }
+  await wh.run(
+    `DELETE FROM stg_offer_matrix WHERE snapshot_date = $date::DATE AND sku_id NOT IN (SELECT sku_id FROM catalog_products)`,
+    { date },
+  );
 }
 
 /** The spend terms of the Partner Center subscription rows parsed from the drop, for stg_subscription_terms. */
