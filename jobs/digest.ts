@@ -17,6 +17,7 @@ import {
 } from '../src/deliver/mailer.js';
 import { matchContent, type FindingForMatch } from '../src/digest/match.js';
 import { buildDigestView, type DigestData } from '../src/digest/view.js';
+import { orderByMoney, ownerSpend } from '../src/digest/spend.js';
 import { trendChartPng } from '../src/render/chart.js';
 import { LOCALES, loadTemplates, renderDigestEmail, type Locale } from '../src/render/email.js';
 import { ACTIVE_WINDOW_DAYS } from '../src/warehouse/metrics.js';
@@ -241,6 +242,7 @@ async function composeDigest(
         },
       };
     });
+  const spend = await ownerSpend(ctx, week, owner);
   const kpiOf = (r: typeof now | undefined) =>
     r
       ? Object.fromEntries(
@@ -266,7 +268,13 @@ async function composeDigest(
       asOf: String(now?.newest_as_of ?? week),
       oldestAsOf: String(now?.oldest_as_of ?? week),
       kpis: { now: kpiOf(now)!, prev: prev ? kpiOf(prev) : null },
-      attention: attentionData,
+      // Where prices are known, the customers with most money at stake come first.
+      attention: orderByMoney(
+        attentionData,
+        attention.map((a) => String(a.customer_id)),
+        spend,
+      ),
+      spend,
       upsell,
       over100,
       chartCid: CHART_CID,

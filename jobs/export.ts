@@ -16,6 +16,10 @@ export const EXPORTABLE_TABLES = {
   adoption_workload_weekly: 'week_ending',
   adoption_customer_weekly: 'week_ending',
   adoption_portfolio_weekly: 'week_ending',
+  licence_spend_daily: 'snapshot_date',
+  licence_spend_customer_daily: 'snapshot_date',
+  licence_spend_owner_daily: 'snapshot_date',
+  licence_spend_portfolio_daily: 'snapshot_date',
 } as const;
 
 export type ExportTable = keyof typeof EXPORTABLE_TABLES;

@@ -12,12 +12,8 @@ import {
   type RowInput,
   type SheetModel,
 } from '../src/render/workbook.js';
-import {
-  DEFINITIONS,
-  NOT_MEASURABLE,
-  USAGE_BASIS_WORDS,
-  overCapacityCauses,
-} from '../src/render/words.js';
+import { DEFINITIONS, NOT_MEASURABLE, USAGE_BASIS_WORDS, overCapacityCauses } from '../src/render/words.js';
+import { spendSheet } from '../src/report/spendSheet.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
 import type { Params, Row } from '../src/warehouse/warehouse.js';
 
@@ -347,6 +343,7 @@ export async function buildReport(
         },
       ],
     },
+    await spendSheet(ctx, params, rows),
     {
       name: 'Data quality',
       freeze: true,

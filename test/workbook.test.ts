@@ -72,13 +72,14 @@ describe('portfolio workbook', () => {
     wb = await read(file);
   });
 
-  it('has the seven sheets, real tables with filters, frozen headers and document properties', () => {
+  it('has the eight sheets, real tables with filters, frozen headers and document properties', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       'Summary',
       'Customers',
       'Workloads',
       'Trend',
       'Inactive users',
+      'Spend',
       'Data quality',
       'Definitions',
     ]);

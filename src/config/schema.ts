@@ -75,6 +75,23 @@ export const configSchema = z
         upsellUsage: fraction,
       })
       .strict(),
+    // Licence spend (DESIGN.md §1.7): price rows are kept for this market and billing currency (null: every one; a
+    // European price list holds six currencies); Graph-only own seats are priced at the default term and plan.
+    spend: z
+      .object({
+        market: z
+          .string()
+          .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
+          .nullable(),
+        currency: z
+          .string()
+          .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
+          .nullable(),
+        defaultTerm: z.enum(['P1M', 'P1Y', 'P3Y']),
+        defaultBillingPlan: z.enum(['Monthly', 'Annual', 'Triennial']),
+        renewalHorizonDays: z.number().int().min(1).max(366),
+      })
+      .strict(),
     tickets: z
       .object({
         categories: z.object({ how_to: z.array(z.string()), incident: z.array(z.string()) }).strict(),
@@ -195,6 +212,19 @@ export const productSchema = z
     workloads: z.array(z.enum(workloads)),
     excluded: z.boolean().default(false),
     offerIds: z.array(z.string().min(1)).default([]),
+    // NCE ProductId/SkuId of the SKU (licence-spend.md §3), for drops without Partner Center's offer matrix.
+    // demo: true marks made-up ids used by the demo, never Microsoft's.
+    nce: z
+      .array(
+        z
+          .object({
+            productId: z.string().regex(/^[A-Za-z0-9]{12}$/, 'must be a 12-character NCE ProductId'),
+            skuId: z.string().regex(/^[A-Za-z0-9]{1,4}$/, 'must be an NCE SkuId such as 0001'),
+            demo: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 

@@ -5,6 +5,8 @@
 // through Partner Center analytics.
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween } from '../dates.js';
+import { demoOfferMatrix, demoPriceRows, demoSpendTerms } from './demoPrices.js';
+import { offerMatrixCsv, priceSheetCsv } from './writeDrop.js';
 import type {
   CompanySubscription,
   CustomerRow,
@@ -135,6 +137,8 @@ const PRODUCTS: DemoProduct[] = [
   },
 ];
 const E5 = PRODUCTS[1]!;
+const DEMO_PRICE_SHEET = priceSheetCsv(demoPriceRows());
+const DEMO_OFFER_MATRIX = offerMatrixCsv(demoOfferMatrix());
 const FREE_POWER_BI = 'POWER BI (FREE)';
 
 const NAMES = [
@@ -441,8 +445,11 @@ function snapshot(
   const pcDeployment: Record<string, unknown>[] = [];
   const pcUsage: Record<string, unknown>[] = [];
   const tickets: DropSpec['tickets'] = [];
-  for (const c of customers) {
-    for (const s of c.subs.filter((s) => s.own)) {
+  for (const [ci, c] of customers.entries()) {
+    for (const [si, s] of c.subs.filter((s) => s.own).entries()) {
+      // Licence spend: customer 3's first subscription has seats in their 7-day window, customer 4's a reduction
+      // already scheduled for its renewal.
+      const special = si > 0 ? undefined : ci === 3 ? 'refundable' : ci === 4 ? 'scheduled' : undefined;
       pcSubscriptions.push({
         id: s.id,
         customerId: c.id.toUpperCase(),
@@ -452,6 +459,7 @@ function snapshot(
         status: s.status === 'Warning' ? 'expired' : 'active',
         isTrial: s.isTrial,
         commitmentEndDate: `${addDays(asOfDate, 30 + (s.units % 300))}T00:00:00Z`,
+        ...demoSpendTerms({ id: s.id, part: s.product.part, units: s.units }, asOfDate, o.endDate, special),
       });
     }
     const users: GraphUser[] = c.users.map((u) => ({
@@ -532,5 +540,14 @@ function snapshot(
     locale: c.locale,
     segment: c.users.length > 60 ? 'Enterprise' : 'SMB',
   }));
-  return { customers: customersCsv, tickets, tenants, pcSubscriptions, pcDeployment, pcUsage };
+  return {
+    customers: customersCsv,
+    tickets,
+    tenants,
+    pcSubscriptions,
+    pcDeployment,
+    pcUsage,
+    // Demo list prices in Partner Center's format (DEMO VALUES, see demoPrices.ts), and the offer matrix.
+    partnerCenterFiles: { 'pricesheet.csv': DEMO_PRICE_SHEET, 'offermatrix.csv': DEMO_OFFER_MATRIX },
+  };
 }

@@ -70,6 +70,120 @@ export interface PartnerCenterSubscription {
   status: 'active' | 'expired' | 'suspended' | 'disabled' | 'deleted' | 'pending' | 'none';
   isTrial: boolean;
   commitmentEndDate?: string;
+  // Licence spend (licence-spend.md §4.1)
+  termDuration?: string;
+  billingCycle?: string;
+  effectiveStartDate?: string;
+  autoRenewEnabled?: boolean;
+  refundableQuantity?: {
+    totalQuantity: number;
+    details: { quantity: number; allowedUntilDateTime: string }[];
+  };
+  scheduledNextTermInstructions?: Record<string, unknown>;
+}
+
+/** One row of Partner Center's NCE licence-based price list (licence-spend.md §2.1), as text. */
+export interface PriceSheetRow {
+  ProductTitle: string;
+  ProductId: string;
+  SkuId: string;
+  SkuTitle: string;
+  TermDuration: string;
+  BillingPlan: string;
+  Market: string;
+  Currency: string;
+  UnitPrice: string;
+  EffectiveStartDate: string;
+  EffectiveEndDate: string;
+  Tags?: string;
+  ErpPrice?: string;
+}
+
+/**
+ * The price list as Partner Center downloads it: a UTF-8 byte-order mark, every field quoted, CRLF, and the documented
+ * header's typographic closing quote on "ERP Price“ (licence-spend.md §2.1).
+ */
+export function priceSheetCsv(rows: PriceSheetRow[]): string {
+  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const header =
+    '"ProductTitle","ProductId","SkuId","SkuTitle","Publisher","SkuDescription","UnitOfMeasure","TermDuration",' +
+    '"BillingPlan","Market","Currency","UnitPrice","PricingTierRangeMin","PricingTierRangeMax",' +
+    '"EffectiveStartDate","EffectiveEndDate","Tags","ERP Price\u201C';
+  const lines = rows.map((r) =>
+    [
+      r.ProductTitle,
+      r.ProductId,
+      r.SkuId,
+      r.SkuTitle,
+      'Microsoft Corporation',
+      `${r.SkuTitle}, licence-based`,
+      '',
+      r.TermDuration,
+      r.BillingPlan,
+      r.Market,
+      r.Currency,
+      r.UnitPrice,
+      '',
+      '',
+      r.EffectiveStartDate,
+      r.EffectiveEndDate,
+      r.Tags ?? 'License',
+      r.ErpPrice ?? r.UnitPrice,
+    ]
+      .map(q)
+      .join(','),
+  );
+  return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`;
+}
+
+/** Partner Center's offer matrix (licence-spend.md §3.1): ProvisioningId is the Graph skuId. */
+export function offerMatrixCsv(
+  rows: {
+    ProductTitle: string;
+    ProductId: string;
+    SkuId: string;
+    ProvisioningId: string;
+    ProvisioningString: string;
+  }[],
+): string {
+  const header = [
+    'ProductTitle',
+    'ProductId',
+    'SkuId',
+    'SkuTitle',
+    'ProvisioningId',
+    'ProvisioningString',
+    'MinLicenses',
+    'MaxLicenses',
+    'AssetOwnershipLimit',
+    'AssetOwnershipLimitType',
+    'ProductSkuPreRequisites',
+    'ProductSkuConversion',
+    'Description',
+    'AllowedCountries',
+  ];
+  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+  const lines = rows.map((r) =>
+    [
+      r.ProductTitle,
+      r.ProductId,
+      r.SkuId,
+      r.ProductTitle,
+      r.ProvisioningId,
+      r.ProvisioningString,
+      '1',
+      '300',
+      '',
+      '',
+      '',
+      '',
+      r.ProductTitle,
+      'US;GB;DE',
+    ]
+      .map(q)
+      .join(','),
+  );
+  return `\uFEFF${[header.map(q).join(','), ...lines].join('\r\n')}\r\n`;
 }
 
 export interface TenantDrop {
@@ -109,6 +223,8 @@ export interface DropSpec {
   pcSubscriptions?: PartnerCenterSubscription[];
   pcDeployment?: Record<string, unknown>[];
   pcUsage?: Record<string, unknown>[];
+  /** partner-center/ files written as given (price list, offer matrix, or a broken file for a test), by name */
+  partnerCenterFiles?: Record<string, string | Uint8Array>;
 }
 
 /** RFC 4180 quoting: only where needed, doubling quotes. */
@@ -243,7 +359,7 @@ export function writeDrop(dropDir: string, spec: DropSpec): void {
           items: spec.pcSubscriptions.map((s) => ({
             ...s,
             unitType: 'Licenses',
-            billingCycle: 'monthly',
+            billingCycle: s.billingCycle ?? 'monthly',
             attributes: { objectType: 'Subscription' },
           })),
           attributes: { objectType: 'Collection' },
@@ -268,6 +384,10 @@ export function writeDrop(dropDir: string, spec: DropSpec): void {
       path.join(dropDir, 'partner-center', 'licenses-usage.json'),
       JSON.stringify({ Value: spec.pcUsage, '@nextLink': null, TotalCount: spec.pcUsage.length }, null, 1),
     );
+  }
+  for (const [name, body] of Object.entries(spec.partnerCenterFiles ?? {})) {
+    mkdirSync(path.join(dropDir, 'partner-center'), { recursive: true });
+    writeFileSync(path.join(dropDir, 'partner-center', name), body);
   }
   writeManifest(dropDir);
 }

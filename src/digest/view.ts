@@ -1,5 +1,6 @@
 // The digest's words and numbers for one recipient, formatted for their locale. Pure.
 import { fill, type Locale, type Strings } from '../render/email.js';
+import { spendView, type DigestSpend } from './spend.js';
 
 export interface DigestData {
   week: string;
@@ -33,6 +34,8 @@ export interface DigestData {
   }[];
   chartCid: string;
   workbookAttached: boolean;
+  /** licence spend (src/digest/spend.ts); absent: no spend section */
+  spend?: DigestSpend;
 }
 
 export function formatters(locale: Locale, strings: Strings) {
@@ -154,6 +157,7 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     over100Title: s('over100Title'),
     over100Intro: s('over100Intro'),
     over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causes(o.counts) })),
+    spend: spendView(d.spend, locale, strings),
     asOfLine:
       d.oldestAsOf !== d.asOf
         ? s('asOfRange', { asOf: f.date(d.asOf), oldest: f.date(d.oldestAsOf) })

@@ -22,6 +22,8 @@ export type SourceKind =
   | 'pc_subscriptions'
   | 'pc_deployment'
   | 'pc_usage'
+  | 'pc_pricesheet'
+  | 'pc_offermatrix'
   | 'graph_users'
   | 'graph_subscriptions'
   | 'graph_subscribed_skus'
@@ -53,6 +55,10 @@ const TOP_LEVEL: Record<string, SourceKind> = {
   'partner-center/subscriptions.json': 'pc_subscriptions',
   'partner-center/licenses-deployment.json': 'pc_deployment',
   'partner-center/licenses-usage.json': 'pc_usage',
+  'partner-center/pricesheet.csv': 'pc_pricesheet',
+  'partner-center/pricesheet.zip': 'pc_pricesheet',
+  'partner-center/offermatrix.csv': 'pc_offermatrix',
+  'partner-center/offermatrix.zip': 'pc_offermatrix',
 };
 
 const TENANT_FILES: Record<string, SourceKind> = {
@@ -163,7 +169,10 @@ export async function discoverDrop(dropDir: string, maxFileBytes: number): Promi
     const { kind, customerId, tenantFolder } = classify(rel);
     const { size } = await stat(abs);
     const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
-    const countRows = rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv');
+    // The price list's documented header ends with a typographic quote ("ERP Price“) that would throw a quote
+    // counter off for the whole file: its size and sha256 are checked, not its row count.
+    const countRows =
+      rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv') && kind !== 'pc_pricesheet';
     if (tenantFolder !== undefined && !customerId) {
       file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
       file.refusedCode = 'bad_tenant_folder';

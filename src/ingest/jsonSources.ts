@@ -127,6 +127,69 @@ export interface SubscriptionRow {
   units: number;
   owner_tenant_id: string | null;
   term_end: string | null;
+  /** Partner Center only: what prices and seat reductions need (stored in stg_subscription_terms) */
+  terms?: SubscriptionTerms;
+}
+
+/** licence-spend.md §4.1: the fields of a Partner Center subscription that licence spend reads. */
+export interface SubscriptionTerms {
+  offer_id: string | null;
+  product_id: string | null;
+  nce_sku_id: string | null;
+  term_duration: string | null;
+  billing_cycle: string | null;
+  effective_start_date: string | null;
+  commitment_end_date: string | null;
+  auto_renew: boolean | null;
+  refundable_quantity: number | null;
+  refundable_until: string | null; // 'YYYY-MM-DD HH:MM:SS' UTC
+  scheduled_quantity: number | null;
+}
+
+/** An ISO date-time as 'YYYY-MM-DD HH:MM:SS' in UTC; undefined when it is not one. */
+function isoTimestampUtc(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v.trim())) return undefined;
+  const s = v.trim();
+  // No offset means UTC (Partner Center's customTermEndDate is written so).
+  const t = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}Z`);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The spend fields of one Partner Center subscription item. Unreadable values are NULL, never guessed. */
+export function subscriptionTerms(item: Obj): SubscriptionTerms {
+  const offerId = typeof field(item, 'offerId') === 'string' ? String(field(item, 'offerId')).trim() : '';
+  const parts = offerId.split(':');
+  const nce = parts.length >= 2 && /^[A-Za-z0-9]{12}$/.test(parts[0]!) ? parts : undefined;
+  const refundable = field(item, 'refundableQuantity') as Obj | undefined;
+  const details =
+    refundable && Array.isArray(field(refundable, 'details')) ? (field(refundable, 'details') as Obj[]) : [];
+  const until = details
+    .filter((d) => d && typeof d === 'object' && (count(field(d, 'quantity')) ?? 0) > 0)
+    .map((d) => isoTimestampUtc(field(d, 'allowedUntilDateTime')))
+    .filter((d): d is string => d !== undefined)
+    .sort()[0];
+  const scheduled = field(item, 'scheduledNextTermInstructions') as Obj | undefined;
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+  return {
+    offer_id: offerId || null,
+    product_id: nce ? nce[0]!.toUpperCase() : null,
+    nce_sku_id: nce ? nce[1]!.toUpperCase() : null,
+    term_duration: text(field(item, 'termDuration'))?.toUpperCase() ?? null,
+    billing_cycle: text(field(item, 'billingCycle'))?.toLowerCase() ?? null,
+    effective_start_date: isoDatePart(field(item, 'effectiveStartDate')) ?? null,
+    commitment_end_date: isoDatePart(field(item, 'commitmentEndDate')) ?? null,
+    auto_renew:
+      typeof field(item, 'autoRenewEnabled') === 'boolean'
+        ? (field(item, 'autoRenewEnabled') as boolean)
+        : null,
+    refundable_quantity:
+      refundable && typeof refundable === 'object'
+        ? (count(field(refundable, 'totalQuantity')) ?? null)
+        : null,
+    refundable_until: until ?? null,
+    scheduled_quantity:
+      scheduled && typeof scheduled === 'object' ? (count(field(scheduled, 'quantity')) ?? null) : null,
+  };
 }
 
 function newParsed<T>(): Parsed<T> {
@@ -328,6 +391,7 @@ export function parsePartnerCenterSubscriptions(
       units,
       owner_tenant_id: null,
       term_end: isoDatePart(field(item, 'commitmentEndDate')) ?? null,
+      terms: subscriptionTerms(item),
     });
   });
   return out;

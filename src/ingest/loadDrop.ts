@@ -21,6 +21,11 @@ import { productLookup, type ProductLookup } from './productLookup.js';
 import { compileTimeFormat, parseOpenedAt, recordStartLines, type TimeFormat } from './ticketTimes.js';
 import { matchLocale } from '../locales.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
+import {
+  insertSubscriptionTerms,
+  loadSpendSources,
+  SPEND_STAGING_TABLES,
+} from '../spend/loadSpendSources.js';
 
 export const STAGING_TABLES = [
   'stg_customers',
@@ -31,6 +36,7 @@ export const STAGING_TABLES = [
   'stg_pc_deployment',
   'stg_pc_usage',
   'stg_tickets',
+  ...SPEND_STAGING_TABLES,
   'load_files',
   'load_issues',
 ] as const;
@@ -732,6 +738,8 @@ export async function loadDrop(
   }
   phase('json parsed');
   for (const [table, { columns, rows }] of ctx.pending) await insertRows(wh, table, columns, rows);
+  await insertSubscriptionTerms(wh, date, ctx.pending.get('stg_subscriptions')?.rows ?? []);
+  await loadSpendSources(wh, { config: ctx.config, date, files, result });
   phase('json appended');
   for (const f of usable('tickets')) await loadTickets(ctx, f);
   await resolveAssignedProductNames(ctx);

@@ -18,6 +18,7 @@ export function productLookup(catalog: Catalog): ProductLookup {
       if (!byName.has(k)) byName.set(k, p);
     }
     for (const o of p.offerIds) byOffer.set(o.toLowerCase(), p);
+    for (const n of p.nce) byOffer.set(`${n.productId}:${n.skuId}`.toLowerCase(), p);
   }
   return {
     bySkuId: (id) => bySku.get(id.toLowerCase()),

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { addTablesAndPictures, type PictureSpec, type TableSpec } from './xlsxParts.js';
 
-export type Format = 'text' | 'int' | 'pct' | 'change' | 'date' | 'link' | 'number';
+export type Format = 'text' | 'int' | 'pct' | 'change' | 'date' | 'link' | 'number' | 'money';
 
 export interface Column {
   header: string;
@@ -54,6 +54,7 @@ const NUM_FMT: Record<Format, string | undefined> = {
   date: 'yyyy-mm-dd',
   link: undefined,
   number: '#,##0.0',
+  money: '#,##0.00', // an amount in the currency of its row; never summed across rows of different currencies
 };
 
 function columnLetter(n: number): string {

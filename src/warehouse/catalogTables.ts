@@ -2,6 +2,7 @@ import type { Catalog } from '../config/schema.js';
 import { normaliseProductName } from '../ingest/assignedProducts.js';
 import { insertRows } from './insertRows.js';
 import type { Warehouse } from './warehouse.js';
+import { writeCatalogNce } from '../spend/loadSpendSources.js';
 
 /** Rewrites catalog_products and catalog_aliases from the configured catalogue. */
 export async function writeCatalog(wh: Warehouse, catalog: Catalog): Promise<void> {
@@ -55,4 +56,5 @@ export async function writeCatalog(wh: Warehouse, catalog: Catalog): Promise<voi
     ],
     [...aliases].flatMap(([alias, skus]) => skus.map((sku_id, priority) => ({ alias, sku_id, priority }))),
   );
+  await writeCatalogNce(wh, catalog);
 }

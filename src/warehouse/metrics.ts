@@ -15,6 +15,10 @@ export const DAILY_METRICS = [
   'adoption_workload_daily',
   'adoption_customer_daily',
   'adoption_portfolio_daily',
+  'licence_spend_daily',
+  'licence_spend_customer_daily',
+  'licence_spend_owner_daily',
+  'licence_spend_portfolio_daily',
 ] as const;
 
 /** Weekly tables, in order: adoption_weekly takes the customer's rank from adoption_customer_weekly. */
@@ -87,6 +91,11 @@ export async function recomputeDailyMetrics(
   );
   await wh.runFile('checks/source_differences', params);
   await wh.runFile('checks/usage_basis', params);
+  await wh.run(
+    `DELETE FROM load_issues WHERE code = 'no_price' AND snapshot_date BETWEEN $from::DATE AND $to::DATE`,
+    params,
+  );
+  await wh.runFile('checks/spend_prices', params);
   await wh.run('DROP TABLE IF EXISTS user_license_counts');
   await wh.run('DROP TABLE IF EXISTS user_license_keep');
   await wh.run(
