@@ -2,7 +2,8 @@
 -- From: user_license_counts (holders and their window flags, counted), stg_subscriptions (sold, own, trial/grace),
 --       stg_pc_deployment and stg_pc_usage (Partner Center analytics: customers and products that only they list,
 --       and the usage of products the user report cannot measure), load_files (which tenants had a user report /
---       Graph subscriptions loaded), stg_customers, catalog_products.
+--       Graph subscriptions loaded), stg_copilot_reports (which tenants had a Copilot usage report loaded, and its own
+--       as-of date: a Copilot product is measured by it, DESIGN.md §1.6), stg_customers, catalog_products.
 -- Parameters: $from, $to (snapshot dates, both included), $partner_tenant (the partner's tenant GUID, or NULL).
 -- Ratios are fractions (0.85 = 85%); NULL where the denominator is 0.
 -- Precedence is per customer × product (DESIGN.md §1.3): the user-level row wins; a product the user report cannot
@@ -24,6 +25,10 @@ graph_tenants AS (
   SELECT snapshot_date, customer_id,
     coalesce(report_date, max(report_date) OVER (PARTITION BY snapshot_date), snapshot_date) AS as_of_date
   FROM graph_tenant_reports
+),
+copilot_tenants AS (
+  SELECT snapshot_date, customer_id, max(report_refresh_date) AS copilot_as_of FROM stg_copilot_reports
+  WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE GROUP BY ALL
 ),
 graph_subscription_tenants AS (
   SELECT DISTINCT snapshot_date, customer_id FROM load_files
@@ -75,9 +80,12 @@ graph_base AS (
     coalesce(h.active_yammer_only, 0) AS active_yammer_only,
     coalesce(h.inactive, 0) AS inactive,
     coalesce(s.has_trial, false) AS has_trial,
-    coalesce(s.has_uncounted, false) AS has_uncounted
+    coalesce(s.has_uncounted, false) AS has_uncounted,
+    ct.customer_id IS NOT NULL AS has_copilot_report,
+    ct.copilot_as_of
   FROM (SELECT snapshot_date, customer_id, sku_id FROM sold UNION SELECT snapshot_date, customer_id, sku_id FROM held) k
   JOIN graph_tenants g USING (snapshot_date, customer_id)
+  LEFT JOIN copilot_tenants ct USING (snapshot_date, customer_id)
   LEFT JOIN sold s USING (snapshot_date, customer_id, sku_id)
   LEFT JOIN held h USING (snapshot_date, customer_id, sku_id)
 ),
@@ -105,8 +113,12 @@ pc_busiest_workload AS (
   ) = 1
 ),
 graph_rows AS (
+  -- A product only Copilot's report measures takes that report's own as-of date (its data lags the other's).
   SELECT
-    b.snapshot_date, b.customer_id, b.sku_id, b.as_of_date, 'graph' AS source,
+    b.snapshot_date, b.customer_id, b.sku_id,
+    CASE WHEN p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer THEN b.as_of_date
+         ELSE coalesce(b.copilot_as_of, b.as_of_date) END AS as_of_date,
+    'graph' AS source,
     b.licenses_sold, b.licenses_sold_own, b.licenses_assigned,
     b.licenses_assigned / nullif(b.licenses_sold, 0) AS deployment_pct,
     b.entitlements,
@@ -129,6 +141,7 @@ graph_rows AS (
   FROM graph_base b
   JOIN catalog_products p ON p.sku_id = b.sku_id AND NOT p.excluded
   WHERE p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer
+    OR (p.wl_copilot AND b.has_copilot_report)
 ),
 graph_unmeasured_rows AS (
   -- Products the user report cannot measure: user-level licence counts; usage from Partner Center's aggregates
@@ -149,7 +162,8 @@ graph_unmeasured_rows AS (
   JOIN catalog_products p ON p.sku_id = b.sku_id AND NOT p.excluded
   LEFT JOIN pc_busiest_workload u
     ON u.snapshot_date = b.snapshot_date AND u.customer_id = b.customer_id AND u.sku_id = b.sku_id
-  WHERE NOT (p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer)
+  WHERE NOT (p.wl_exchange OR p.wl_sharepoint OR p.wl_skype OR p.wl_teams OR p.wl_yammer
+    OR (p.wl_copilot AND b.has_copilot_report))
 ),
 pc_rows AS (
   SELECT

@@ -6,12 +6,14 @@
 -- Graph rows (usage measured from the user report): qualified = the product's entitlements, active = holders
 -- (deleted included) active on the workload; only the workloads the report has (office_apps and dynamics are not
 -- in it). Rows whose usage comes from Partner Center (aggregate rows, and products the user report cannot measure)
--- take its per-workload counts.
+-- take its per-workload counts. A Copilot product has a `copilot` row (holders active on any Copilot app) and one
+-- row per Copilot app the tenant's Copilot report has (v2 adds apps v1 lacks: an app without a column is not an app
+-- nobody uses), from the Copilot report's own as-of date.
+-- Also from: stg_copilot_reports (the apps each tenant's report has).
 INSERT INTO adoption_workload_daily BY NAME
 WITH
 graph_counts AS (
-  SELECT snapshot_date, customer_id, sku_id, exchange, sharepoint, skype, teams, yammer
-  FROM user_license_counts
+  SELECT * FROM user_license_counts
   WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE
 ),
 graph_rows AS (
@@ -27,6 +29,38 @@ graph_rows AS (
   ) AS w(workload, included, active)
   WHERE d.usage_basis = 'any_workload' AND w.included AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
 ),
+copilot_reports AS (
+  SELECT snapshot_date, customer_id, max(report_refresh_date) AS copilot_as_of, any_value(apps) AS apps
+  FROM stg_copilot_reports
+  WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE GROUP BY ALL
+),
+copilot_rows AS (
+  SELECT d.snapshot_date, d.customer_id, d.sku_id, a.workload, coalesce(cr.copilot_as_of, d.as_of_date) AS as_of_date,
+    d.source,
+    d.entitlements AS licenses_qualified, coalesce(a.active, 0) AS licenses_active
+  FROM adoption_daily d
+  JOIN catalog_products p USING (sku_id)
+  JOIN copilot_reports cr USING (snapshot_date, customer_id)
+  LEFT JOIN graph_counts c USING (snapshot_date, customer_id, sku_id)
+  CROSS JOIN LATERAL (
+    VALUES ('copilot', c.copilot),
+           ('copilot_chat', c.copilot_chat),
+           ('copilot_teams', c.copilot_teams),
+           ('copilot_word', c.copilot_word),
+           ('copilot_excel', c.copilot_excel),
+           ('copilot_powerpoint', c.copilot_powerpoint),
+           ('copilot_outlook', c.copilot_outlook),
+           ('copilot_onenote', c.copilot_onenote),
+           ('copilot_loop', c.copilot_loop),
+           ('copilot_chat_work', c.copilot_chat_work),
+           ('copilot_chat_web', c.copilot_chat_web),
+           ('copilot_m365_app', c.copilot_m365_app),
+           ('copilot_edge', c.copilot_edge),
+           ('copilot_agent', c.copilot_agent)
+  ) AS a(workload, active)
+  WHERE d.usage_basis = 'any_workload' AND p.wl_copilot AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
+    AND (a.workload = 'copilot' OR list_contains(cr.apps, a.workload))
+),
 pc_rows AS (
   SELECT d.snapshot_date, d.customer_id, d.sku_id, u.workload, d.as_of_date, d.source,
     sum(u.licenses_qualified) AS licenses_qualified, sum(u.licenses_active) AS licenses_active
@@ -38,6 +72,8 @@ pc_rows AS (
 )
 SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM graph_rows
 WHERE NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload)
+UNION ALL
+SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM copilot_rows
 UNION ALL
 SELECT *, licenses_active / nullif(licenses_qualified, 0) AS usage_pct FROM pc_rows
 WHERE NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload)

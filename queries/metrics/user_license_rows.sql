@@ -4,8 +4,9 @@
 -- Computed, not stored: each snapshot's per-user rows are computed once per pass. The kept ones are stored
 -- (user_license_activity, all the reports list); the daily counts (user_license_counts) read those stored rows
 -- back and compute the others here.
--- From: stg_user_activity (Graph user detail), stg_assigned_products (each distinct 'Assigned Products' string split
---       into product names matched to SKUs),
+-- From: stg_user_activity (Graph user detail), stg_copilot_activity and stg_copilot_reports (Graph's Microsoft 365
+--       Copilot usage report, with its own as-of date: Copilot data lags up to 72 hours), stg_assigned_products (each
+--       distinct 'Assigned Products' string split into product names matched to SKUs),
 --       stg_subscriptions and stg_subscribed_skus (to settle a name that several SKUs share), catalog_products,
 --       user_license_keep (the TEMP table of kept snapshots).
 -- Arguments: d_from, d_to (snapshot dates, both included), window_days (28: the active window, both ends included),
@@ -13,8 +14,9 @@
 CREATE OR REPLACE TEMP MACRO user_license_rows(d_from, d_to, window_days, kept) AS TABLE
 WITH
 tenants AS (
-  -- The tenant's as-of date: the newest Report Refresh Date of its user report; only the snapshots asked for.
-  SELECT r.snapshot_date, r.customer_id, r.as_of_date
+  -- The tenant's as-of date: the newest Report Refresh Date of its user report; only the snapshots asked for. The
+  -- Copilot report's own as-of date beside it (NULL: no Copilot report loaded for the tenant that night).
+  SELECT r.snapshot_date, r.customer_id, r.as_of_date, cr.copilot_as_of
   FROM (
     SELECT snapshot_date, customer_id, max(report_refresh_date) AS as_of_date
     FROM stg_user_activity
@@ -22,7 +24,37 @@ tenants AS (
     GROUP BY ALL
   ) r
   LEFT JOIN user_license_keep k ON k.snapshot_date = r.snapshot_date AND k.customer_id = r.customer_id
+  LEFT JOIN (
+    SELECT snapshot_date, customer_id, max(report_refresh_date) AS copilot_as_of FROM stg_copilot_reports
+    WHERE snapshot_date BETWEEN d_from AND d_to GROUP BY ALL
+  ) cr ON cr.snapshot_date = r.snapshot_date AND cr.customer_id = r.customer_id
   WHERE (k.customer_id IS NOT NULL) = kept
+),
+copilot AS (
+  -- Each Copilot user's apps active in the 28 days ending at the Copilot report's own as-of date, and any activity.
+  SELECT a.snapshot_date, a.customer_id, a.user_key,
+    list_filter([
+      CASE WHEN a.chat_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_chat' END,
+      CASE WHEN a.teams_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_teams' END,
+      CASE WHEN a.word_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_word' END,
+      CASE WHEN a.excel_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_excel' END,
+      CASE WHEN a.powerpoint_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_powerpoint' END,
+      CASE WHEN a.outlook_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_outlook' END,
+      CASE WHEN a.onenote_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_onenote' END,
+      CASE WHEN a.loop_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_loop' END,
+      CASE WHEN a.chat_work_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_chat_work' END,
+      CASE WHEN a.chat_web_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_chat_web' END,
+      CASE WHEN a.m365_app_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_m365_app' END,
+      CASE WHEN a.edge_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_edge' END,
+      CASE WHEN a.agent_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_agent' END
+    ], x -> x IS NOT NULL) AS apps,
+    coalesce(a.last_activity BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of, false) AS any_app,
+    greatest(a.last_activity, a.chat_last, a.teams_last, a.word_last, a.excel_last, a.powerpoint_last, a.outlook_last,
+      a.onenote_last, a.loop_last, a.chat_work_last, a.chat_web_last, a.m365_app_last, a.edge_last, a.agent_last)
+      AS copilot_last
+  FROM stg_copilot_activity a
+  JOIN tenants t USING (snapshot_date, customer_id)
+  WHERE a.snapshot_date BETWEEN d_from AND d_to
 ),
 tenant_skus AS (
   SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscriptions
@@ -60,9 +92,14 @@ in_window AS (
       OR coalesce(u.onedrive_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_sharepoint,
     coalesce(u.skype_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_skype,
     coalesce(u.teams_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_teams,
-    coalesce(u.yammer_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_yammer
+    coalesce(u.yammer_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_yammer,
+    -- A Copilot holder missing from the Copilot report is inactive on Copilot (when the tenant has a report at all).
+    coalesce(c.any_app OR len(c.apps) > 0, false) AS w_copilot,
+    c.apps AS copilot_apps_in_window,
+    c.copilot_last
   FROM stg_user_activity u
   JOIN tenants t USING (snapshot_date, customer_id)
+  LEFT JOIN copilot c ON c.snapshot_date = u.snapshot_date AND c.customer_id = u.customer_id AND c.user_key = u.user_key
   WHERE u.snapshot_date BETWEEN d_from AND d_to
 ),
 flags AS (
@@ -73,12 +110,15 @@ flags AS (
     p.wl_skype AND w.w_skype AS active_skype,
     p.wl_teams AND w.w_teams AS active_teams,
     p.wl_yammer AND w.w_yammer AS active_yammer,
+    p.wl_copilot AND w.w_copilot AS active_copilot,
+    CASE WHEN p.wl_copilot THEN coalesce(w.copilot_apps_in_window, []) END AS copilot_apps,
     greatest(
       CASE WHEN p.wl_exchange THEN w.exchange_last END,
       CASE WHEN p.wl_sharepoint THEN greatest(w.sharepoint_last, w.onedrive_last) END,
       CASE WHEN p.wl_skype THEN w.skype_last END,
       CASE WHEN p.wl_teams THEN w.teams_last END,
-      CASE WHEN p.wl_yammer THEN w.yammer_last END
+      CASE WHEN p.wl_yammer THEN w.yammer_last END,
+      CASE WHEN p.wl_copilot THEN w.copilot_last END
     ) AS last_activity_date
   FROM in_window w
   JOIN string_skus h USING (snapshot_date, customer_id, assigned_products)
@@ -86,7 +126,7 @@ flags AS (
 )
 SELECT
   snapshot_date, customer_id, user_key, sku_id, as_of_date, is_deleted,
-  active_exchange, active_sharepoint, active_skype, active_teams, active_yammer,
-  active_exchange OR active_sharepoint OR active_skype OR active_teams OR active_yammer AS active,
+  active_exchange, active_sharepoint, active_skype, active_teams, active_yammer, active_copilot, copilot_apps,
+  active_exchange OR active_sharepoint OR active_skype OR active_teams OR active_yammer OR active_copilot AS active,
   last_activity_date
 FROM flags

@@ -33,6 +33,8 @@ export interface CsvReadResult {
   read: Map<string, { loaded: number; rejected: number }>;
   /** files set aside whole */
   setAside: Set<string>;
+  /** the spec's column keys each file read has in its header (the others read as NULL) */
+  columns: Map<string, string[]>;
   issues: LoadIssue[];
   /** milliseconds spent per step, for the debug log */
   timings?: Record<string, number>;
@@ -173,7 +175,7 @@ export async function readCsvFiles(
   direct?: { insert: (select: string) => string; params: Record<string, string | number | boolean | null> },
 ): Promise<CsvReadResult> {
   const { columns } = spec;
-  const result: CsvReadResult = { read: new Map(), setAside: new Set(), issues: [] };
+  const result: CsvReadResult = { read: new Map(), setAside: new Set(), issues: [], columns: new Map() };
   const timings: Record<string, number> = {};
   const colDefs = columns
     .map((c) => `${c.key} ${c.type === 'TIMESTAMPTZ' ? 'TIMESTAMPTZ' : c.type}`)
@@ -210,6 +212,10 @@ export async function readCsvFiles(
       result.setAside.add(f.rel);
       continue;
     }
+    result.columns.set(
+      f.rel,
+      columns.filter((c) => layout.names.includes(c.key)).map((c) => c.key),
+    );
     const sig = JSON.stringify([sniff.encoding, sniff.delimiter, layout.names, layout.unknownHeaders]);
     const g = groups.get(sig) ?? { layout, files: [] };
     g.files.push(f);

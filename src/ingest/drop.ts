@@ -27,6 +27,7 @@ export type SourceKind =
   | 'graph_users'
   | 'graph_subscriptions'
   | 'graph_subscribed_skus'
+  | 'graph_copilot'
   | 'unknown';
 
 export interface DropFile {
@@ -65,6 +66,7 @@ const TENANT_FILES: Record<string, SourceKind> = {
   'office365activeuserdetail.csv': 'graph_users',
   'subscriptions.json': 'graph_subscriptions',
   'subscribedskus.json': 'graph_subscribed_skus',
+  'copilotusageuserdetail.csv': 'graph_copilot',
 };
 
 export function classify(rel: string): { kind: SourceKind; customerId?: string; tenantFolder?: string } {

@@ -20,6 +20,7 @@ import {
 import { productLookup, type ProductLookup } from './productLookup.js';
 import { compileTimeFormat, parseOpenedAt, recordStartLines, type TimeFormat } from './ticketTimes.js';
 import { matchLocale } from '../locales.js';
+import { loadCopilotReports } from './loadCopilot.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
 import {
   insertSubscriptionTerms,
@@ -36,6 +37,8 @@ export const STAGING_TABLES = [
   'stg_pc_deployment',
   'stg_pc_usage',
   'stg_tickets',
+  'stg_copilot_activity',
+  'stg_copilot_reports',
   ...SPEND_STAGING_TABLES,
   'load_files',
   'load_issues',
@@ -668,6 +671,13 @@ export async function loadDrop(
   phase('customers');
   await loadUserReports(ctx, files);
   phase('user reports');
+  await loadCopilotReports(
+    wh,
+    date,
+    usable('graph_copilot').filter((f) => tenantKnown(ctx, f)),
+    { issues: result.issues, setOutcome: (rel, outcome) => setOutcome(ctx, rel, outcome) },
+  );
+  phase('copilot reports');
 
   for (const f of usable('graph_subscriptions')) {
     if (tenantKnown(ctx, f)) {

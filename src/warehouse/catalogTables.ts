@@ -25,6 +25,7 @@ export async function writeCatalog(wh: Warehouse, catalog: Catalog): Promise<voi
       ['wl_yammer', 'boolean'],
       ['wl_office_apps', 'boolean'],
       ['wl_dynamics', 'boolean'],
+      ['wl_copilot', 'boolean'],
     ],
     catalog.products.map((p) => ({
       sku_id: p.skuId,
@@ -39,6 +40,7 @@ export async function writeCatalog(wh: Warehouse, catalog: Catalog): Promise<voi
       wl_yammer: has(p, 'yammer'),
       wl_office_apps: has(p, 'office_apps'),
       wl_dynamics: has(p, 'dynamics'),
+      wl_copilot: has(p, 'copilot'),
     })),
   );
   const aliases = new Map<string, string[]>();
