@@ -2,6 +2,7 @@
 // header, companySubscription and subscribedSku JSON, Partner Center subscriptions and analytics envelopes, then
 // manifest.json last. Used by the demo generator and by tests that build drops by hand.
 import { createHash } from 'node:crypto';
+import type { CopilotApp } from '../config/schema.js';
 import { countCsvRows } from '../ingest/manifest.js';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -186,10 +187,95 @@ export function offerMatrixCsv(
   return `\uFEFF${[header.map(q).join(','), ...lines].join('\r\n')}\r\n`;
 }
 
+/** A user of Graph's Microsoft 365 Copilot usage report: last-activity dates, any app and per app. */
+export interface CopilotUser {
+  upn: string;
+  last?: string;
+  apps?: Partial<Record<CopilotApp, string>>;
+  prompts?: number;
+}
+
+/** The Copilot usage report of a tenant: its own refresh date (Copilot data lags), v1 or v2 layout. */
+export interface CopilotReport {
+  refreshDate: string;
+  layout: 'v1' | 'v2';
+  users: CopilotUser[];
+}
+
+const COPILOT_V1_APPS: [CopilotApp, string][] = [
+  ['copilot_chat', 'Copilot Chat Last Activity Date'],
+  ['copilot_teams', 'Microsoft Teams Copilot Last Activity Date'],
+  ['copilot_word', 'Word Copilot Last Activity Date'],
+  ['copilot_excel', 'Excel Copilot Last Activity Date'],
+  ['copilot_powerpoint', 'PowerPoint Copilot Last Activity Date'],
+  ['copilot_outlook', 'Outlook Copilot Last Activity Date'],
+  ['copilot_onenote', 'OneNote Copilot Last Activity Date'],
+  ['copilot_loop', 'Loop Copilot Last Activity Date'],
+];
+const COPILOT_V2_APPS: [CopilotApp, string][] = [
+  ['copilot_chat_work', 'Copilot Chat (work) Last Activity Date'],
+  ['copilot_chat_web', 'Copilot Chat (web) Last Activity Date'],
+  ['copilot_m365_app', 'Microsoft 365 Copilot Last Activity Date'],
+  ['copilot_edge', 'Edge Last Activity Date'],
+  ['copilot_agent', 'Copilot Agent Last Activity Date'],
+];
+
+/**
+ * getMicrosoft365CopilotUsageUserDetail as downloaded: v1 as in the v1.0 examples (Report Period last); v2 with
+ * its added columns and Report Period second, as the older beta page has it (the order has changed over time).
+ */
+export function copilotUsageCsv(report: CopilotReport): string {
+  const apps = report.layout === 'v2' ? [...COPILOT_V1_APPS, ...COPILOT_V2_APPS] : COPILOT_V1_APPS;
+  const period = report.layout === 'v2' ? '28' : '30';
+  const header =
+    report.layout === 'v2'
+      ? [
+          'Report Refresh Date',
+          'Report Period',
+          'User Principal Name',
+          'Display Name',
+          'Last Activity Date',
+          ...apps.map(([, h]) => h),
+          'Prompts submitted for all apps',
+          'Prompts submitted for Copilot Chat (work)',
+          'Prompts submitted for Copilot Chat (web)',
+          'Active Usage Days for all apps',
+        ]
+      : [
+          'Report Refresh Date',
+          'User Principal Name',
+          'Display Name',
+          'Last Activity Date',
+          ...apps.map(([, h]) => h),
+          'Report Period',
+        ];
+  const rows = report.users.map((u) => {
+    const dates = apps.map(([a]) => u.apps?.[a] ?? '');
+    const name = /^[0-9A-F]{32}$/.test(u.upn) ? u.upn : u.upn.split('@')[0]!;
+    return report.layout === 'v2'
+      ? [
+          report.refreshDate,
+          period,
+          u.upn,
+          name,
+          u.last ?? '',
+          ...dates,
+          u.prompts ?? 0,
+          0,
+          0,
+          u.last ? 3 : 0,
+        ]
+      : [report.refreshDate, u.upn, name, u.last ?? '', ...dates, period];
+  });
+  return csvLines(header, rows);
+}
+
 export interface TenantDrop {
   tenantId: string;
   refreshDate: string;
   users?: GraphUser[];
+  /** Graph's Copilot usage report; an empty users list writes a header-only file (a tenant without Copilot) */
+  copilot?: CopilotReport;
   subscriptions?: CompanySubscription[];
   subscribedSkus?: {
     skuId: string;
@@ -313,6 +399,7 @@ export function writeDrop(dropDir: string, spec: DropSpec): void {
   for (const t of spec.tenants) {
     const dir = path.join(dropDir, 'tenants', t.tenantId);
     if (t.users) write(path.join(dir, 'office365ActiveUserDetail.csv'), graphUserCsv(t.refreshDate, t.users));
+    if (t.copilot) write(path.join(dir, 'copilotUsageUserDetail.csv'), copilotUsageCsv(t.copilot));
     if (t.subscriptions) {
       write(
         path.join(dir, 'subscriptions.json'),

@@ -1,0 +1,240 @@
+// Microsoft 365 Copilot (DESIGN.md §1.6), through ingest into adoption_daily and adoption_workload_daily, on
+// hand-worked values: holders from Assigned Products; active from the Copilot report's dates in the 28 days ending
+// at that report's own refresh date (it lags the Office report); the v1 and v2 layouts; a holder missing from the
+// report; concealed names matched across the two reports; a Copilot SKU without a Copilot report: not measurable.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest, type IngestSummary } from '../jobs/ingest.js';
+import type { JobContext } from '../src/context.js';
+import { writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
+import { PARTNER, tempDir, testContext } from './helpers/context.js';
+
+export const COPILOT_DATE = '2026-11-23';
+const OFFICE_AS_OF = '2026-11-22';
+const COPILOT_AS_OF = '2026-11-20'; // window 2026-10-24 … 2026-11-20
+export const C = {
+  v1: 'c1000000-0000-4000-8000-000000000001',
+  v2: 'c1000000-0000-4000-8000-000000000002',
+  noReport: 'c1000000-0000-4000-8000-000000000003',
+  none: 'c1000000-0000-4000-8000-000000000004',
+};
+export const COPILOT = '639dec6b-bb19-468b-871c-c5c441c4b0cb';
+const E3 = '05e9a617-0261-4cee-bb44-138d3ef5d965';
+const both = ['MICROSOFT 365 E3', 'MICROSOFT 365 COPILOT'];
+const md5 = (s: string) => createHash('md5').update(s).digest('hex').toUpperCase();
+
+export function copilotDrop(): DropSpec {
+  const sub = (id: string, skuId: string, part: string, n: number) => ({
+    id,
+    skuId,
+    skuPartNumber: part,
+    status: 'Enabled' as const,
+    isTrial: false,
+    totalLicenses: n,
+    ownerTenantId: PARTNER,
+  });
+  return {
+    customers: [
+      { customer_id: C.v1, customer_name: 'Copilot One Ltd', owner_email: 'am@partner.example' },
+      { customer_id: C.v2, customer_name: 'Copilot Two Ltd', owner_email: 'am@partner.example' },
+      { customer_id: C.noReport, customer_name: 'No Report Ltd', owner_email: 'am@partner.example' },
+      { customer_id: C.none, customer_name: 'No Copilot Ltd', owner_email: 'am@partner.example' },
+    ],
+    tenants: [
+      {
+        tenantId: C.v1,
+        refreshDate: OFFICE_AS_OF,
+        users: ['h1', 'h2', 'h3', 'h4', 'h5'].map((h) => ({
+          upn: `${h}@one.example`,
+          products: both,
+          exchange: '2026-11-21',
+        })),
+        subscriptions: [
+          sub('c2000000-0000-4000-8000-000000000001', E3, 'SPE_E3', 5),
+          sub('c2000000-0000-4000-8000-000000000002', COPILOT, 'Microsoft_365_Copilot', 6),
+        ],
+        copilot: {
+          refreshDate: COPILOT_AS_OF,
+          layout: 'v1',
+          users: [
+            { upn: 'h1@one.example', last: '2026-10-24', apps: { copilot_word: '2026-10-24' } }, // the window's first day
+            { upn: 'h2@one.example', last: '2026-10-23', apps: { copilot_excel: '2026-10-23' } }, // the day before
+            // after the Copilot report's own as-of date (though before the Office report's): outside the window
+            { upn: 'h3@one.example', last: '2026-11-21', apps: { copilot_word: '2026-11-21' } },
+            // h4 holds Copilot and is missing from the report: inactive
+            {
+              upn: 'h5@one.example',
+              last: '2026-11-15',
+              apps: { copilot_teams: '2026-11-15', copilot_chat: '2026-11-10' },
+            },
+          ],
+        },
+      },
+      {
+        tenantId: C.v2,
+        refreshDate: OFFICE_AS_OF,
+        // Concealed names: the same MD5 in both reports.
+        users: ['k1', 'k2', 'k3'].map((k) => ({
+          upn: md5(`${k}@two.example`),
+          products: ['MICROSOFT 365 COPILOT'],
+        })),
+        subscriptions: [sub('c2000000-0000-4000-8000-000000000003', COPILOT, 'Microsoft_365_Copilot', 3)],
+        copilot: {
+          refreshDate: COPILOT_AS_OF,
+          layout: 'v2',
+          users: [
+            {
+              upn: md5('k1@two.example'),
+              last: '2026-11-19',
+              apps: { copilot_chat_work: '2026-11-19' },
+              prompts: 12,
+            },
+            {
+              upn: md5('k2@two.example'),
+              last: '2026-11-02',
+              apps: { copilot_m365_app: '2026-11-01', copilot_agent: '2026-11-02' },
+            },
+            { upn: md5('k3@two.example') },
+          ],
+        },
+      },
+      {
+        tenantId: C.noReport,
+        refreshDate: OFFICE_AS_OF,
+        users: [{ upn: 'n1@three.example', products: both, exchange: '2026-11-20' }],
+        subscriptions: [
+          sub('c2000000-0000-4000-8000-000000000004', E3, 'SPE_E3', 1),
+          sub('c2000000-0000-4000-8000-000000000005', COPILOT, 'Microsoft_365_Copilot', 1),
+        ],
+      },
+      {
+        tenantId: C.none,
+        refreshDate: OFFICE_AS_OF,
+        users: [{ upn: 'z@four.example', products: ['MICROSOFT 365 E3'], teams: '2026-11-20' }],
+        subscriptions: [sub('c2000000-0000-4000-8000-000000000006', E3, 'SPE_E3', 1)],
+        copilot: { refreshDate: COPILOT_AS_OF, layout: 'v1', users: [] }, // a tenant with no Copilot: header only
+      },
+    ],
+  };
+}
+
+let ctx: JobContext;
+let cleanup: () => void;
+let summary: IngestSummary;
+
+beforeAll(async () => {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  writeDrop(path.join(t.dir, 'exports', COPILOT_DATE), copilotDrop());
+  ctx = await testContext(t.dir);
+  summary = await ingest(ctx, { date: COPILOT_DATE });
+});
+afterAll(() => {
+  ctx?.wh.close();
+  cleanup?.();
+});
+
+const daily = async (customer: string, sku = COPILOT) => {
+  const [row] = await ctx.wh.all(
+    `SELECT as_of_date, usage_basis, licenses_sold, licenses_assigned, entitlements, active_entitlements, usage_pct,
+       inactive, unassigned
+     FROM adoption_daily WHERE snapshot_date = $d::DATE AND customer_id = $c AND sku_id = $s`,
+    { d: COPILOT_DATE, c: customer, s: sku },
+  );
+  return row;
+};
+const apps = (customer: string) =>
+  ctx.wh.all(
+    `SELECT workload, licenses_qualified, licenses_active FROM adoption_workload_daily
+     WHERE snapshot_date = $d::DATE AND customer_id = $c AND sku_id = $s ORDER BY workload`,
+    { d: COPILOT_DATE, c: customer, s: COPILOT },
+  );
+
+describe('Copilot in adoption_daily', () => {
+  it('reads both layouts by header name, with Report Period anywhere, and loads every report', () => {
+    const copilotFiles = [...summary.issues].filter((i) => i.file?.endsWith('copilotUsageUserDetail.csv'));
+    expect(copilotFiles.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('counts a holder active from the Copilot report, in the 28 days ending at its own as-of date (v1)', async () => {
+    // h1 (the window's first day) and h5 are active; h2 (the day before), h3 (after the Copilot as-of) and h4
+    // (missing from the report) are not.
+    expect(await daily(C.v1)).toEqual({
+      as_of_date: COPILOT_AS_OF,
+      usage_basis: 'any_workload',
+      licenses_sold: 6,
+      licenses_assigned: 5,
+      entitlements: 5,
+      active_entitlements: 2,
+      usage_pct: 0.4,
+      inactive: 3,
+      unassigned: 1,
+    });
+  });
+
+  it('leaves the other products of the same users to the Office report', async () => {
+    expect(await daily(C.v1, E3)).toMatchObject({
+      as_of_date: OFFICE_AS_OF,
+      active_entitlements: 5,
+      usage_pct: 1,
+    });
+  });
+
+  it('matches concealed names across the two reports and reads the v2 apps', async () => {
+    expect(await daily(C.v2)).toMatchObject({
+      licenses_assigned: 3,
+      active_entitlements: 2,
+      inactive: 1,
+      usage_basis: 'any_workload',
+    });
+  });
+
+  it('has no usage for a Copilot product whose tenant has no Copilot report: not measurable, not 0', async () => {
+    expect(await daily(C.noReport)).toMatchObject({
+      usage_basis: 'not_measurable',
+      active_entitlements: null,
+      usage_pct: null,
+      inactive: null,
+      licenses_assigned: 1,
+    });
+    const [issue] = await ctx.wh.all(
+      `SELECT code FROM load_issues WHERE snapshot_date = $d::DATE AND customer_id = $c AND code = 'usage_not_measurable'`,
+      { d: COPILOT_DATE, c: C.noReport },
+    );
+    expect(issue).toEqual({ code: 'usage_not_measurable' });
+  });
+});
+
+describe('Copilot apps in adoption_workload_daily', () => {
+  it('has a row per app of a v1 report, and the v2 apps only where the report has them', async () => {
+    expect(await apps(C.v1)).toEqual([
+      { workload: 'copilot', licenses_qualified: 5, licenses_active: 2 },
+      { workload: 'copilot_chat', licenses_qualified: 5, licenses_active: 1 },
+      { workload: 'copilot_excel', licenses_qualified: 5, licenses_active: 0 }, // h2's use fell before the window
+      { workload: 'copilot_loop', licenses_qualified: 5, licenses_active: 0 },
+      { workload: 'copilot_onenote', licenses_qualified: 5, licenses_active: 0 },
+      { workload: 'copilot_outlook', licenses_qualified: 5, licenses_active: 0 },
+      { workload: 'copilot_powerpoint', licenses_qualified: 5, licenses_active: 0 },
+      { workload: 'copilot_teams', licenses_qualified: 5, licenses_active: 1 },
+      { workload: 'copilot_word', licenses_qualified: 5, licenses_active: 1 },
+    ]);
+    const v2 = await apps(C.v2);
+    expect(v2).toHaveLength(14);
+    expect(v2.filter((a) => Number(a.licenses_active) > 0)).toEqual([
+      { workload: 'copilot', licenses_qualified: 3, licenses_active: 2 },
+      { workload: 'copilot_agent', licenses_qualified: 3, licenses_active: 1 },
+      { workload: 'copilot_chat_work', licenses_qualified: 3, licenses_active: 1 },
+      { workload: 'copilot_m365_app', licenses_qualified: 3, licenses_active: 1 },
+    ]);
+  });
+
+  it('lists the Copilot holders with no Copilot activity as inactive users', async () => {
+    const rows = await ctx.wh.all(
+      `SELECT user_key FROM user_license_activity
+       WHERE snapshot_date = $d::DATE AND customer_id = $c AND sku_id = $s AND NOT active ORDER BY user_key`,
+      { d: COPILOT_DATE, c: C.v1, s: COPILOT },
+    );
+    expect(rows.map((r) => r.user_key)).toEqual(['h2@one.example', 'h3@one.example', 'h4@one.example']);
+  });
+});
