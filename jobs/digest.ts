@@ -91,6 +91,11 @@ export async function computeFindings(ctx: JobContext, week: string): Promise<vo
     renewal_days: t.renewalDays,
     upsell_deployment: t.upsellDeployment,
     upsell_usage: t.upsellUsage,
+    copilot_low_usage: t.copilot.lowUsage,
+    copilot_low_deployment: t.copilot.lowDeployment,
+    copilot_weak_gap: t.copilot.weakAppGap,
+    copilot_readiness_usage: t.copilot.readinessUsage,
+    copilot_min_entitlements: t.copilot.readinessMinEntitlements,
     window_days: ACTIVE_WINDOW_DAYS,
     retired_workloads: JSON.stringify(RETIRED_WORKLOADS),
     how_to_categories: JSON.stringify(

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, type IngestSummary } from '../jobs/ingest.js';
+import { computeFindings } from '../jobs/digest.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
 import { PARTNER, tempDir, testContext } from './helpers/context.js';
@@ -111,8 +112,13 @@ export function copilotDrop(): DropSpec {
       {
         tenantId: C.none,
         refreshDate: OFFICE_AS_OF,
-        users: [{ upn: 'z@four.example', products: ['MICROSOFT 365 E3'], teams: '2026-11-20' }],
-        subscriptions: [sub('c2000000-0000-4000-8000-000000000006', E3, 'SPE_E3', 1)],
+        // Ten seats of Microsoft 365, all used, and no Copilot: ready for Copilot.
+        users: Array.from({ length: 10 }, (_, i) => ({
+          upn: `z${i}@four.example`,
+          products: ['MICROSOFT 365 E3'],
+          teams: '2026-11-20',
+        })),
+        subscriptions: [sub('c2000000-0000-4000-8000-000000000006', E3, 'SPE_E3', 10)],
         copilot: { refreshDate: COPILOT_AS_OF, layout: 'v1', users: [] }, // a tenant with no Copilot: header only
       },
     ],
@@ -236,5 +242,39 @@ describe('Copilot apps in adoption_workload_daily', () => {
       { d: COPILOT_DATE, c: C.v1, s: COPILOT },
     );
     expect(rows.map((r) => r.user_key)).toEqual(['h2@one.example', 'h3@one.example', 'h4@one.example']);
+  });
+});
+
+describe('Copilot findings', () => {
+  it('names low Copilot usage, seats not assigned, the weakest app, and a customer ready for Copilot', async () => {
+    const week = COPILOT_DATE; // a Monday: weeks end on Mondays
+    await computeFindings(ctx, week);
+    const rows = await ctx.wh.all(
+      `SELECT customer_id, sku_id, finding, workload, value, threshold FROM findings WHERE week_ending = $w::DATE
+       ORDER BY customer_id, sku_id, finding`,
+      { w: week },
+    );
+    const name = Object.fromEntries(Object.entries(C).map(([k, v]) => [v, k]));
+    const shown = rows.map((r) => [
+      name[String(r.customer_id)],
+      r.sku_id === COPILOT ? 'copilot' : 'e3',
+      r.finding,
+      r.workload,
+      Math.round(Number(r.value) * 1000) / 1000,
+      r.threshold,
+    ]);
+    expect(shown).toEqual([
+      ['v1', 'e3', 'upsell', null, 1, 0.8],
+      ['v1', 'e3', 'weak_workload', 'sharepoint', 0, 0.3], // the E3 holders use Exchange only
+      ['v1', 'copilot', 'low_deployment', null, 0.833, 0.9], // 5 of 6 seats assigned, against 90% for Copilot
+      ['v1', 'copilot', 'low_usage', null, 0.4, 0.5], // 2 of 5 holders active
+      // v2: three apps at 1 of 3, the rest at 0: the first of those, 33 points behind, is the weakest
+      ['v2', 'copilot', 'weak_workload', 'copilot_chat', 0, 0.3],
+      ['noReport', 'e3', 'upsell', null, 1, 0.8], // has Copilot (unmeasured): not "ready" for it
+      ['noReport', 'e3', 'weak_workload', 'sharepoint', 0, 0.3],
+      ['none', 'e3', 'copilot_readiness', null, 1, 0.75], // 10 seats of E3, all used, no Copilot
+      ['none', 'e3', 'upsell', null, 1, 0.8],
+      ['none', 'e3', 'weak_workload', 'exchange', 0, 0.3],
+    ]);
   });
 });

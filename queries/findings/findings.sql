@@ -5,21 +5,45 @@
 --   $renewal_days, $upsell_deployment, $upsell_usage; $window_days (28); $how_to_categories (a JSON list of
 --   lower-case ticket categories that count as how-to); $retired_workloads (a JSON list: never named as weak, DESIGN.md §3).
 -- Usage findings use the adjusted figure where there is one, and skip products whose usage is not measurable.
+-- Microsoft 365 Copilot products (catalog workload copilot, DESIGN.md §1.6) have their own thresholds ($copilot_*):
+-- low Copilot usage, seats bought but not assigned, and the weakest Copilot app (among its app rows only); a customer
+-- with no Copilot and high Microsoft 365 usage is ready for it (copilot_readiness, attached to its largest product).
 INSERT INTO findings
 WITH
 w AS (
-  SELECT *, coalesce(usage_pct_adjusted, usage_pct) AS usage_for_findings
-  FROM adoption_weekly WHERE week_ending = $week::DATE AND has_data
+  SELECT a.*, coalesce(a.usage_pct_adjusted, a.usage_pct) AS usage_for_findings,
+    coalesce(p.wl_copilot, false) AS is_copilot, p.family,
+    CASE WHEN p.wl_copilot THEN $copilot_low_usage ELSE $low_usage END AS low_usage_threshold,
+    CASE WHEN p.wl_copilot THEN $copilot_low_deployment ELSE $low_deployment END AS low_deployment_threshold
+  FROM adoption_weekly a LEFT JOIN catalog_products p USING (sku_id)
+  WHERE a.week_ending = $week::DATE AND a.has_data
 ),
 workload_usage AS (
-  SELECT customer_id, sku_id, workload, usage_pct
+  -- Workloads and Copilot apps are compared each among their own kind; the `copilot` row (any app) with neither.
+  SELECT customer_id, sku_id, workload, usage_pct, starts_with(workload, 'copilot_') AS is_app
   FROM adoption_workload_weekly WHERE week_ending = $week::DATE AND has_data AND usage_pct IS NOT NULL
-    AND NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload)
+    AND NOT list_contains(from_json($retired_workloads, '["VARCHAR"]'), workload) AND workload <> 'copilot'
 ),
 weakest AS (
-  SELECT customer_id, sku_id, arg_min(workload, usage_pct) AS workload, min(usage_pct) AS usage_pct, max(usage_pct) AS best
-  FROM workload_usage GROUP BY customer_id, sku_id
-  HAVING count(*) > 1 AND max(usage_pct) - min(usage_pct) >= $weak_gap
+  SELECT customer_id, sku_id, is_app, workload, usage_pct, best
+  FROM (
+    SELECT *, max(usage_pct) OVER k AS best, count(*) OVER k AS n,
+      row_number() OVER (PARTITION BY customer_id, sku_id, is_app ORDER BY usage_pct, workload) AS rn
+    FROM workload_usage
+    WINDOW k AS (PARTITION BY customer_id, sku_id, is_app)
+  )
+  WHERE rn = 1 AND n > 1 AND best - usage_pct >= CASE WHEN is_app THEN $copilot_weak_gap ELSE $weak_gap END
+),
+copilot_ready AS (
+  -- Customers with no Copilot product whose Microsoft 365 / Office 365 usage is high: ready for Copilot.
+  SELECT w.customer_id, arg_max(w.sku_id, w.entitlements) AS sku_id,
+    sum(w.active_adjusted) / nullif(sum(w.entitlements) FILTER (WHERE w.active_adjusted IS NOT NULL), 0) AS usage,
+    sum(w.entitlements) AS entitlements
+  FROM w
+  WHERE w.family IN ('Microsoft 365', 'Office 365') AND NOT w.is_copilot
+    AND w.customer_id NOT IN (SELECT customer_id FROM w WHERE is_copilot)
+  GROUP BY w.customer_id
+  HAVING sum(w.entitlements) >= $copilot_min_entitlements
 ),
 customer_main AS (
   -- A customer-level finding (tickets) is attached to the customer's largest product.
@@ -41,16 +65,19 @@ renewals AS (
   WHERE s.status = 'active' AND NOT s.is_trial AND s.term_end BETWEEN w.as_of_date AND w.as_of_date + $renewal_days::INTEGER
   GROUP BY s.customer_id, s.sku_id
 )
-SELECT $week::DATE, customer_id, sku_id, 'low_deployment', NULL, deployment_pct, $low_deployment,
+SELECT $week::DATE, customer_id, sku_id, 'low_deployment', NULL, deployment_pct, low_deployment_threshold,
   json_object('unassigned', unassigned, 'sold', licenses_sold)::VARCHAR
-FROM w WHERE deployment_pct < $low_deployment
+FROM w WHERE deployment_pct < low_deployment_threshold
 UNION ALL
-SELECT $week::DATE, customer_id, sku_id, 'low_usage', NULL, usage_for_findings, $low_usage,
+SELECT $week::DATE, customer_id, sku_id, 'low_usage', NULL, usage_for_findings, low_usage_threshold,
   json_object('inactive', inactive, 'entitlements', entitlements, 'basis', usage_basis)::VARCHAR
-FROM w WHERE usage_for_findings < $low_usage AND usage_basis <> 'not_measurable'
+FROM w WHERE usage_for_findings < low_usage_threshold AND usage_basis <> 'not_measurable'
 UNION ALL
-SELECT $week::DATE, customer_id, sku_id, 'weak_workload', workload, usage_pct, $weak_gap, json_object('best', best)::VARCHAR
+SELECT $week::DATE, customer_id, sku_id, 'weak_workload', workload, usage_pct,
+  CASE WHEN starts_with(workload, 'copilot_') THEN $copilot_weak_gap ELSE $weak_gap END, json_object('best', best)::VARCHAR
 FROM weakest
+-- A product with both (Microsoft 365 E7: workloads and Copilot apps) names the one further behind.
+QUALIFY row_number() OVER (PARTITION BY customer_id, sku_id ORDER BY best - usage_pct DESC, workload) = 1
 UNION ALL
 SELECT $week::DATE, h.customer_id, m.sku_id, 'high_how_to', NULL, h.tickets * 100.0 / m.entitlements, $how_to_per_100,
   json_object('tickets', h.tickets, 'entitlements', m.entitlements)::VARCHAR
@@ -73,3 +100,7 @@ SELECT $week::DATE, customer_id, sku_id, 'usage_over_100', NULL, usage_pct, 1,
   json_object('active_deleted', active_deleted, 'active_over_capacity', active_over_capacity, 'cause', over_capacity_cause,
               'active_yammer_only', active_yammer_only)::VARCHAR
 FROM w WHERE usage_pct > 1
+UNION ALL
+SELECT $week::DATE, customer_id, sku_id, 'copilot_readiness', NULL, usage, $copilot_readiness_usage,
+  json_object('entitlements', entitlements)::VARCHAR
+FROM copilot_ready WHERE usage >= $copilot_readiness_usage

@@ -73,6 +73,16 @@ export const configSchema = z
         renewalDays: z.number().int().min(1).max(366),
         upsellDeployment: fraction,
         upsellUsage: fraction,
+        // Microsoft 365 Copilot: seats cost more, so their own thresholds (DESIGN.md §1.6)
+        copilot: z
+          .object({
+            lowUsage: fraction, // below this share of Copilot holders active: low Copilot usage
+            lowDeployment: fraction, // below this share of Copilot seats assigned: seats bought but not assigned
+            weakAppGap: fraction, // a Copilot app this far below the customer's best app is its weakest
+            readinessUsage: fraction, // no Copilot, and Microsoft 365 usage at least this: ready for Copilot
+            readinessMinEntitlements: z.number().int().min(1), // ... with at least this many Microsoft 365 seats
+          })
+          .strict(),
       })
       .strict(),
     // Licence spend (DESIGN.md §1.7): price rows are kept for this market and billing currency (null: every one; a
