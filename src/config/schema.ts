@@ -175,8 +175,33 @@ export const workloads = [
   'yammer',
   'office_apps',
   'dynamics',
+  'copilot',
 ] as const;
 export type Workload = (typeof workloads)[number];
+
+/**
+ * The apps of Microsoft 365 Copilot, as Graph's Copilot usage report gives a last-activity date for each (v1, then
+ * the apps v2 adds). They are the "workloads" of a Copilot product in the workload tables, so that the weakest app
+ * can be named (DESIGN.md §1.6).
+ */
+export const COPILOT_APPS = [
+  'copilot_chat',
+  'copilot_teams',
+  'copilot_word',
+  'copilot_excel',
+  'copilot_powerpoint',
+  'copilot_outlook',
+  'copilot_onenote',
+  'copilot_loop',
+  'copilot_chat_work',
+  'copilot_chat_web',
+  'copilot_m365_app',
+  'copilot_edge',
+  'copilot_agent',
+] as const;
+export type CopilotApp = (typeof COPILOT_APPS)[number];
+/** The product family of Copilot SKUs in the product catalogue. */
+export const COPILOT_FAMILY = 'Microsoft 365 Copilot';
 
 /**
  * Workloads Microsoft has retired (Skype for Business Online, 31 July 2021, DESIGN.md §3): their activity columns
@@ -236,6 +261,8 @@ export const PROBLEMS = [
   'renewal_risk',
   'upsell',
   'usage_over_100',
+  // a customer with high Microsoft 365 usage and no Copilot: ready for it (an upsell)
+  'copilot_readiness',
 ] as const;
 export type Problem = (typeof PROBLEMS)[number];
 
@@ -249,6 +276,7 @@ export const contentItemSchema = z
     url: z.object({ en: z.url(), 'zh-CN': z.url() }).strict(),
     problems: z.array(z.enum(PROBLEMS)).min(1),
     workloads: z.array(z.enum(workloads)).default([]), // empty: fits every workload
+    apps: z.array(z.enum(COPILOT_APPS)).default([]), // Copilot apps it is made for (a weak app's finding)
     families: z.array(z.string().min(1)).default([]), // empty: fits every product family
   })
   .strict();

@@ -26,6 +26,7 @@ const KIND_PREFERENCE: Record<Problem, string[]> = {
   renewal_risk: ['self_service', 'case_study', 'tutorial'],
   upsell: ['training', 'case_study'],
   usage_over_100: ['self_service', 'tutorial'],
+  copilot_readiness: ['case_study', 'training', 'video'],
 };
 
 /** The order findings are answered in when a customer has several and N is small. */
@@ -38,6 +39,7 @@ export const FINDING_PRIORITY: Problem[] = [
   'high_how_to',
   'renewal_risk',
   'upsell',
+  'copilot_readiness',
 ];
 
 export function score(item: ContentItem, f: FindingForMatch): number {
