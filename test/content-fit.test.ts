@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../jobs/demo.js';
+import { sendDigests } from '../jobs/digest.js';
 import { loadCatalog, loadConfig, loadContentCatalog } from '../src/config/load.js';
 import {
   COPILOT_APPS,
@@ -15,7 +16,7 @@ import {
 } from '../src/config/schema.js';
 import { matchContent, weeklyCap, type FindingForMatch } from '../src/digest/match.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
-import { tempDir } from './helpers/context.js';
+import { tempDir, testContext } from './helpers/context.js';
 
 const config = loadConfig();
 const items = loadContentCatalog(config).items;
@@ -405,6 +406,46 @@ describe('the demo', () => {
       for (const [id, set] of perItem) expect(set.size, id).toBeLessThanOrEqual(customers.size / 3);
     } finally {
       wh.close();
+    }
+  });
+
+  it("keeps the cap when each account manager's digest is made alone, counting the suggestions already made", async () => {
+    const ctx = await testContext(path.join(dir, 'demo'));
+    try {
+      const [last] = await ctx.wh.all(`SELECT max(week_ending)::VARCHAR AS week FROM suggestions`);
+      const week = String(last!.week);
+      const owners = await ctx.wh.all(
+        `SELECT DISTINCT c.owner_email AS owner FROM suggestions s
+         JOIN adoption_customer_weekly c ON c.customer_id = s.customer_id AND c.week_ending = s.week_ending
+         WHERE s.week_ending = $week::DATE ORDER BY 1`,
+        { week },
+      );
+      expect(owners.length).toBeGreaterThanOrEqual(2);
+      const [before] = await ctx.wh.all(
+        `SELECT count(DISTINCT customer_id)::INTEGER AS n FROM suggestions WHERE week_ending = $week::DATE`,
+        { week },
+      );
+      // The week again from nothing, one account manager per run: each run reads what the earlier ones suggested.
+      await ctx.wh.run(`DELETE FROM suggestions WHERE week_ending = $week::DATE`, { week });
+      for (const o of owners)
+        await sendDigests(ctx, {
+          weekEnding: week,
+          owner: String(o.owner),
+          outDir: path.join(dir, 'preview'),
+        });
+      const perItem = await ctx.wh.all(
+        `SELECT item_id, count(DISTINCT customer_id)::INTEGER AS n FROM suggestions WHERE week_ending = $week::DATE
+         GROUP BY item_id`,
+        { week },
+      );
+      const [after] = await ctx.wh.all(
+        `SELECT count(DISTINCT customer_id)::INTEGER AS n FROM suggestions WHERE week_ending = $week::DATE`,
+        { week },
+      );
+      expect(after!.n).toBe(before!.n);
+      for (const r of perItem) expect(r.n, String(r.item_id)).toBeLessThanOrEqual(Number(after!.n) / 3);
+    } finally {
+      ctx.wh.close();
     }
   });
 });
