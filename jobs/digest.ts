@@ -16,6 +16,7 @@ import {
   type Outgoing,
 } from '../src/deliver/mailer.js';
 import { matchContent, type FindingForMatch } from '../src/digest/match.js';
+import { loadWeekPlan, type WeekPlan } from '../src/digest/weekPlan.js';
 import { buildDigestView, type DigestData } from '../src/digest/view.js';
 import { orderByMoney, ownerSpend } from '../src/digest/spend.js';
 import { trendChartPng } from '../src/render/chart.js';
@@ -111,6 +112,7 @@ async function composeDigest(
   owner: string,
   recipient: string,
   record: boolean,
+  plan: WeekPlan,
 ): Promise<{ data: DigestData; locale: Locale }> {
   const { wh, config } = ctx;
   const content = loadContentCatalog(config);
@@ -162,7 +164,10 @@ async function composeDigest(
       const picks = matchContent(forMatch, content.items, {
         max: config.digest.maxSuggestionsPerCustomer,
         recentlySuggested: new Set(recent.map((r) => String(r.item_id))),
+        weekCounts: plan.weekCounts,
+        flaggedCustomers: plan.flaggedCustomers,
       });
+      for (const p of picks) plan.weekCounts.set(p.item.id, (plan.weekCounts.get(p.item.id) ?? 0) + 1);
       for (const p of picks) {
         newPicks.push({
           week_ending: week,
@@ -339,6 +344,8 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
   const outcomes: RecipientOutcome[] = [];
   try {
     await computeFindings(ctx, week);
+    // One plan for the whole week: no item goes to more than a third of the flagged customers.
+    const plan = await loadWeekPlan(wh, config, week);
     const owners = (
       await wh.all(
         `SELECT coalesce(owner_email, '') AS owner, count(*)::INTEGER AS customers FROM adoption_customer_weekly
@@ -371,7 +378,7 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
         outcome.state = 'skipped';
         continue;
       }
-      const { data, locale } = await composeDigest(ctx, week, owner, recipient, !opts.dryRun);
+      const { data, locale } = await composeDigest(ctx, week, owner, recipient, !opts.dryRun, plan);
       const email = renderDigestEmail(templates, buildDigestView(data, locale, templates.strings[locale]));
       outcome.subject = email.subject;
       const trend = await wh.allFile('reports/trend', { week, owner, customer: null });

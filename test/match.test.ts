@@ -45,8 +45,15 @@ describe('matching content to findings', () => {
     const howTo = matchContent([f('high_how_to')], items, { max: 2, recentlySuggested: new Set() });
     expect(howTo.length).toBeGreaterThan(0);
     expect(howTo.every((s) => ['training', 'self_service'].includes(s.item.kind))).toBe(true);
-    const [low] = matchContent([f('low_deployment')], items, { max: 1, recentlySuggested: new Set() });
-    expect(['case_study', 'testimonial']).toContain(low!.item.kind);
+    // Issue #18: the licence-assignment guide, made for every workload of the product, is the most specific answer to
+    // low deployment; among the family-wide items after it, stories come first.
+    const low = matchContent([f('low_deployment')], items, { max: 2, recentlySuggested: new Set() });
+    expect(low).toHaveLength(2);
+    expect(low[0]!.item.workloads).toEqual(
+      expect.arrayContaining(['exchange', 'sharepoint', 'teams', 'yammer']),
+    );
+    expect(low[0]!.item.url.en).toMatch(/assign-licenses/);
+    expect(['case_study', 'testimonial']).toContain(low[1]!.item.kind);
   });
 
   it('suggests at most N items, each once, and none suggested within the cool-down', () => {
