@@ -272,7 +272,7 @@ describe('Copilot findings', () => {
       ['v2', 'copilot', 'weak_workload', 'copilot_chat', 0, 0.3],
       ['noReport', 'e3', 'upsell', null, 1, 0.8], // has Copilot (unmeasured): not "ready" for it
       ['noReport', 'e3', 'weak_workload', 'sharepoint', 0, 0.3],
-      ['none', 'e3', 'copilot_readiness', null, 1, 0.75], // 10 seats of E3, all used, no Copilot
+      ['none', 'e3', 'copilot_readiness', null, 1, 0.85], // 10 seats of E3, all used, no Copilot
       ['none', 'e3', 'upsell', null, 1, 0.8],
       ['none', 'e3', 'weak_workload', 'exchange', 0, 0.3],
     ]);

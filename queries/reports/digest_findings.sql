@@ -3,7 +3,7 @@
 -- From: findings, adoption_customer_weekly (name, owner), adoption_weekly, catalog_products.
 -- Parameters: $week (a week-ending date), $owner ('' = customers with no account manager).
 SELECT f.*, c.customer_name, p.display_name AS product, p.family, p.wl_exchange, p.wl_sharepoint, p.wl_teams,
-  p.wl_skype, p.wl_yammer, p.wl_office_apps, p.wl_dynamics,
+  p.wl_skype, p.wl_yammer, p.wl_office_apps, p.wl_dynamics, p.wl_copilot,
   w.usage_pct_adjusted, w.usage_pct, w.deployment_pct
 FROM findings f
 JOIN adoption_customer_weekly c USING (week_ending, customer_id)

@@ -90,6 +90,15 @@ export const DEMO_PRICES: DemoPrice[] = [
     before: 105,
     after: 105,
   },
+  {
+    part: 'Microsoft_365_Copilot',
+    skuId: '639dec6b-bb19-468b-871c-c5c441c4b0cb',
+    title: 'Microsoft 365 Copilot',
+    productId: 'DEMO0000COPL',
+    nceSkuId: '0001',
+    before: 30,
+    after: null,
+  },
 ];
 
 const money = (v: number) => String(Math.round(v * 100) / 100);

@@ -5,6 +5,14 @@
 // through Partner Center analytics.
 import { createHash } from 'node:crypto';
 import { addDays, daysBetween } from '../dates.js';
+import {
+  COPILOT_SKU,
+  COPILOT_STATES,
+  copilotReport,
+  planCopilot,
+  simulateCopilotDay,
+  type CopilotSim,
+} from './copilotDemo.js';
 import { demoOfferMatrix, demoPriceRows, demoSpendTerms } from './demoPrices.js';
 import { offerMatrixCsv, priceSheetCsv } from './writeDrop.js';
 import type {
@@ -137,6 +145,8 @@ const PRODUCTS: DemoProduct[] = [
   },
 ];
 const E5 = PRODUCTS[1]!;
+// Copilot's activity is its own report's, simulated in copilotDemo.ts: no Office workload here.
+const COPILOT: DemoProduct = { ...COPILOT_SKU, workloads: [] };
 const DEMO_PRICE_SHEET = priceSheetCsv(demoPriceRows());
 const DEMO_OFFER_MATRIX = offerMatrixCsv(demoOfferMatrix());
 const FREE_POWER_BI = 'POWER BI (FREE)';
@@ -239,6 +249,7 @@ interface SimCustomer {
   subs: SimSubscription[];
   domain: string;
   nextUser: number;
+  copilot?: CopilotSim;
 }
 
 function conceal(upn: string): string {
@@ -347,6 +358,29 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
   // Some users with no licence at all: Graph lists every user.
   for (const c of customers) for (let k = 0; k < 2; k++) c.users.push(newUser(c, [], 0));
 
+  // Microsoft 365 Copilot on every sixth customer, in the states of COPILOT_STATES, from a random stream of its own.
+  const crand = rng(o.seed + 0x5eed);
+  customers
+    .filter((c) => !c.pcOnly)
+    .filter((_, k) => k % 6 === 0)
+    .forEach((c, k) => {
+      const candidates = c.users
+        .filter((u) => u.products.length > 0 && !u.products.some((p) => p.workloads.includes('dynamics')))
+        .map((u) => u.upn);
+      const sim = planCopilot(COPILOT_STATES[k % COPILOT_STATES.length]!, candidates, crand);
+      if (sim.holders.length === 0) return;
+      c.copilot = sim;
+      c.subs.push({
+        id: guid(crand),
+        product: COPILOT,
+        units: sim.seats,
+        status: 'Enabled',
+        isTrial: false,
+        own: true,
+      });
+      for (const h of sim.holders) c.users.find((u) => u.upn === h.upn)!.products.push(COPILOT);
+    });
+
   const totalDays = daysBetween(day0, o.endDate);
   for (let t = 0; t <= totalDays; t++) {
     const date = addDays(day0, t);
@@ -375,6 +409,7 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
       }
       // Deleted users drop out of the report after about 30 days.
       c.users = c.users.filter((u) => u.deletedDay === undefined || t - u.deletedDay <= 30);
+      if (c.copilot) simulateCopilotDay(c.copilot, t, crand);
     }
     const dropIndex = daysBetween(firstDrop, date);
     if (dropIndex < 0 || dropIndex % o.cadenceDays !== 0) continue;
@@ -511,6 +546,8 @@ function snapshot(
       tenantId: c.id,
       refreshDate: asOfDate,
       users,
+      // Every tenant's Copilot report: a header only where nobody holds Copilot, as Graph answers.
+      copilot: copilotReport(c.copilot, asOf, day0, (upn) => (c.concealed ? conceal(upn) : upn)),
       subscriptions,
       subscribedSkus: [...bySku].map(([skuId, e]) => ({
         skuId,

@@ -118,16 +118,9 @@ export async function loadCopilotReports(
     }),
   );
   for (const f of loaded) {
+    // A header-only report is a tenant without Copilot licences: normal, nothing to report.
     const counts = read.read.get(f.rel) ?? { loaded: 0, rejected: 0 };
     hooks.setOutcome(f.rel, { ...counts, status: 'loaded' });
-    if (counts.loaded === 0 && counts.rejected === 0)
-      hooks.issues.push({
-        severity: 'info',
-        code: 'no_copilot_users',
-        file: f.rel,
-        customerId: f.customerId,
-        message: 'has a header and no users: the tenant has no Microsoft 365 Copilot licence holders',
-      });
   }
   await wh.run('DROP TABLE IF EXISTS tmp_copilot');
   await wh.run('DROP TABLE IF EXISTS tmp_copilot_files');
