@@ -161,13 +161,15 @@ export function graphUserCsv(refreshDate: string, users: GraphUser[]): string {
   return `\uFEFF${csvLines(GRAPH_USER_HEADER, rows)}`;
 }
 
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-}
-
-export function writeDrop(dropDir: string, spec: DropSpec): void {
-  mkdirSync(dropDir, { recursive: true });
+/**
+ * Every file of the drop but manifest.json, by its '/'-separated path in the drop, as the exporter writes it. The
+ * fake of Microsoft (src/fake-microsoft) serves these same bytes, so that a collected drop can be compared with one
+ * written directly.
+ */
+export function renderDropFiles(spec: DropSpec): Map<string, string> {
+  const files = new Map<string, string>();
+  const write = (rel: string, text: string) => files.set(rel.split(path.sep).join('/'), text);
+  const dropDir = '';
   if (spec.customers) {
     write(
       path.join(dropDir, 'customers.csv'),
@@ -268,6 +270,16 @@ export function writeDrop(dropDir: string, spec: DropSpec): void {
       path.join(dropDir, 'partner-center', 'licenses-usage.json'),
       JSON.stringify({ Value: spec.pcUsage, '@nextLink': null, TotalCount: spec.pcUsage.length }, null, 1),
     );
+  }
+  return files;
+}
+
+export function writeDrop(dropDir: string, spec: DropSpec): void {
+  mkdirSync(dropDir, { recursive: true });
+  for (const [rel, text] of renderDropFiles(spec)) {
+    const file = path.join(dropDir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
   }
   writeManifest(dropDir);
 }

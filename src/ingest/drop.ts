@@ -25,6 +25,7 @@ export type SourceKind =
   | 'graph_users'
   | 'graph_subscriptions'
   | 'graph_subscribed_skus'
+  | 'collect_report'
   | 'unknown';
 
 export interface DropFile {
@@ -53,6 +54,8 @@ const TOP_LEVEL: Record<string, SourceKind> = {
   'partner-center/subscriptions.json': 'pc_subscriptions',
   'partner-center/licenses-deployment.json': 'pc_deployment',
   'partner-center/licenses-usage.json': 'pc_usage',
+  // written by `collect`: the customers it could not collect
+  'collect-report.json': 'collect_report',
 };
 
 const TENANT_FILES: Record<string, SourceKind> = {
