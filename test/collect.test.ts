@@ -162,3 +162,32 @@ describe('a clean night of 50 customers', () => {
     expect(st.stdout).toMatch(/expires: {3}\d{4}-\d\d-\d\dT.* if unused \((89|90) days left\)/);
   });
 });
+
+describe('adoption auth login', () => {
+  it('signs in with the device code: prints the message, polls at the interval, stores the token privately', async () => {
+    const { dir, cleanup } = tempDir('adoption-login-');
+    const fake = await startFake(spec, { deviceInterval: 1, deviceApproveAfterPolls: 1 });
+    try {
+      const config = writeCollectConfig(dir, fake, spec);
+      const started = Date.now();
+      const run = await cli(['auth', 'login', '--config', config]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(
+        /To sign in, use a web browser to open the page https:\/\/microsoft\.com\/devicelogin and enter the code [0-9A-F]+/,
+      );
+      expect(run.stdout).toContain(`signed in as ${fake.partnerUser}`);
+      // authorization_pending once, then the token: two polls at least a second apart.
+      expect(fake.count('token')).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+      const tokenFile = path.join(dir, 'token.json');
+      expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+      const stored = JSON.parse(readFileSync(tokenFile, 'utf8')) as { refreshToken: string; source: string };
+      expect(fake.issuedRefreshTokens).toEqual([stored.refreshToken]);
+      expect(stored.source).toBe('device_code');
+      expect(run.stdout + run.stderr).not.toContain(stored.refreshToken);
+    } finally {
+      await fake.stop();
+      cleanup();
+    }
+  }, 60_000);
+});
