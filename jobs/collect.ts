@@ -1,7 +1,10 @@
 // `adoption collect`: the night's drop fetched from Microsoft (src/collect/collect.ts), with its run report: every
 // customer not collected, with the reason and what the operator must do.
 import type { Config } from '../src/config/schema.js';
-import { authSettings } from '../src/collect/auth.js';
+import { authSettings, readToken, tokenStatus } from '../src/collect/auth.js';
+import type { Mailer } from '../src/deliver/mailer.js';
+import { UserError, errorMessage } from '../src/errors.js';
+import { alertFailure, type AlertOutcome } from '../src/schedule/alerts.js';
 import { collect, retryPolicy, type CollectResult } from '../src/collect/collect.js';
 import { redact } from '../src/collect/redact.js';
 import type { Logger } from '../src/log.js';
@@ -57,4 +60,72 @@ export function formatCollectReport(r: CollectResult): string {
     for (const c of r.unassigned) lines.push(`  ${c.name} (${c.tenantId})`);
   }
   return redact(lines.join('\n'));
+}
+
+/** The scheduled collect: never throws; a customer not collected is in the run log, the night failing alerts. */
+export async function collectForSchedule(
+  deps: { config: Config; log: Logger; env: NodeJS.ProcessEnv },
+  date: string,
+): Promise<{ state: 'succeeded' | 'failed'; error?: string; counts: Record<string, unknown> }> {
+  try {
+    const r = await runCollect(deps.config, deps.log, deps.env, { date });
+    const counts = {
+      customers: r.customers,
+      fetched: r.fetchedUnits,
+      notCollected: r.failures.length,
+      unassigned: r.unassigned.length,
+      calls: r.calls,
+      outcome: r.outcome,
+    };
+    if (r.failures.length === 0) return { state: 'succeeded', counts };
+    const shown = r.failures.slice(0, 5).map((f) => `${f.customerName}: ${f.action}`);
+    return {
+      state: 'succeeded',
+      counts,
+      error: redact(
+        `${r.failures.length} customer part(s) not collected (${shown.join('; ')}${r.failures.length > 5 ? '; …' : ''}); \`adoption collect --date ${date} --retry-failed\``,
+      ),
+    };
+  } catch (err) {
+    if (!(err instanceof UserError))
+      deps.log.error({ err: redact(String(err)) }, 'collect failed unexpectedly');
+    return { state: 'failed', error: redact(errorMessage(err)), counts: {} };
+  }
+}
+
+/** Alerts the operator while there is still time to sign in again before the refresh token expires unused. */
+export async function alertTokenExpiry(deps: {
+  config: Config;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  now?: () => number;
+  alertMailer?: Mailer;
+}): Promise<AlertOutcome | undefined> {
+  const { config } = deps;
+  let token;
+  try {
+    token = readToken(config.microsoft.tokenFile);
+  } catch (err) {
+    token = undefined;
+    deps.log.error({ error: errorMessage(err) }, 'cannot read the Microsoft token file');
+  }
+  const now = (deps.now ?? Date.now)();
+  const st = token ? tokenStatus(token, now) : undefined;
+  if (st && st.daysLeft >= config.microsoft.tokenAlertDays) return undefined;
+  const error = st
+    ? `the partner's Microsoft refresh token (${st.account ?? 'unknown account'}) expires on ${st.expiresAt.slice(0, 10)}, in ${st.daysLeft} day(s), unless it is used (it was last used ${st.lastUsedAt}); collect cannot run after that. Run \`adoption auth login\` now.`
+    : `no Microsoft token at ${config.microsoft.tokenFile} (microsoft.tokenFile): run \`adoption auth login\``;
+  deps.log.warn({ daysLeft: st?.daysLeft }, error);
+  return alertFailure(
+    config,
+    {
+      job: 'microsoft-token',
+      dueMs: now,
+      asOf: new Date(now).toISOString().slice(0, 10),
+      error,
+      trigger: 'schedule',
+      rerun: 'adoption auth login',
+    },
+    { env: deps.env, log: deps.log, now: deps.now, mailer: deps.alertMailer },
+  );
 }
