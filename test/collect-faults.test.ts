@@ -54,6 +54,7 @@ describe('faults of Microsoft', () => {
       { route: 'pcSubscriptions', kind: '500', tenant: tenant(11), times: Infinity }, // 500 after every retry
     );
     f.tokenError.set(tenant(12), 53003); // Conditional Access blocks the partner user
+    f.concealNames.add(tenant(13)); // the customer turned concealed names on
     const run = await cli(['collect', '--date', date, '--config', config]);
     expect(run.code, run.stderr).toBe(3);
     const out = run.stdout;
@@ -99,6 +100,18 @@ describe('faults of Microsoft', () => {
       files: { path: string }[];
     };
     expect(manifest.files.map((e) => e.path)).toEqual(files.filter((x) => x !== 'manifest.json').sort());
+    // Concealed names are collected as they are: 32 upper-case hex characters, opaque keys.
+    const concealed = readFileSync(
+      path.join(drop, 'tenants', tenant(13), 'office365ActiveUserDetail.csv'),
+      'utf8',
+    );
+    const upns = concealed
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',')[1]);
+    expect(upns.length).toBeGreaterThan(3);
+    for (const u of upns) expect(u).toMatch(/^[0-9A-F]{32}$/);
     // The customer whose Partner Center call failed is absent from the merged subscriptions; the others are there.
     const pc = readFileSync(path.join(drop, 'partner-center', 'subscriptions.json'), 'utf8');
     expect(pc).not.toContain(cust[11]!.customer_id.toUpperCase());
@@ -152,6 +165,26 @@ describe('faults of Microsoft', () => {
     expect(run.stderr).toContain('adoption auth login');
     expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace for an operator's problem
     expect(existsSync(path.join(dir, 'exports', other, 'manifest.json'))).toBe(false);
+  }, 60_000);
+
+  it("Graph's report budget: a Retry-After beyond collect.maxRetryAfterSeconds is recorded, and retried later", async () => {
+    fake.advance(11 * 60_000); // a fresh 10-minute window
+    fake.faults.reportBudget = 1; // one report call per tenant per 10 minutes
+    const other = '2026-11-19';
+    const first = await cli(['collect', '--date', other, '--config', config]);
+    expect(first.code).toBe(3);
+    expect(readdirSync(path.join(dir, 'exports', other, 'tenants'))).toHaveLength(cust.length - 1);
+    // The same night again within the window: every report call is answered 429 with a Retry-After of minutes.
+    const run = await cli(['collect', '--date', other, '--config', config, '--force']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('stayed throttled (429)');
+    expect(run.stdout).toContain('run `adoption collect --retry-failed` later');
+    expect(existsSync(path.join(dir, 'exports', other, 'tenants'))).toBe(false);
+    fake.advance(11 * 60_000);
+    const retry = await cli(['collect', '--date', other, '--config', config, '--retry-failed']);
+    fake.faults.reportBudget = 0;
+    expect(retry.code).toBe(3);
+    expect(readdirSync(path.join(dir, 'exports', other, 'tenants'))).toHaveLength(cust.length - 1);
   }, 60_000);
 
   it('the refresh token left unused for 90 days on the fake clock expires too', async () => {

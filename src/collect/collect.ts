@@ -353,6 +353,11 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
       if (!next?.uri) break;
       continuation = next.headers?.find((h) => h.key.toLowerCase() === 'ms-continuationtoken')?.value;
       url = new URL(next.uri, `${pcBase}/`).href;
+      // The partner's token goes only to Partner Center itself.
+      if (!sameOrigin(url, pcBase)) {
+        const f = contentFailure('customers', 'the partner', `links.next leaves ${pcBase}`);
+        throw new NightFailed(`the customer list could not be read from Partner Center: ${f.reason}`, f);
+      }
     }
     writeJsonAtomic(listFile, customers);
   }
@@ -389,6 +394,7 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
         pages.push({ text: r.text, doc: r.doc as Record<string, unknown> });
         const next = (r.doc as { '@nextLink'?: unknown })['@nextLink'];
         url = typeof next === 'string' && next ? new URL(next, `${pcBase}/`).href : null;
+        if (url && !sameOrigin(url, pcBase)) throw new ContentError(`@nextLink leaves ${pcBase}`);
       }
       // One page: Microsoft's bytes as sent. Several: one document in the same envelope.
       writeFileAtomic(

@@ -41,6 +41,10 @@ export interface FakeFaults {
   truncatedDownload: Set<string>;
   /** tenants whose report comes with a header missing the columns the job reads */
   badHeader: Set<string>;
+  /** tenants whose report conceals user names (32 upper-case hex characters, as with the admin setting on) */
+  concealNames: Set<string>;
+  /** report requests allowed per tenant in 10 minutes of the fake's clock (Graph: 14); 0 for no limit */
+  reportBudget: number;
   /** every refresh grant fails with AADSTS700082 */
   expiredRefreshToken: boolean;
   scripted: ScriptedFault[];
@@ -55,6 +59,8 @@ export function newFaults(): FakeFaults {
     reportForbidden: new Set(),
     truncatedDownload: new Set(),
     badHeader: new Set(),
+    concealNames: new Set(),
+    reportBudget: 0,
     expiredRefreshToken: false,
     scripted: [],
   };

@@ -90,6 +90,7 @@ export class FakeMicrosoft {
   private readonly devices = new Map<string, DeviceGrant>();
   private readonly downloadUrls = new Map<string, { tenant: string; createdMs: number }>();
   private readonly continuation = new Map<string, number>();
+  private readonly reportCalls = new Map<string, number[]>();
   private readonly rand: () => number;
   private clockMs: number;
   private api?: Server;
@@ -269,6 +270,16 @@ export class FakeMicrosoft {
               'Forbidden: the signed-in user has no role that allows reading usage reports in this tenant.',
             ),
           );
+        if (this.faults.reportBudget > 0) {
+          // Graph's report limit: so many requests per app, tenant and report in 10 minutes.
+          const since = this.clockMs - 10 * 60_000;
+          const recent = (this.reportCalls.get(grant.tenant) ?? []).filter((t) => t > since);
+          this.reportCalls.set(grant.tenant, [...recent, this.clockMs]);
+          if (recent.length >= this.faults.reportBudget) {
+            const wait = Math.max(1, Math.ceil((recent[0]! + 10 * 60_000 - this.clockMs) / 1000));
+            return { status: 429, ...headersAndBody(throttleBody('report', wait)) };
+          }
+        }
         const id = randomBytes(18).toString('base64url');
         this.downloadUrls.set(id, { tenant: grant.tenant, createdMs: this.clockMs });
         return {
@@ -558,6 +569,7 @@ export class FakeMicrosoft {
           .replace('User Principal Name', 'User Name')
           .replace('Assigned Products', 'Products'),
       );
+    if (this.faults.concealNames.has(entry.tenant)) csv = concealReport(csv);
     if (this.faults.truncatedDownload.has(entry.tenant)) {
       // The connection drops part-way: fewer bytes than Content-Length announced.
       res.writeHead(200, {
@@ -572,6 +584,30 @@ export class FakeMicrosoft {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(csv.length) });
     res.end(csv);
   }
+}
+
+function headersAndBody([headers, body]: [Record<string, string>, string]): {
+  headers: Record<string, string>;
+  body: string;
+} {
+  return { headers, body };
+}
+
+/** User Principal Name and Display Name as MD5 hashes in upper-case hex, as Microsoft conceals them. */
+function concealReport(csv: Buffer): Buffer {
+  const md5 = (s: string) => createHash('md5').update(s).digest('hex').toUpperCase();
+  const lines = csv.toString('utf8').split('\r\n');
+  return Buffer.from(
+    lines
+      .map((line, i) => {
+        if (i === 0 || line === '' || line.includes('"')) return line;
+        const f = line.split(',');
+        f[1] = md5(f[1]!);
+        f[2] = md5(`name:${f[2]!}`);
+        return f.join(',');
+      })
+      .join('\r\n'),
+  );
 }
 
 function tokenFailure(code: number): [string, number, string] {
