@@ -1,7 +1,7 @@
 // Issue #17: every fault of the fake of Microsoft ends as described, through the real CLI. A customer that fails
 // is named with the reason and what the operator must do, nothing of it is half-written in the drop, and the other
 // customers are collected; transient faults (429 with Retry-After, 503, a slow answer) are retried away.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeMicrosoft } from '../src/fake-microsoft/server.js';
@@ -185,6 +185,27 @@ describe('faults of Microsoft', () => {
     fake.faults.reportBudget = 0;
     expect(retry.code).toBe(3);
     expect(readdirSync(path.join(dir, 'exports', other, 'tenants'))).toHaveLength(cust.length - 1);
+  }, 60_000);
+
+  it('a download over collect.maxDownloadBytes, or on a host off collect.downloadHosts, is refused and recorded', async () => {
+    const raw = JSON.parse(readFileSync(config, 'utf8')) as { collect: Record<string, unknown> };
+    const small = path.join(dir, 'small.json');
+    writeFileSync(small, JSON.stringify({ ...raw, collect: { ...raw.collect, maxDownloadBytes: 300 } }));
+    const capped = await cli(['collect', '--date', '2026-11-18', '--config', small]);
+    expect(capped.code).toBe(3);
+    expect(capped.stdout).toMatch(/over collect\.maxDownloadBytes \(300\)/);
+    const elsewhere = path.join(dir, 'elsewhere.json');
+    writeFileSync(
+      elsewhere,
+      JSON.stringify({ ...raw, collect: { ...raw.collect, downloadHosts: ['reports.office.com'] } }),
+    );
+    const downloads = fake.downloads.length;
+    const refused = await cli(['collect', '--date', '2026-11-17', '--config', elsewhere]);
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toContain('the download host 127.0.0.1 is not in collect.downloadHosts');
+    expect(fake.downloads.length).toBe(downloads); // the link was never followed
+    for (const d of ['2026-11-18', '2026-11-17'])
+      expect(existsSync(path.join(dir, 'exports', d, 'tenants'))).toBe(false);
   }, 60_000);
 
   it('the refresh token left unused for 90 days on the fake clock expires too', async () => {
