@@ -194,6 +194,7 @@ describe('faults of Microsoft', () => {
     const capped = await cli(['collect', '--date', '2026-11-18', '--config', small]);
     expect(capped.code).toBe(3);
     expect(capped.stdout).toMatch(/over collect\.maxDownloadBytes \(300\)/);
+    expect(capped.stdout).toContain('raise collect.maxDownloadBytes');
     const elsewhere = path.join(dir, 'elsewhere.json');
     writeFileSync(
       elsewhere,
@@ -203,6 +204,7 @@ describe('faults of Microsoft', () => {
     const refused = await cli(['collect', '--date', '2026-11-17', '--config', elsewhere]);
     expect(refused.code).toBe(3);
     expect(refused.stdout).toContain('the download host 127.0.0.1 is not in collect.downloadHosts');
+    expect(refused.stdout).toContain('add it to collect.downloadHosts');
     expect(fake.downloads.length).toBe(downloads); // the link was never followed
     for (const d of ['2026-11-18', '2026-11-17'])
       expect(existsSync(path.join(dir, 'exports', d, 'tenants'))).toBe(false);

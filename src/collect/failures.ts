@@ -163,6 +163,19 @@ export function httpFailure(status: number, call: CallKind, customer: string, de
 }
 
 export function contentFailure(call: CallKind, customer: string, problem: string): CollectFailure {
+  if (/collect\.downloadHosts|not https/.test(problem))
+    return {
+      code: 'download_refused',
+      reason: `${call} for ${customer}: the download link was not followed: ${problem}`,
+      action:
+        "if the host is Microsoft's (e.g. a new reports.office.com name), add it to collect.downloadHosts; otherwise report it",
+    };
+  if (/maxDownloadBytes/.test(problem))
+    return {
+      code: 'download_too_large',
+      reason: `${call} for ${customer}: ${problem}`,
+      action: `raise collect.maxDownloadBytes if ${customer} really has that many users, then \`adoption collect --retry-failed\``,
+    };
   return {
     code: 'bad_content',
     reason: `${call} for ${customer} returned unusable content: ${problem}`,
