@@ -59,6 +59,7 @@ it('ten seeded rounds of SIGKILL then re-run give the same drop as an uninterrup
   for (let round = 0; round < 10; round++) {
     const r = configFor(`round-${round}`);
     importToken(path.join(dir, `round-${round}`, 'token.json'), fake.issueRefreshToken());
+    const reportsBefore = fake.count('report');
     for (let k = 0; k < 2; k++) {
       const after = 600 + Math.floor(rand() * 2400);
       let timer: NodeJS.Timeout | undefined;
@@ -70,6 +71,11 @@ it('ten seeded rounds of SIGKILL then re-run give the same drop as an uninterrup
     }
     const done = await cli(['collect', '--date', date, '--config', r.config]);
     expect([0, 3], done.stderr).toContain(done.code);
+    // Only what was missing was fetched again: each consented tenant's report once, plus at most the ones in
+    // flight (collect.concurrency, 8) when each of the two kills landed.
+    const reports = fake.count('report') - reportsBefore;
+    expect(reports, `round ${round}`).toBeGreaterThanOrEqual(15);
+    expect(reports, `round ${round}`).toBeLessThanOrEqual(15 + 2 * 8);
     const got = snapshot(r.drop);
     expect([...got.keys()].sort(), `round ${round}`).toEqual([...want.keys()].sort());
     for (const [rel, bytes] of want) expect(got.get(rel)!.equals(bytes), `round ${round}: ${rel}`).toBe(true);
