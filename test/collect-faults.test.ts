@@ -210,6 +210,15 @@ describe('faults of Microsoft', () => {
       expect(existsSync(path.join(dir, 'exports', d, 'tenants'))).toBe(false);
   }, 60_000);
 
+  it('Partner Center refusing a token without MFA stops the night and says to sign in with MFA', async () => {
+    fake.faults.pcMfaRequired = true;
+    const run = await cli(['collect', '--date', '2026-11-16', '--config', config]);
+    fake.faults.pcMfaRequired = false;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('multi-factor authentication');
+    expect(run.stderr).toContain('run `adoption auth login` and complete MFA');
+  }, 60_000);
+
   it('the refresh token left unused for 90 days on the fake clock expires too', async () => {
     fake.advance(91 * 86_400_000);
     const run = await cli(['collect', '--date', '2026-11-21', '--config', config]);

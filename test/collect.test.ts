@@ -125,6 +125,8 @@ describe('a clean night of 50 customers', () => {
     const before = fake.requests.length;
     const again = await cli(['collect', '--date', date, '--config', config]);
     expect(again.stdout).toContain('already complete');
+    expect(again.code).toBe(3); // still one customer not collected, and it says so
+    expect(again.stdout).toContain('not collected (1)');
     expect(fake.requests.length).toBe(before);
     const retry = await cli(['collect', '--date', date, '--config', config, '--retry-failed']);
     outputs.push(retry.stdout, retry.stderr);

@@ -225,7 +225,8 @@ function describeCallError(err: unknown, call: CallKind, customer: string): Coll
       };
       detail = body.error?.message ?? body.description ?? body.message ?? '';
     } catch {
-      detail = '';
+      // Partner Center's MFA refusal is plain text: "Unauthorized - MFA required".
+      detail = /^[\x20-\x7e]{1,200}$/.test(err.body) ? err.body : '';
     }
     return httpFailure(err.status, call, customer, redact(detail).slice(0, 300));
   }
@@ -265,7 +266,8 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     if (!o.retryFailed) {
       result.outcome = 'already_complete';
       result.failures =
-        readJsonFile<{ failures?: RecordedFailure[] }>(path.join(p.drop, COLLECT_REPORT))?.failures ?? [];
+        readJsonFile<{ notCollected?: RecordedFailure[] }>(path.join(p.drop, COLLECT_REPORT))?.notCollected ??
+        [];
       return finish();
     }
     const recorded = existsSync(failDir) ? readdirSync(failDir) : [];

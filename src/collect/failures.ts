@@ -132,6 +132,12 @@ const ROLE_FOR: Record<CallKind, string> = {
 
 export function httpFailure(status: number, call: CallKind, customer: string, detail = ''): CollectFailure {
   const what = `${call}${detail ? `: ${detail}` : ''}`;
+  if (status === 401 && /mfa/i.test(detail))
+    return {
+      code: 'mfa_required',
+      reason: `${call} answered 401: Partner Center requires a token from a sign-in with multi-factor authentication`,
+      action: 'run `adoption auth login` and complete MFA in the browser',
+    };
   if (status === 401 || status === 403) {
     const role = ROLE_FOR[call];
     return {

@@ -45,6 +45,8 @@ export interface FakeFaults {
   concealNames: Set<string>;
   /** report requests allowed per tenant in 10 minutes of the fake's clock (Graph: 14); 0 for no limit */
   reportBudget: number;
+  /** Partner Center refuses the token as if its amr claim lacked "mfa" (401 Unauthorized - MFA required) */
+  pcMfaRequired: boolean;
   /** every refresh grant fails with AADSTS700082 */
   expiredRefreshToken: boolean;
   scripted: ScriptedFault[];
@@ -61,6 +63,7 @@ export function newFaults(): FakeFaults {
     badHeader: new Set(),
     concealNames: new Set(),
     reportBudget: 0,
+    pcMfaRequired: false,
     expiredRefreshToken: false,
     scripted: [],
   };

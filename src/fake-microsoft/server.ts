@@ -258,6 +258,12 @@ export class FakeMicrosoft {
         ? json(401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'))
         : json(401, { code: '401', description: 'Unauthorized', data: [], source: 'PartnerFD' });
     }
+    if (!graph && this.faults.pcMfaRequired)
+      return {
+        status: 401,
+        headers: { 'content-type': 'text/plain', 'www-authenticate': 'Bearer error="invalid_token"' },
+        body: 'Unauthorized - MFA required',
+      };
     const malformed = fault === 'malformed';
     if (graph) {
       const t = this.options.portfolio.tenants.get(grant.tenant);
