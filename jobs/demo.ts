@@ -5,7 +5,14 @@ import path from 'node:path';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
 import { DEMO_PARTNER_TENANT, generateDemoDrops, type DemoOptions } from '../src/demo/generate.js';
-import { writeDrop } from '../src/demo/writeDrop.js';
+import { csvLines, writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
+import { writeFileSync } from 'node:fs';
+import type { Config } from '../src/config/schema.js';
+import { importToken } from '../src/collect/auth.js';
+import { collect, retryPolicy, writeCollectManifest } from '../src/collect/collect.js';
+import { authSettings } from '../src/collect/auth.js';
+import { portfolioFromSpec } from '../src/fake-microsoft/portfolio.js';
+import { FakeMicrosoft } from '../src/fake-microsoft/server.js';
 import { pct, textTable } from '../src/format.js';
 import { createLogger } from '../src/log.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
@@ -86,11 +93,14 @@ export async function runDemo(
   rmSync(outDir, { recursive: true, force: true });
 
   const dates: string[] = [];
+  let last: { date: string; spec: DropSpec } | undefined;
   for (const drop of generateDemoDrops({ seed: opts.seed ?? 7, ...opts.size })) {
-    writeDrop(path.join(exportsRoot, drop.date), drop.spec);
+    // History is written directly (Graph cannot re-serve old days); the last night is collected below.
+    if (last) writeDrop(path.join(exportsRoot, last.date), last.spec);
+    last = drop;
     dates.push(drop.date);
   }
-  print(`wrote ${dates.length} nightly drops (${dates[0]} … ${dates.at(-1)}) to ${exportsRoot}`);
+  print(`wrote ${dates.length - 1} nightly drops (${dates[0]} … ${dates.at(-2)}) to ${exportsRoot}`);
 
   const config = loadConfig();
   config.exportsRoot = exportsRoot;
@@ -98,6 +108,7 @@ export async function runDemo(
   config.partner.tenantId = DEMO_PARTNER_TENANT;
   config.digest.outbox = path.join(outDir, 'outbox');
   config.outputDir = path.join(outDir, 'reports');
+  await collectLastNight(config, last!, outDir, opts.logLevel ?? 'warn', print);
   const ctx: JobContext = {
     config,
     catalog: loadCatalog(config),
@@ -135,4 +146,74 @@ export async function runDemo(
     ctx.wh.close();
   }
   return { dates, warehouse, workbooks };
+}
+
+/**
+ * The last night comes the way a partner gets it: `collect` fetches it from a local fake of Microsoft (token
+ * exchange per tenant, Graph with its 302 download, Partner Center with paging) serving the same portfolio.
+ * The help-desk export (tickets.csv) is the partner's own: it is dropped beside what was collected.
+ */
+async function collectLastNight(
+  config: Config,
+  night: { date: string; spec: DropSpec },
+  outDir: string,
+  logLevel: string,
+  print: (line: string) => void,
+): Promise<void> {
+  const { tickets, ...fromMicrosoft } = night.spec;
+  const fake = new FakeMicrosoft({
+    portfolio: portfolioFromSpec(fromMicrosoft),
+    partnerTenantId: config.partner.tenantId!,
+  });
+  await fake.start();
+  try {
+    const assignments = path.join(outDir, 'assignments.csv');
+    writeFileSync(
+      assignments,
+      csvLines(
+        ['customer_id', 'owner_email', 'locale', 'segment'],
+        (night.spec.customers ?? []).map((c) => [
+          c.customer_id,
+          c.owner_email,
+          c.locale ?? '',
+          c.segment ?? '',
+        ]),
+        '\n',
+      ),
+    );
+    config.microsoft.endpoints = fake.endpoints();
+    config.microsoft.clientId = fake.clientId;
+    config.microsoft.tokenFile = path.join(outDir, 'microsoft-token.json');
+    config.collect.assignments = assignments;
+    config.collect.downloadHosts = ['127.0.0.1'];
+    // The operator's first sign-in, as `adoption auth login` would store it.
+    importToken(config.microsoft.tokenFile, fake.issueRefreshToken());
+    const result = await collect({
+      config,
+      auth: authSettings(config, {}, retryPolicy(config)),
+      // Customers not collected are printed below; the log would say it twice.
+      log: createLogger({ level: logLevel === 'warn' ? 'error' : logLevel }),
+      date: night.date,
+      exportsRoot: config.exportsRoot,
+    });
+    const drop = path.join(config.exportsRoot, night.date);
+    if (tickets) {
+      writeFileSync(
+        path.join(drop, 'tickets.csv'),
+        csvLines(
+          ['ticket_id', 'customer_id', 'opened_at', 'category', 'product'],
+          tickets.map((t) => [t.ticket_id, t.customer_id, t.opened_at, t.category, t.product ?? '']),
+          '\n',
+        ),
+      );
+      writeCollectManifest(drop);
+    }
+    print(
+      `collected ${night.date} from a local fake of Microsoft (${fake.origin}): ${result.customers} customers, ${result.calls} calls, ${fake.downloads.length} report downloads (none carried a token: ${fake.downloads.every((d) => !d.carriedToken)})`,
+    );
+    for (const f of result.failures)
+      print(`  not collected: ${f.customerName} [${f.unit}]: ${f.reason}; to do: ${f.action}`);
+  } finally {
+    await fake.stop();
+  }
 }

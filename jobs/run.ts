@@ -14,10 +14,12 @@ import type { Mailer } from '../src/deliver/mailer.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { finishRun, startRun, type RunState } from '../src/warehouse/runLedger.js';
+import { alertTokenExpiry, collectForSchedule } from './collect.js';
 import { sendDigests } from './digest.js';
 import { dropDirFor, ingest } from './ingest.js';
 
-export const SCHEDULED_JOBS = ['ingest', 'digest'] as const;
+// collect comes first: when both are due together, the drop is fetched before it is loaded.
+export const SCHEDULED_JOBS = ['collect', 'ingest', 'digest'] as const;
 export type ScheduledJob = (typeof SCHEDULED_JOBS)[number];
 
 export interface RunDeps {
@@ -51,16 +53,23 @@ export interface RunReport {
   alert?: AlertOutcome;
 }
 
+/** Whether and when a job runs: collect's keys live under collect.*, the others under schedule.*. */
+export function jobTiming(config: Config, job: ScheduledJob): { enabled: boolean; cron: string } {
+  return job === 'collect' ? config.collect : config.schedule[job];
+}
+
 export function scheduleTimeZone(config: Config): string {
   return config.schedule.timeZone ?? config.defaults.timeZone;
 }
 
-/** The as-of date of a run: the drop of the day before (ingest), the week holding the day before (digest). */
+/**
+ * The as-of date of a run: the drop of the day before (collect, ingest), the week holding the day before (digest).
+ */
 export function asOfDate(config: Config, job: ScheduledJob, dueMs: number): string {
   const tz = scheduleTimeZone(config);
-  return job === 'ingest'
-    ? localDateBefore(dueMs, tz, config.schedule.ingest.dropDaysBefore)
-    : localDateBefore(dueMs, tz, config.schedule.digest.weekDaysBefore);
+  return job === 'digest'
+    ? localDateBefore(dueMs, tz, config.schedule.digest.weekDaysBefore)
+    : localDateBefore(dueMs, tz, config.schedule.ingest.dropDaysBefore);
 }
 
 export function rerunCommand(job: ScheduledJob, asOf: string): string {
@@ -151,7 +160,7 @@ export async function recordSkipped(
         job: e.job,
         trigger: (e.trigger as 'schedule') ?? 'schedule',
         dueAt: utcTimestamp(e.dueMs),
-        params: { [e.job === 'ingest' ? 'date' : 'week']: asOfDate(deps.config, e.job, e.dueMs) },
+        params: { [e.job === 'digest' ? 'week' : 'date']: asOfDate(deps.config, e.job, e.dueMs) },
       });
       await finishRun(wh, id, { state: 'skipped', error: e.reason });
     }
@@ -172,7 +181,7 @@ async function recordOutcome(
     job: req.job,
     trigger: req.trigger,
     dueAt: utcTimestamp(req.dueMs),
-    params: { [req.job === 'ingest' ? 'date' : 'week']: asOf },
+    params: { [req.job === 'digest' ? 'week' : 'date']: asOf },
   });
   await finishRun(wh, id, { state, error });
 }
@@ -206,7 +215,23 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
   log.info({ job: req.job, asOf, due: describeInstant(req.dueMs, tz), trigger: req.trigger }, 'run started');
   let wh: Warehouse | undefined;
   try {
-    if (req.job === 'ingest') {
+    if (req.job === 'collect') {
+      // The warehouse is open only to record the run: collecting takes a while and needs no warehouse.
+      const id = await withWarehouse(config, purpose, (w) =>
+        startRun(w, {
+          job: 'collect',
+          trigger: req.trigger,
+          dueAt: utcTimestamp(req.dueMs),
+          params: { date: asOf },
+        }),
+      );
+      const outcome = await collectForSchedule(deps, asOf);
+      report.state = outcome.state;
+      report.error = outcome.error;
+      report.counts = outcome.counts;
+      wh = await openWarehouse(config, purpose);
+      await finishRun(wh, id, outcome);
+    } else if (req.job === 'ingest') {
       // The warehouse stays closed while we wait, so that status, report and backfill work meanwhile.
       const ready = await waitForDrop(deps, asOf, req.signal);
       wh = await openWarehouse(config, purpose);
@@ -290,5 +315,19 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
   } else if (report.state === 'succeeded') {
     clearAlertState(config, req.job);
   }
+  if (req.job === 'collect') await alertTokenExpiry(deps);
   return report;
+}
+
+async function withWarehouse<T>(
+  config: Config,
+  purpose: string,
+  fn: (wh: Warehouse) => Promise<T>,
+): Promise<T> {
+  const wh = await openWarehouse(config, purpose);
+  try {
+    return await fn(wh);
+  } finally {
+    wh.close();
+  }
 }

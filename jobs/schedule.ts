@@ -8,6 +8,7 @@ import { Worker, type WorkerJob } from '../src/schedule/worker.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import {
   asOfDate,
+  jobTiming,
   recordSkipped,
   rerunCommand,
   runJob,
@@ -23,9 +24,9 @@ export function workerLockFile(config: Config): string {
 
 export function scheduledJobs(config: Config): WorkerJob<ScheduledJob>[] {
   const timeZone = scheduleTimeZone(config);
-  return SCHEDULED_JOBS.filter((j) => config.schedule[j].enabled).map((name) => ({
+  return SCHEDULED_JOBS.filter((j) => jobTiming(config, j).enabled).map((name) => ({
     name,
-    due: new DueTimes({ expression: config.schedule[name].cron, timeZone }),
+    due: new DueTimes({ expression: jobTiming(config, name).cron, timeZone }),
   }));
 }
 

@@ -10,7 +10,20 @@ export type { Logger };
 export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const redact = {
-    paths: ['password', '*.password', '*.*.password', 'smtp.auth.pass', 'auth.pass'],
+    paths: [
+      'password',
+      '*.password',
+      '*.*.password',
+      'smtp.auth.pass',
+      'auth.pass',
+      // collect: Microsoft tokens and the app secret, should a caller ever log them by key
+      'authorization',
+      '*.authorization',
+      'refreshToken',
+      'refresh_token',
+      'access_token',
+      'client_secret',
+    ],
     censor: '[redacted]',
   };
   const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);

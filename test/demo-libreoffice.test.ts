@@ -33,7 +33,11 @@ afterAll(() => cleanup?.());
 describe('demo', () => {
   it('writes drops, loads them, prints a summary and says where the workbooks are', () => {
     const text = printed.join('\n');
-    expect(text).toMatch(/wrote 15 nightly drops \(2026-11-09 … 2026-11-23\)/);
+    // History written directly; the last night collected through the local fake of Microsoft (issue #17).
+    expect(text).toMatch(/wrote 14 nightly drops \(2026-11-09 … 2026-11-22\)/);
+    expect(text).toMatch(
+      /collected 2026-11-23 from a local fake of Microsoft \(http:\/\/127\.0\.0\.1:\d+\): 10 customers, \d+ calls, 9 report downloads \(none carried a token: true\)/,
+    );
     expect(text).toMatch(/loaded 15 drops into .*warehouse\.duckdb/);
     expect(text).toMatch(/Portfolio on 2026-11-23, by account manager:/);
     expect(text).toContain(`portfolio workbook: ${workbooks[0]}`);

@@ -20,6 +20,7 @@ import { createLogger } from '../log.js';
 import { normaliseGuid } from '../ingest/jsonSources.js';
 import { progressReporter } from './progress.js';
 import { runDemo } from '../../jobs/demo.js';
+import { registerCollectCommands } from './collectCommands.js';
 import { dateInZone } from '../dates.js';
 import { UserError, errorMessage } from '../errors.js';
 import { formatIngestReport } from '../ingest/report.js';
@@ -338,6 +339,8 @@ export function buildProgram(): Command {
       if (failed > 0) process.exitCode = 2;
     },
   );
+
+  registerCollectCommands(program, common);
 
   program
     .command('demo')

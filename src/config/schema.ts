@@ -37,6 +37,30 @@ const cronExpression = z.string().superRefine((expr, ctx) => {
     });
 });
 
+/** Microsoft's base URLs: https, or plain http only on the loopback network (tests and the demo's fake). */
+export function endpointProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL such as https://graph.microsoft.com';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return 'must be an https:// URL (plain http:// only for hosts on 127.0.0.0/8)';
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return (
+    /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(host) && host.split('.').every((p) => Number(p) <= 255)
+  );
+}
+
+const endpoint = z.string().superRefine((v, ctx) => {
+  const problem = endpointProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 // Objects are strict so that a misspelt key is reported instead of silently ignored.
 export const configSchema = z
   .object({
@@ -173,6 +197,35 @@ export const configSchema = z
           .number()
           .min(0)
           .max(30 * 24 * 60),
+      })
+      .strict(),
+    // Where `collect` fetches the drop. The client secret is never in a file: ADOPTION_MS_CLIENT_SECRET.
+    microsoft: z
+      .object({
+        endpoints: z
+          .object({ login: endpoint, graph: endpoint, partnerCenter: endpoint, partner: endpoint })
+          .strict(),
+        clientId: guid.nullable(),
+        tokenFile: z.string().min(1),
+        // the scheduler alerts when the stored refresh token has fewer days than this before it expires unused
+        tokenAlertDays: z.number().int().min(1).max(89),
+      })
+      .strict(),
+    collect: z
+      .object({
+        enabled: z.boolean(),
+        cron: cronExpression,
+        // CSV: customer_id, owner_email, locale, segment (the partner's own assignment of account managers)
+        assignments: z.string().min(1).nullable(),
+        concurrency: z.number().int().min(1).max(64),
+        requestTimeoutSeconds: z.number().min(0.1).max(3600),
+        maxRetries: z.number().int().min(0).max(20),
+        backoffBaseMs: z.number().int().min(0).max(600_000),
+        maxRetryAfterSeconds: z.number().min(0).max(3600),
+        maxDownloadBytes: z.number().int().positive(),
+        customersPageSize: z.number().int().min(1).max(500),
+        // hosts the usage report's download link may point to: exact names, or "*.example.com"
+        downloadHosts: z.array(z.string().min(1)).min(1),
       })
       .strict(),
     // The password is never in a file: it is read from the environment variable named by passwordEnv.

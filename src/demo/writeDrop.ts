@@ -363,13 +363,15 @@ export function graphUserCsv(refreshDate: string, users: GraphUser[]): string {
   return `\uFEFF${csvLines(GRAPH_USER_HEADER, rows)}`;
 }
 
-function write(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-}
-
-export function writeDrop(dropDir: string, spec: DropSpec): void {
-  mkdirSync(dropDir, { recursive: true });
+/**
+ * Every file of the drop but manifest.json, by its '/'-separated path in the drop, as the exporter writes it. The
+ * fake of Microsoft (src/fake-microsoft) serves these same bytes, so that a collected drop can be compared with one
+ * written directly.
+ */
+export function renderDropFiles(spec: DropSpec): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>();
+  const write = (rel: string, text: string | Uint8Array) => files.set(rel.split(path.sep).join('/'), text);
+  const dropDir = '';
   if (spec.customers) {
     write(
       path.join(dropDir, 'customers.csv'),
@@ -472,9 +474,17 @@ export function writeDrop(dropDir: string, spec: DropSpec): void {
       JSON.stringify({ Value: spec.pcUsage, '@nextLink': null, TotalCount: spec.pcUsage.length }, null, 1),
     );
   }
-  for (const [name, body] of Object.entries(spec.partnerCenterFiles ?? {})) {
-    mkdirSync(path.join(dropDir, 'partner-center'), { recursive: true });
-    writeFileSync(path.join(dropDir, 'partner-center', name), body);
+  for (const [name, body] of Object.entries(spec.partnerCenterFiles ?? {}))
+    write(path.join('partner-center', name), body);
+  return files;
+}
+
+export function writeDrop(dropDir: string, spec: DropSpec): void {
+  mkdirSync(dropDir, { recursive: true });
+  for (const [rel, text] of renderDropFiles(spec)) {
+    const file = path.join(dropDir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
   }
   writeManifest(dropDir);
 }

@@ -28,6 +28,7 @@ export type SourceKind =
   | 'graph_subscriptions'
   | 'graph_subscribed_skus'
   | 'graph_copilot'
+  | 'collect_report'
   | 'unknown';
 
 export interface DropFile {
@@ -60,6 +61,8 @@ const TOP_LEVEL: Record<string, SourceKind> = {
   'partner-center/pricesheet.zip': 'pc_pricesheet',
   'partner-center/offermatrix.csv': 'pc_offermatrix',
   'partner-center/offermatrix.zip': 'pc_offermatrix',
+  // written by `collect`: the customers it could not collect
+  'collect-report.json': 'collect_report',
 };
 
 const TENANT_FILES: Record<string, SourceKind> = {

@@ -7,6 +7,7 @@ import { insertRows, type ColumnType, type Value } from '../warehouse/insertRows
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { buildAliasIndex, resolveAssignedProducts } from './assignedProducts.js';
 import { readCsvFiles } from './csvRead.js';
+import { collectReportIssues } from '../collect/report.js';
 import { classify, type DropFile, type SourceKind } from './drop.js';
 import type { LoadIssue } from './issues.js';
 import {
@@ -736,6 +737,17 @@ export async function loadDrop(
       USAGE_COLUMNS,
       knownCustomer,
     );
+  }
+  for (const f of usable('collect_report')) {
+    const json = await readJson(ctx, f);
+    const found =
+      json === undefined ? [] : collectReportIssues(json, f.rel, ctx.config.digest.fallbackRecipient);
+    result.issues.push(...found);
+    setOutcome(ctx, f.rel, {
+      loaded: found.length,
+      rejected: 0,
+      status: json === undefined ? 'set_aside' : 'loaded',
+    });
   }
   for (const id of unknownPcCustomers) {
     result.issues.push({

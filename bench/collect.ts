@@ -1,0 +1,122 @@
+// `npm run bench` (after the other stages), or `tsx bench/collect.ts [--customers 2000] [--users 60]`: collects
+// one night of 2,000 customers from the local fake of Microsoft with 100 ms of latency on every call and 2% of calls
+// answered 429 (Retry-After: 1), through the real CLI under /usr/bin/time. Reports the wall time, the peak
+// resident memory of the collect process, and the calls made per customer. Targets: under 5 minutes, under 400 MiB.
+// The fake runs in this process, so its own memory is not counted. Results go to bench/collect-results.md.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importToken } from '../src/collect/auth.js';
+import { DEMO_PARTNER_TENANT, generateDemoDrops } from '../src/demo/generate.js';
+import type { DropSpec } from '../src/demo/writeDrop.js';
+import { portfolioFromSpec } from '../src/fake-microsoft/portfolio.js';
+import { FakeMicrosoft } from '../src/fake-microsoft/server.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+const customers = Number(arg('customers', '2000'));
+const users = Number(arg('users', '60'));
+const concurrency = Number(arg('concurrency', '16'));
+const LATENCY_MS = 100;
+const RATE_429 = 0.02;
+
+async function main(): Promise<void> {
+  process.stderr.write(`generating ${customers} customers (about ${users} users each)…\n`);
+  let night: { date: string; spec: DropSpec } | undefined;
+  for (const d of generateDemoDrops({ seed: 42, customers, owners: 40, usersPerCustomer: users, drops: 1 }))
+    night = d;
+  const { tickets: _tickets, ...spec } = night!.spec;
+  void _tickets;
+  const fake = new FakeMicrosoft({
+    portfolio: portfolioFromSpec(spec),
+    partnerTenantId: DEMO_PARTNER_TENANT,
+    seed: 7,
+  });
+  fake.faults.latencyMs = LATENCY_MS;
+  fake.faults.rate429 = RATE_429;
+  fake.faults.retryAfterSeconds = 1;
+  await fake.start();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'adoption-bench-collect-'));
+  try {
+    const tokenFile = path.join(dir, 'token.json');
+    importToken(tokenFile, fake.issueRefreshToken());
+    const assignments = path.join(dir, 'assignments.csv');
+    writeFileSync(
+      assignments,
+      'customer_id,owner_email,locale,segment\n' +
+        (spec.customers ?? []).map((c) => `${c.customer_id},${c.owner_email},${c.locale ?? ''},`).join('\n'),
+    );
+    const config = path.join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        exportsRoot: path.join(dir, 'exports'),
+        partner: { tenantId: DEMO_PARTNER_TENANT },
+        microsoft: { endpoints: fake.endpoints(), clientId: fake.clientId, tokenFile },
+        collect: { assignments, downloadHosts: ['127.0.0.1'], concurrency },
+      }),
+    );
+    process.stderr.write(
+      `collecting through the fake (${LATENCY_MS} ms per call, ${RATE_429 * 100}% answered 429, concurrency ${concurrency})…\n`,
+    );
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        '/usr/bin/time',
+        [
+          '-f',
+          '%e %M',
+          process.execPath,
+          path.join(HERE, '..', 'bin', 'adoption.js'),
+          'collect',
+          '--date',
+          night!.date,
+          '--config',
+          config,
+        ],
+        { env: { ...process.env, LOG_LEVEL: 'error' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    if (r.code !== 0 && r.code !== 3)
+      throw new Error(`collect failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
+    const [wall, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+    const calls = fake.requests.length + fake.downloads.length;
+    const throttled = fake.requests.filter((q) => q.status === 429).length;
+    const tenants = readdirSync(path.join(dir, 'exports', night!.date, 'tenants')).length;
+    const peakMiB = kb! / 1024;
+    const lines = [
+      `# Collect benchmark`,
+      '',
+      `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPU(s), Node ${process.version}. \`tsx bench/collect.ts --customers ${customers} --users ${users} --concurrency ${concurrency}\`.`,
+      '',
+      `| customers | users (≈) | latency | 429 rate | concurrency | wall | peak memory | calls | calls per customer | answered 429 | tenants collected |`,
+      `|---|---|---|---|---|---|---|---|---|---|---|`,
+      `| ${customers} | ${users * customers} | ${LATENCY_MS} ms | ${RATE_429 * 100}% | ${concurrency} | ${wall!.toFixed(1)} s | ${peakMiB.toFixed(0)} MiB | ${calls} | ${(calls / customers).toFixed(2)} | ${throttled} | ${tenants} |`,
+      '',
+      `Targets: under 300 s (${wall! < 300 ? 'met' : 'MISSED'}), under 400 MiB (${peakMiB < 400 ? 'met' : 'MISSED'}).`,
+      '',
+      "The collect command's own summary:",
+      '',
+      '```',
+      r.stdout.trim().split('\n')[0]!,
+      '```',
+      '',
+    ];
+    writeFileSync(path.join(HERE, 'collect-results.md'), lines.join('\n'));
+    process.stdout.write(lines.join('\n'));
+  } finally {
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
