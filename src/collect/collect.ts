@@ -56,11 +56,22 @@ import {
   type Unit,
 } from './plan.js';
 import { redact } from './redact.js';
+import {
+  classifyPriceAnswer,
+  offerMatrixUrl,
+  priceFileName,
+  priceRequestHeaders,
+  priceSheetUrl,
+} from '../spend/priceSources.js';
 
 export const COLLECT_REPORT = 'collect-report.json';
 const REPORT_FILE = 'office365ActiveUserDetail.csv';
+const COPILOT_FILE = 'copilotUsageUserDetail.csv';
 /** Columns the job reads from the user report: a download without them is not the report. */
 const REQUIRED_REPORT_COLUMNS = ['report refresh date', 'user principal name', 'assigned products'];
+const REQUIRED_COPILOT_COLUMNS = ['report refresh date', 'user principal name'];
+/** The Copilot usage report (microsoft-apis.md §5.1): v1.0 answers 200 with the CSV itself, no redirect. */
+const COPILOT_REPORT_PATH = "/v1.0/copilot/reports/getMicrosoft365CopilotUsageUserDetail(period='D30')";
 
 export interface CollectOptions {
   config: Config;
@@ -431,6 +442,50 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     }
   }
 
+  // 2b. The NCE price list and the offer matrix (licence-spend.md §1): they change on the first of a month, so they
+  // are fetched once per month into <exports>/.collect/prices/<YYYYMM>/, and every night's drop gets a copy of them,
+  // so that each night prices its own seats. A partner without access gets no prices: a note, not a failed night.
+  const priceMonth = `${o.date.slice(0, 4)}${o.date.slice(5, 7)}`;
+  const priceDir = path.join(o.exportsRoot, '.collect', 'prices', priceMonth);
+  const partnerBase = ep.partner.replace(/\/+$/, '');
+  const market = config.spend.market ?? 'US';
+  for (const [kind, url] of [
+    ['pricesheet', `${partnerBase}${new URL(priceSheetUrl({ market })).pathname}`],
+    ['offermatrix', `${partnerBase}${new URL(offerMatrixUrl(priceMonth)).pathname}`],
+  ] as const) {
+    const cached = existsSync(priceDir)
+      ? readdirSync(priceDir).find((n) => n.startsWith(`${kind}.`))
+      : undefined;
+    if (cached) continue;
+    try {
+      const body = await withRetries(policy, async (signal) => {
+        const res = await fetch(url, {
+          headers: await pcHeaders(priceRequestHeaders(false)),
+          redirect: 'error',
+          signal,
+        });
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        if (res.status !== 200)
+          throw new CallError(
+            `HTTP ${res.status}`,
+            res.status,
+            Buffer.from(bytes).toString('utf8').slice(0, 500),
+            res.headers.get('retry-after'),
+          );
+        return bytes;
+      });
+      result.calls++;
+      mkdirSync(priceDir, { recursive: true });
+      writeFileAtomic(path.join(priceDir, path.basename(priceFileName(kind, body))), Buffer.from(body));
+    } catch (err) {
+      const status = err instanceof CallError ? err.status : 0;
+      log.warn(
+        { kind, status, meaning: classifyPriceAnswer(status, 'current') },
+        'no price list this month: licence spend has no prices until it can be fetched',
+      );
+    }
+  }
+
   // 3. Each customer: the Graph unit and the Partner Center unit, a bounded number of customers at once.
   const tenantDir = path.join(p.drop, 'tenants');
   const facts = {
@@ -485,6 +540,26 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     await step('report', () => downloadReport(auth, path.join(staging, REPORT_FILE)));
+    // Only Copilot licence holders are listed; a tenant without Copilot answers a header only (kept as such).
+    await step('copilotReport', () =>
+      withRetries(policy, async (signal) => {
+        const res = await fetch(`${graphBase}${COPILOT_REPORT_PATH}`, {
+          headers: auth,
+          redirect: 'error',
+          signal,
+        });
+        if (res.status !== 200) {
+          const text = await res.text();
+          throw new CallError(
+            `HTTP ${res.status}`,
+            res.status,
+            text.slice(0, 2000),
+            res.headers.get('retry-after'),
+          );
+        }
+        await streamToFile(res, path.join(staging, COPILOT_FILE), signal, REQUIRED_COPILOT_COLUMNS);
+      }),
+    );
     for (const [call, rel, file] of [
       ['subscribedSkus', '/v1.0/subscribedSkus', 'subscribedSkus.json'],
       ['subscriptions', '/v1.0/directory/subscriptions', 'subscriptions.json'],
@@ -559,7 +634,12 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
     });
   }
 
-  async function streamToFile(res: Response, file: string, signal: AbortSignal): Promise<void> {
+  async function streamToFile(
+    res: Response,
+    file: string,
+    signal: AbortSignal,
+    required: readonly string[] = REQUIRED_REPORT_COLUMNS,
+  ): Promise<void> {
     const announced = res.headers.get('content-length');
     const cap = config.collect.maxDownloadBytes;
     if (announced !== null && Number(announced) > cap)
@@ -599,7 +679,7 @@ export async function collect(o: CollectOptions): Promise<CollectResult> {
         .replace(/^\uFEFF/, '')
         .split(/\r?\n/)[0] ?? '';
     const columns = firstLine.split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
-    const missing = REQUIRED_REPORT_COLUMNS.filter((c) => !columns.includes(c));
+    const missing = required.filter((c) => !columns.includes(c));
     if (missing.length) {
       rmSync(tmp, { force: true });
       throw new ContentError(
@@ -680,6 +760,17 @@ function finalize(
     const kept = path.join(p.work, name);
     if (existsSync(kept)) writeFileAtomic(path.join(p.drop, 'partner-center', name), readFileSync(kept));
   }
+  const priceDir = path.join(
+    path.dirname(p.work),
+    'prices',
+    path.basename(p.drop).replace(/-/g, '').slice(0, 6),
+  );
+  for (const name of existsSync(priceDir)
+    ? readdirSync(priceDir)
+        .filter((n) => !n.endsWith('.tmp'))
+        .sort()
+    : [])
+    writeFileAtomic(path.join(p.drop, 'partner-center', name), readFileSync(path.join(priceDir, name)));
   const failDir = path.join(p.work, 'failures');
   const failures = (existsSync(failDir) ? readdirSync(failDir).sort() : [])
     .map((n) => readJsonFile<RecordedFailure>(path.join(failDir, n)))
@@ -715,7 +806,9 @@ export function writeCollectManifest(dropDir: string): void {
     .map((rel) => {
       const abs = path.join(dropDir, rel);
       const hash = createHash('sha256');
-      const counter = rel.endsWith('.csv') ? new CsvRecordCounter() : undefined;
+      // Price lists carry no row count: the typographic quote closing their last header misleads a CSV counter.
+      const counter =
+        rel.endsWith('.csv') && !rel.startsWith('partner-center/') ? new CsvRecordCounter() : undefined;
       const fd = openSync(abs, 'r');
       const buf = Buffer.alloc(1 << 20);
       let bytes = 0;

@@ -119,10 +119,18 @@ export function tokenFailure(code: number | undefined, customer: string, error?:
 }
 
 export type CallKind =
-  'report' | 'subscribedSkus' | 'subscriptions' | 'pcSubscriptions' | 'customers' | 'analytics';
+  | 'report'
+  | 'copilotReport'
+  | 'subscribedSkus'
+  | 'subscriptions'
+  | 'pcSubscriptions'
+  | 'customers'
+  | 'analytics';
 
 const ROLE_FOR: Record<CallKind, string> = {
   report: 'Reports Reader',
+  // The Copilot report's page lists AI Administrator and Reports Reader, not Global Reader (microsoft-apis.md §1.6).
+  copilotReport: 'Reports Reader (or AI Administrator)',
   subscribedSkus: 'Global Reader (or Directory Readers)',
   subscriptions: 'Global Reader (or Directory Readers)',
   pcSubscriptions: 'Admin Agent or Sales Agent (Partner Center)',

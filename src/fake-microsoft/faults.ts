@@ -6,12 +6,15 @@ export type Route =
   | 'token'
   | 'devicecode'
   | 'report'
+  | 'copilotReport'
   | 'subscribedSkus'
   | 'subscriptions'
   | 'customers'
   | 'pcSubscriptions'
   | 'deployment'
   | 'usage'
+  | 'pricesheet'
+  | 'offermatrix'
   | 'unknown';
 
 export type FaultKind = '429' | '500' | '503' | 'slow' | 'html' | 'malformed';

@@ -15,6 +15,8 @@ export interface FakeCustomer {
 export interface FakeTenant {
   /** office365ActiveUserDetail.csv, exactly as the exporter writes it */
   userReport?: Buffer;
+  /** copilotUsageUserDetail.csv, exactly as the exporter writes it (none: a header only is served) */
+  copilotReport?: Buffer;
   /** the Graph documents, parsed: served whole when one page holds them */
   subscriptions?: { text: string; doc: Record<string, unknown> };
   subscribedSkus?: { text: string; doc: Record<string, unknown> };
@@ -28,6 +30,9 @@ export interface FakePortfolio {
   pcSubscriptions: Map<string, Record<string, unknown>[]>;
   pcDeployment?: { text: string; doc: Record<string, unknown> };
   pcUsage?: { text: string; doc: Record<string, unknown> };
+  /** partner-center/pricesheet.csv and offermatrix.csv, exactly as the exporter writes them */
+  priceSheet?: Buffer;
+  offerMatrix?: Buffer;
 }
 
 function parsed(text: string | undefined): { text: string; doc: Record<string, unknown> } | undefined {
@@ -36,6 +41,10 @@ function parsed(text: string | undefined): { text: string; doc: Record<string, u
 
 export function portfolioFromSpec(spec: DropSpec): FakePortfolio {
   const rendered = renderDropFiles(spec);
+  const bytes = (rel: string): Buffer | undefined => {
+    const v = rendered.get(rel);
+    return v === undefined ? undefined : Buffer.from(v);
+  };
   const files = {
     get(rel: string): string | undefined {
       const v = rendered.get(rel);
@@ -54,6 +63,7 @@ export function portfolioFromSpec(spec: DropSpec): FakePortfolio {
     const report = files.get(`${base}office365ActiveUserDetail.csv`);
     tenants.set(t.tenantId.toLowerCase(), {
       userReport: report === undefined ? undefined : Buffer.from(report),
+      copilotReport: bytes(`${base}copilotUsageUserDetail.csv`),
       subscriptions: parsed(files.get(`${base}subscriptions.json`)),
       subscribedSkus: parsed(files.get(`${base}subscribedSkus.json`)),
     });
@@ -75,5 +85,7 @@ export function portfolioFromSpec(spec: DropSpec): FakePortfolio {
     pcSubscriptions,
     pcDeployment: parsed(files.get('partner-center/licenses-deployment.json')),
     pcUsage: parsed(files.get('partner-center/licenses-usage.json')),
+    priceSheet: bytes('partner-center/pricesheet.csv'),
+    offerMatrix: bytes('partner-center/offermatrix.csv'),
   };
 }

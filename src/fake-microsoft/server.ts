@@ -11,6 +11,10 @@ import { rng } from '../demo/generate.js';
 import { newFaults, takeScripted, type FakeFaults, type FaultKind, type Route } from './faults.js';
 import type { FakePortfolio } from './portfolio.js';
 
+/** What Graph's Copilot report is for a tenant with no Copilot licence holders: its v1 header alone. */
+const COPILOT_HEADER_ONLY =
+  'Report Refresh Date,User Principal Name,Display Name,Last Activity Date,Copilot Chat Last Activity Date,Microsoft Teams Copilot Last Activity Date,Word Copilot Last Activity Date,Excel Copilot Last Activity Date,PowerPoint Copilot Last Activity Date,Outlook Copilot Last Activity Date,OneNote Copilot Last Activity Date,Loop Copilot Last Activity Date,Report Period\r\n';
+
 export const FAKE_CLIENT_ID = '5f1c7a4e-2b3d-4e6f-8a9b-0c1d2e3f4a5b';
 const DAY_MS = 86_400_000;
 const REFRESH_TOKEN_IDLE_MS = 90 * DAY_MS;
@@ -252,7 +256,11 @@ export class FakeMicrosoft {
     if (route === 'devicecode') return json(...this.deviceCode(tenant ?? '', new URLSearchParams(body)));
 
     const grant = this.bearer(req);
-    const graph = route === 'report' || route === 'subscribedSkus' || route === 'subscriptions';
+    const graph =
+      route === 'report' ||
+      route === 'copilotReport' ||
+      route === 'subscribedSkus' ||
+      route === 'subscriptions';
     if (!grant || grant.scope !== (graph ? GRAPH_SCOPE : PC_SCOPE)) {
       return graph
         ? json(401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'))
@@ -292,6 +300,19 @@ export class FakeMicrosoft {
           status: 302,
           headers: { 'content-type': 'text/plain', location: `${this.dlOrigin}/data/download/${id}` },
           body: '',
+        };
+      }
+      if (route === 'copilotReport') {
+        // v1.0 answers 200 with the CSV itself (no redirect); a tenant without Copilot licences, a header only.
+        if (this.faults.reportForbidden.has(grant.tenant))
+          return json(
+            403,
+            graphError('UnknownError', 'Forbidden: no role that allows reading usage reports.'),
+          );
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/octet-stream' },
+          body: t?.copilotReport ?? Buffer.from(COPILOT_HEADER_ONLY),
         };
       }
       const doc = route === 'subscribedSkus' ? t?.subscribedSkus : t?.subscriptions;
@@ -375,6 +396,21 @@ export class FakeMicrosoft {
         links: { self: { uri: `${url.pathname}`, method: 'GET', headers: [] } },
         attributes: { objectType: 'Collection' },
       });
+    }
+
+    if (route === 'pricesheet' || route === 'offermatrix') {
+      // api.partner.microsoft.com: the file stream as downloaded (Content-Disposition names it).
+      const body =
+        route === 'pricesheet' ? this.options.portfolio.priceSheet : this.options.portfolio.offerMatrix;
+      if (!body) return json(404, { code: '404', description: 'Not Found', data: [], source: 'PartnerFD' });
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-disposition': `attachment; filename=${route === 'pricesheet' ? 'sheets.csv' : 'updatedoffice.csv'}`,
+        },
+        body,
+      };
     }
 
     // analytics: deployment or usage
@@ -672,7 +708,12 @@ function throttleBody(route: Route, seconds: number): [Record<string, string>, s
           'AADSTS50196: The server terminated an operation because it encountered a client request loop.',
       }),
     ];
-  if (route === 'report' || route === 'subscribedSkus' || route === 'subscriptions')
+  if (
+    route === 'report' ||
+    route === 'copilotReport' ||
+    route === 'subscribedSkus' ||
+    route === 'subscriptions'
+  )
     return [
       headers,
       JSON.stringify(
@@ -687,7 +728,12 @@ function throttleBody(route: Route, seconds: number): [Record<string, string>, s
 
 function serverErrorBody(route: Route, status: number): [Record<string, string>, string] {
   const headers = { 'content-type': 'application/json; charset=utf-8' };
-  if (route === 'report' || route === 'subscribedSkus' || route === 'subscriptions')
+  if (
+    route === 'report' ||
+    route === 'copilotReport' ||
+    route === 'subscribedSkus' ||
+    route === 'subscriptions'
+  )
     return [
       headers,
       JSON.stringify(
@@ -709,6 +755,20 @@ export function routeOf(method: string, p: string): Route {
   if (method !== 'GET') return 'unknown';
   if (/^\/v1\.0\/reports\/getOffice365ActiveUserDetail\(period='D30'\)$/.test(decodeURIComponent(p)))
     return 'report';
+  if (
+    /^\/v1\.0\/copilot\/reports\/getMicrosoft365CopilotUsageUserDetail\(period='D30'(,version='v[12]')?\)$/.test(
+      decodeURIComponent(p),
+    )
+  )
+    return 'copilotReport';
+  if (
+    /^\/v1\.0\/sales\/pricesheets\(Market='[A-Za-z]{2}',PricesheetView='updatedlicensebased'\)\/\$value$/.test(
+      decodeURIComponent(p),
+    )
+  )
+    return 'pricesheet';
+  if (/^\/v1\.0\/sales\/offermatrix\(Month='\d{6}'\)\/\$value$/.test(decodeURIComponent(p)))
+    return 'offermatrix';
   if (p === '/v1.0/subscribedSkus') return 'subscribedSkus';
   if (p === '/v1.0/directory/subscriptions') return 'subscriptions';
   if (p === '/v1/customers') return 'customers';
