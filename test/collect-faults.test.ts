@@ -92,6 +92,7 @@ describe('faults of Microsoft', () => {
     );
     for (const t of folders)
       expect(readdirSync(path.join(drop, 'tenants', t)).sort()).toEqual([
+        'copilotUsageUserDetail.csv',
         'office365ActiveUserDetail.csv',
         'subscribedSkus.json',
         'subscriptions.json',
