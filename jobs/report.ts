@@ -13,6 +13,7 @@ import {
   type SheetModel,
 } from '../src/render/workbook.js';
 import { DEFINITIONS, NOT_MEASURABLE, USAGE_BASIS_WORDS, overCapacityCauses } from '../src/render/words.js';
+import { copilotSheet } from '../src/report/copilotSheet.js';
 import { spendSheet } from '../src/report/spendSheet.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
 import type { Params, Row } from '../src/warehouse/warehouse.js';
@@ -343,6 +344,7 @@ export async function buildReport(
         },
       ],
     },
+    await copilotSheet(ctx, params, rows),
     await spendSheet(ctx, params, rows),
     {
       name: 'Data quality',

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, type IngestSummary } from '../jobs/ingest.js';
 import { computeFindings } from '../jobs/digest.js';
+import { buildReport } from '../jobs/report.js';
+import ExcelJS from 'exceljs';
+import { rowsOf } from './helpers/sheets.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
 import { PARTNER, tempDir, testContext } from './helpers/context.js';
@@ -128,10 +131,12 @@ export function copilotDrop(): DropSpec {
 let ctx: JobContext;
 let cleanup: () => void;
 let summary: IngestSummary;
+let dir: string;
 
 beforeAll(async () => {
   const t = tempDir();
   cleanup = t.cleanup;
+  dir = t.dir;
   writeDrop(path.join(t.dir, 'exports', COPILOT_DATE), copilotDrop());
   ctx = await testContext(t.dir);
   summary = await ingest(ctx, { date: COPILOT_DATE });
@@ -276,5 +281,38 @@ describe('Copilot findings', () => {
       ['none', 'e3', 'upsell', null, 1, 0.8],
       ['none', 'e3', 'weak_workload', 'exchange', 0, 0.3],
     ]);
+  });
+});
+
+describe('the Copilot sheet', () => {
+  it('shows each customer’s Copilot seats, usage and apps, the weakest app named, and "not measurable" without a report', async () => {
+    const file = (await buildReport(ctx, { week: COPILOT_DATE }, path.join(dir, 'out'))).file;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.getWorksheet('Copilot')!;
+    const rows = rowsOf(ws, 4); // two notes, the block's title, then its header
+    expect(rows.map((r) => r['Customer']!.value)).toEqual([
+      'Copilot One Ltd',
+      'Copilot Two Ltd',
+      'No Report Ltd',
+    ]);
+    const [one, two, none] = rows;
+    expect(one!['Seats sold']!.value).toBe(6);
+    expect(one!['Assigned']!.value).toBe(5);
+    expect(one!['Active']!.value).toBe(2);
+    expect(one!['Usage %']!.value).toBe(0.4);
+    expect(one!['Word']!.value).toBe(0.2);
+    expect(one!['Excel']!.value).toBe(0);
+    expect(one!['Copilot Chat (work)']!.value).toBeNull(); // a v1 report has no such column
+    expect(one!['Weakest app']!.value).toBe('Excel');
+    expect(two!['Copilot Chat (work)']!.value).toBeCloseTo(1 / 3, 12);
+    expect(two!['Weakest app']!.value).toBe('Copilot Chat');
+    expect(none!['Usage %']!.value).toBe('not measurable');
+    expect(none!['Weakest app']!.value).toBeNull(); // no app rows without a report
+    const trend = rowsOf(ws, 4 + rows.length + 3);
+    expect(trend).toHaveLength(1);
+    expect(trend[0]!['Seats sold']!.value).toBe(10); // 6 + 3 + 1
+    expect(trend[0]!['Active']!.value).toBe(4); // 2 + 2; the unmeasured customer counts in no usage
+    expect(trend[0]!['Usage %']!.value).toBe(0.5); // 4 of the 8 measured holders
   });
 });

@@ -79,6 +79,7 @@ describe('portfolio workbook', () => {
       'Workloads',
       'Trend',
       'Inactive users',
+      'Copilot',
       'Spend',
       'Data quality',
       'Definitions',
