@@ -18,6 +18,7 @@ import {
 import { matchContent, type FindingForMatch } from '../src/digest/match.js';
 import { loadWeekPlan, type WeekPlan } from '../src/digest/weekPlan.js';
 import { buildDigestView, type DigestData } from '../src/digest/view.js';
+import { ownerCopilot } from '../src/digest/copilot.js';
 import { orderByMoney, ownerSpend } from '../src/digest/spend.js';
 import { trendChartPng } from '../src/render/chart.js';
 import { LOCALES, loadTemplates, renderDigestEmail, type Locale } from '../src/render/email.js';
@@ -253,6 +254,7 @@ async function composeDigest(
       };
     });
   const spend = await ownerSpend(ctx, week, owner);
+  const copilot = await ownerCopilot(ctx, week, owner);
   const kpiOf = (r: typeof now | undefined) =>
     r
       ? Object.fromEntries(
@@ -285,6 +287,7 @@ async function composeDigest(
         spend,
       ),
       spend,
+      copilot,
       upsell,
       over100,
       chartCid: CHART_CID,

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, type IngestSummary } from '../jobs/ingest.js';
-import { computeFindings } from '../jobs/digest.js';
+import { computeFindings, sendDigests } from '../jobs/digest.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
 import { buildReport } from '../jobs/report.js';
 import ExcelJS from 'exceljs';
 import { rowsOf } from './helpers/sheets.js';
@@ -314,5 +316,25 @@ describe('the Copilot sheet', () => {
     expect(trend[0]!['Seats sold']!.value).toBe(10); // 6 + 3 + 1
     expect(trend[0]!['Active']!.value).toBe(4); // 2 + 2; the unmeasured customer counts in no usage
     expect(trend[0]!['Usage %']!.value).toBe(0.5); // 4 of the 8 measured holders
+  });
+});
+
+describe('the digest', () => {
+  it('has a Copilot section: the owner’s seats and usage, and the customers whose Copilot needs attention', async () => {
+    const out = path.join(dir, 'preview');
+    await sendDigests(ctx, { weekEnding: COPILOT_DATE, outDir: out });
+    const files = readdirSync(out).filter((f) => f.endsWith('.eml'));
+    expect(files).toHaveLength(1);
+    const text = (await simpleParser(readFileSync(path.join(out, files[0]!)))).text ?? '';
+    const start = text.indexOf('Microsoft 365 Copilot\n');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const section = text.slice(start, text.indexOf('Ready for more', start));
+    expect(section).toMatch(/^Microsoft 365 Copilot\n {2}10 seats, 9 assigned, 4 active: usage 50\.0%\n/);
+    expect(section).toContain('No Copilot figures last week to compare with.');
+    expect(section).toContain(
+      '* Copilot One Ltd: usage 40.0% (2 of 5 assigned seats active); 1 of 6 seats not assigned',
+    );
+    expect(section).toContain('* Copilot Two Ltd: nobody or few use Copilot in Copilot Chat');
+    expect(section).not.toContain('No Report Ltd');
   });
 });

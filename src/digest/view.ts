@@ -1,5 +1,6 @@
 // The digest's words and numbers for one recipient, formatted for their locale. Pure.
 import { fill, type Locale, type Strings } from '../render/email.js';
+import { copilotView, type DigestCopilot } from './copilot.js';
 import { spendView, type DigestSpend } from './spend.js';
 
 export interface DigestData {
@@ -36,6 +37,8 @@ export interface DigestData {
   workbookAttached: boolean;
   /** licence spend (src/digest/spend.ts); absent: no spend section */
   spend?: DigestSpend;
+  /** Microsoft 365 Copilot (src/digest/copilot.ts); absent: none of the owner's customers holds Copilot */
+  copilot?: DigestCopilot;
 }
 
 export function formatters(locale: Locale, strings: Strings) {
@@ -158,6 +161,7 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     over100Intro: s('over100Intro'),
     over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causes(o.counts) })),
     spend: spendView(d.spend, locale, strings),
+    copilot: copilotView(d.copilot, locale, strings),
     asOfLine:
       d.oldestAsOf !== d.asOf
         ? s('asOfRange', { asOf: f.date(d.asOf), oldest: f.date(d.oldestAsOf) })
