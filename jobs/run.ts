@@ -240,10 +240,17 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
         env: deps.env,
       });
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
-      report.counts = { recipients: res.outcomes.length, failed, week: res.week };
-      report.state = failed > 0 || res.stopped ? 'failed' : 'succeeded';
+      const uncertain = res.outcomes.filter((o) => o.state === 'uncertain').length;
+      report.counts = { recipients: res.outcomes.length, failed, uncertain, week: res.week };
+      report.state = failed > 0 || uncertain > 0 || res.stopped ? 'failed' : 'succeeded';
       if (res.stopped) report.error = res.stopped;
-      else if (failed) report.error = `${failed} digest(s) not delivered`;
+      else if (failed || uncertain)
+        report.error = [
+          failed ? `${failed} digest(s) not delivered` : '',
+          uncertain ? `${uncertain} digest(s) uncertain (maybe delivered)` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
     }
     await wh.run(
       `DELETE FROM runs WHERE started_at < now()::TIMESTAMP - to_days($days::INTEGER) AND state <> 'running'`,

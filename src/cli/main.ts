@@ -22,6 +22,7 @@ import { progressReporter } from './progress.js';
 import { runDemo } from '../../jobs/demo.js';
 import { dateInZone } from '../dates.js';
 import { UserError, errorMessage } from '../errors.js';
+import { redact, registerSecretsFromEnv } from '../secrets.js';
 import { formatIngestReport } from '../ingest/report.js';
 import { dateOption } from './options.js';
 import { resolveConfig, withContext, type CommonOptions } from './runtime.js';
@@ -40,6 +41,28 @@ function common(cmd: Command, { exports = false } = {}): Command {
       .choices(['debug', 'info', 'warn', 'error', 'silent'])
       .default('warn'),
   );
+}
+
+/**
+ * SIGTERM/SIGINT stop a long command at its next safe point (a digest between two messages) instead of killing it,
+ * so that systemd's TimeoutStopSec never has to; a second signal exits at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`adoption: ${sig}: stopping after the message in progress\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
 }
 
 export function buildProgram(): Command {
@@ -224,10 +247,17 @@ export function buildProgram(): Command {
     const config = resolveConfig(opts);
     if (!opts.wait) config.schedule.ingest.waitForDropMinutes = 0;
     const log = createLogger({ level: opts.logLevel });
+    const stop = stopOnSignals();
     const report = await runJob(
       { config, catalog: loadCatalog(config), log, env: process.env },
-      { job: job as ScheduledJob, dueMs: Date.now(), trigger: 'manual', date: opts.date },
-    );
+      {
+        job: job as ScheduledJob,
+        dueMs: Date.now(),
+        trigger: 'manual',
+        date: opts.date,
+        signal: stop.signal,
+      },
+    ).finally(() => stop.dispose());
     console.log(
       `${report.job} as of ${report.asOf}: ${report.state}${report.error ? `: ${report.error}` : ''}${report.alert ? ` (alert: ${report.alert})` : ''}`,
     );
@@ -291,7 +321,11 @@ export function buildProgram(): Command {
         '--out <dir>',
         'write the messages as .eml files into this folder instead of sending (a preview: not recorded)',
       )
-      .option('--resend', 'send again to recipients already sent this week'),
+      .option('--resend', 'send again to recipients already sent this week')
+      .option(
+        '--resend-uncertain',
+        'send again what an earlier run left uncertain (handed to the server, no reply: maybe delivered)',
+      ),
   ).action(
     async (
       opts: CommonOptions & {
@@ -300,8 +334,10 @@ export function buildProgram(): Command {
         dryRun?: boolean;
         out?: string;
         resend?: boolean;
+        resendUncertain?: boolean;
       },
     ) => {
+      const stop = stopOnSignals();
       const res = await withContext(opts, (ctx) =>
         sendDigests(ctx, {
           weekEnding: opts.weekEnding,
@@ -309,18 +345,22 @@ export function buildProgram(): Command {
           dryRun: opts.dryRun,
           outDir: opts.out,
           resend: opts.resend,
+          resendUncertain: opts.resendUncertain,
+          signal: stop.signal,
         }),
-      );
+      ).finally(() => stop.dispose());
       for (const o of res.outcomes) {
         console.log(
           `${o.state.padEnd(8)} ${o.recipient} (${o.customers} customers)${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}`,
         );
       }
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
+      const uncertain = res.outcomes.filter((o) => o.state === 'uncertain').length;
       console.log(
-        `week ending ${res.week} via ${res.channel}: ${res.outcomes.length} recipient(s), ${failed} failed, in ${res.seconds.toFixed(1)} s`,
+        `week ending ${res.week} via ${res.channel}: ${res.outcomes.length} recipient(s), ${failed} failed${uncertain ? `, ${uncertain} uncertain` : ''}, in ${res.seconds.toFixed(1)} s`,
       );
-      if (failed > 0) process.exitCode = 2;
+      if (res.stopped) console.log(res.stopped);
+      if (failed > 0 || uncertain > 0 || res.stopped) process.exitCode = 2;
     },
   );
 
@@ -349,15 +389,19 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Every secret in the environment is known before anything can print it (src/secrets.ts).
+  registerSecretsFromEnv(process.env, ['ADOPTION_SMTP_PASSWORD']);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`adoption: ${err.message}\n`);
+      process.stderr.write(`adoption: ${redact(err.message)}\n`);
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`adoption: internal error: ${errorMessage(err)}\n${(err as Error).stack ?? ''}\n`);
+    process.stderr.write(
+      redact(`adoption: internal error: ${errorMessage(err)}\n${(err as Error).stack ?? ''}\n`),
+    );
     process.exitCode = 70;
   }
 }

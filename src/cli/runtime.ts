@@ -3,6 +3,7 @@ import { loadCatalog, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { JobContext } from '../context.js';
 import { createLogger } from '../log.js';
+import { registerSecretsFromEnv } from '../secrets.js';
 import { openWarehouse } from '../warehouse/open.js';
 
 export interface CommonOptions {
@@ -14,6 +15,7 @@ export interface CommonOptions {
 
 export function resolveConfig(opts: CommonOptions): Config {
   const config = loadConfig(opts.config);
+  registerSecretsFromEnv(process.env, [config.smtp.passwordEnv]);
   if (opts.db) config.warehouse.path = opts.db;
   if (opts.exports) config.exportsRoot = opts.exports;
   return config;

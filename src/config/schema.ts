@@ -89,6 +89,18 @@ export const configSchema = z
         outbox: z.string().min(1),
         operatorSummaryTo: z.email().nullable(),
         attachWorkbook: z.boolean(),
+        // the whole run stops between two messages after this long; the rest are sent by the next run
+        deadlineMinutes: z
+          .number()
+          .min(0.01)
+          .max(24 * 60),
+        // a message left uncertain (handed over, no reply) is resent by a later run after this long; null: only
+        // with --resend-uncertain (see docs/operations.md for the trade-off)
+        resendUncertainAfterHours: z
+          .number()
+          .min(0)
+          .max(24 * 365)
+          .nullable(),
       })
       .strict(),
     schedule: z
@@ -149,6 +161,11 @@ export const configSchema = z
         rejectUnauthorized: z.boolean(),
         retries: z.number().int().min(0).max(10),
         retryDelayMs: z.number().int().min(0).max(600_000),
+        // connecting, the greeting and STARTTLS; then every command's reply, the final one after DATA included
+        connectTimeoutSeconds: z.number().min(0.1).max(600),
+        commandTimeoutSeconds: z.number().min(0.1).max(3600),
+        // on a stop (SIGTERM, the run's deadline) a message in progress gets this long before it is abandoned
+        stopGraceSeconds: z.number().min(0).max(60),
       })
       .strict(),
   })
