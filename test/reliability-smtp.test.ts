@@ -83,6 +83,7 @@ describe('a server that stalls after DATA', () => {
     expect(am1.state).toBe('uncertain');
     expect(am1.error).toMatch(/handed over.*may have been accepted.*Timeout/);
     expect(rcpt(smtp!, 'am1@partner.example')).toBe(1); // retries: 3, yet handed over once
+    expect(smtp!.accepted.filter((a) => a[0] === 'am1@partner.example')).toHaveLength(1);
     expect(first.outcomes.filter((o) => o.state === 'sent').map((o) => o.recipient)).toEqual([
       'am2@partner.example',
       ODD,
@@ -124,7 +125,8 @@ describe('a server that stalls after DATA', () => {
     const later = await send();
     expect(later.outcomes.find((o) => o.recipient === stalled)!.state).toBe('sent');
     expect(rcpt(smtp!, stalled)).toBe(2);
-    expect(smtp!.accepted.filter((a) => a[0] === stalled)).toHaveLength(1);
+    // The stalled server had in fact taken it: the grace is the operator's choice of a late duplicate over a loss.
+    expect(smtp!.accepted.filter((a) => a[0] === stalled)).toHaveLength(2);
   });
 
   it('the run has a deadline: a stalled batch stops between messages, the message in progress bounded', async () => {
