@@ -22,6 +22,7 @@ import { LOCALES, loadTemplates, renderDigestEmail, type Locale } from '../src/r
 import { ACTIVE_WINDOW_DAYS } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { insertRows } from '../src/warehouse/insertRows.js';
+import { checkEmailAddress } from '../src/ingest/values.js';
 import { redact } from '../src/secrets.js';
 import type { Row } from '../src/warehouse/warehouse.js';
 import { buildReport, resolveWeek } from './report.js';
@@ -467,6 +468,12 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       }
     }
     async function prepareMessage(recipient: string, owner: string): Promise<Outgoing> {
+      // Loaded by an older version, or configured: still exactly one plain address, or nothing is sent to it.
+      const check = checkEmailAddress(recipient);
+      if (!check.ok)
+        throw new UserError(
+          `${JSON.stringify(recipient)} is not exactly one e-mail address: it ${check.reason}; correct owner_email in customers.csv`,
+        );
       const { data, locale } = await composeDigest(ctx, week, owner, recipient, !opts.dryRun);
       const email = renderDigestEmail(templates, buildDigestView(data, locale, templates.strings[locale]));
       const trend = await wh.allFile('reports/trend', { week, owner, customer: null });

@@ -3,6 +3,8 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
+import { spreadsheetSafeSelect } from '../src/deliver/csvSafe.js';
+import { removeLeftoverTemporaries } from '../src/deliver/files.js';
 
 export const EXPORTABLE_TABLES = {
   adoption_daily: 'customer_id, sku_id',
@@ -23,7 +25,14 @@ const COPY_OPTIONS: Record<ExportFormat, string> = {
 
 export async function exportTable(
   ctx: JobContext,
-  opts: { date: string; table: ExportTable; format: ExportFormat; out: string },
+  opts: {
+    date: string;
+    table: ExportTable;
+    format: ExportFormat;
+    out: string;
+    /** CSV/JSON for machines: text exactly as stored, without the spreadsheet-safe quote */
+    raw?: boolean;
+  },
 ): Promise<{ rows: number; file: string }> {
   const orderBy = EXPORTABLE_TABLES[opts.table];
   if (!orderBy)
@@ -42,10 +51,22 @@ export async function exportTable(
   }
   const file = path.resolve(opts.out);
   mkdirSync(path.dirname(file), { recursive: true });
+  // What a killed export left behind goes first.
+  removeLeftoverTemporaries(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  // Opened in a spreadsheet, text starting with = + - @ tab or CR must stay text (CSV injection).
+  const select =
+    opts.raw || opts.format === 'parquet'
+      ? '*'
+      : spreadsheetSafeSelect(
+          (await ctx.wh.all(`DESCRIBE SELECT * FROM ${opts.table}`)).map((c) => ({
+            name: String(c.column_name),
+            type: String(c.column_type),
+          })),
+        );
   try {
     await ctx.wh.run(
-      `COPY (SELECT * FROM ${opts.table} WHERE snapshot_date = $date::DATE ORDER BY ${orderBy}) TO $out (${COPY_OPTIONS[opts.format]})`,
+      `COPY (SELECT ${select} FROM ${opts.table} WHERE snapshot_date = $date::DATE ORDER BY ${orderBy}) TO $out (${COPY_OPTIONS[opts.format]})`,
       { date: opts.date, out: tmp },
     );
     renameSync(tmp, file);

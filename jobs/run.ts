@@ -9,7 +9,7 @@ import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import type { Logger } from '../src/log.js';
 import { alertFailure, clearAlertState, type AlertOutcome } from '../src/schedule/alerts.js';
 import { describeInstant, localDateBefore } from '../src/schedule/dueTimes.js';
-import { acquireLock, LockHeldError } from '../src/schedule/lockFile.js';
+import { acquireLock, LockHeldError, realWarehousePath } from '../src/schedule/lockFile.js';
 import type { Mailer } from '../src/deliver/mailer.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
@@ -68,7 +68,7 @@ export function rerunCommand(job: ScheduledJob, asOf: string): string {
 }
 
 export function jobLockFile(config: Config): string {
-  return `${config.warehouse.path}.job.lock`;
+  return `${realWarehousePath(config.warehouse.path)}.job.lock`;
 }
 
 /** TIMESTAMP text in UTC, as the run log stores it. */
@@ -209,7 +209,8 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
     if (req.job === 'ingest') {
       // The warehouse stays closed while we wait, so that status, report and backfill work meanwhile.
       const ready = await waitForDrop(deps, asOf, req.signal);
-      wh = await openWarehouse(config, purpose);
+      wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
+      if (wh.created) log.warn({ file: wh.file }, 'created a new warehouse');
       if ('reason' in ready) {
         report.state = ready.stopped ? 'skipped' : 'failed';
         report.error = ready.reason;
@@ -230,7 +231,8 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
         };
       }
     } else {
-      wh = await openWarehouse(config, purpose);
+      // The scheduler's warehouse, in its configured folder: a digest before the first ingest says "no data".
+      wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
       const ctx: JobContext = { config, catalog: deps.catalog, log, wh };
       const res = await sendDigests(ctx, {
         weekEnding: asOf,

@@ -89,7 +89,9 @@ export function buildProgram(): Command {
       throw new UserError(
         `--date ${opts.date} is in the future (today is ${today} in ${config.defaults.timeZone})`,
       );
-    const summary = await withContext(opts, (ctx) => ingest(ctx, { date: opts.date }));
+    const summary = await withContext(opts, (ctx) => ingest(ctx, { date: opts.date }), undefined, {
+      create: true,
+    });
     console.log(formatIngestReport(summary));
     if (opts.strict && summary.outcome !== 'loaded') process.exitCode = 3;
   });
@@ -105,9 +107,21 @@ export function buildProgram(): Command {
           .default('adoption_daily'),
       )
       .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('csv'))
-      .requiredOption('--out <file>', 'file to write (replaced atomically)'),
+      .requiredOption('--out <file>', 'file to write (replaced atomically)')
+      .option(
+        '--raw',
+        'CSV/JSON for machines: text exactly as stored (by default text starting with = + - @ is quoted so that a spreadsheet shows it as text)',
+      ),
   ).action(
-    async (opts: CommonOptions & { date: string; table: ExportTable; format: ExportFormat; out: string }) => {
+    async (
+      opts: CommonOptions & {
+        date: string;
+        table: ExportTable;
+        format: ExportFormat;
+        out: string;
+        raw?: boolean;
+      },
+    ) => {
       const res = await withContext(opts, (ctx) => exportTable(ctx, opts));
       console.log(`wrote ${res.rows} rows of ${opts.table} for ${opts.date} to ${res.file}`);
     },
@@ -142,8 +156,11 @@ export function buildProgram(): Command {
           `--to ${opts.to} is in the future (today is ${today} in ${config.defaults.timeZone})`,
         );
       const progress = progressReporter('backfill');
-      const result = await withContext(opts, (ctx) =>
-        backfill(ctx, { ...opts, onProgress: progress.update }),
+      const result = await withContext(
+        opts,
+        (ctx) => backfill(ctx, { ...opts, onProgress: progress.update }),
+        undefined,
+        { create: true },
       ).finally(() => progress.stop());
       const counts = (a: string) => result.plan.filter((p) => p.action === a).length;
       if (opts.dryRun) {

@@ -1,4 +1,5 @@
 // Opens what a command needs (config, catalogue, logger, warehouse) and closes it, whatever happens.
+import path from 'node:path';
 import { loadCatalog, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { JobContext } from '../context.js';
@@ -26,11 +27,14 @@ export async function withContext<T>(
   opts: CommonOptions,
   fn: (ctx: JobContext) => Promise<T>,
   purpose = `adoption ${process.argv[2] ?? ''}`.trim(),
+  /** only the commands that load data create a warehouse where there is none (and say so) */
+  { create = false }: { create?: boolean } = {},
 ): Promise<T> {
   const config = resolveConfig(opts);
   const catalog = loadCatalog(config);
   const log = createLogger({ level: opts.logLevel });
-  const wh = await openWarehouse(config, purpose);
+  const wh = await openWarehouse(config, purpose, { create });
+  if (wh.created) console.log(`created a new warehouse at ${path.resolve(wh.file)}`);
   try {
     return await fn({ config, catalog, log, wh });
   } finally {

@@ -1,5 +1,9 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isEmailAddress } from '../ingest/values.js';
+
+/** One plain address, by the same rule as owner_email at ingest (src/ingest/values.ts). */
+const plainEmail = z.email().refine(isEmailAddress, 'must be exactly one plain e-mail address');
 
 const guid = z
   .string()
@@ -82,12 +86,12 @@ export const configSchema = z
     digest: z
       .object({
         from: z.string().min(3),
-        fallbackRecipient: z.email(),
+        fallbackRecipient: plainEmail,
         maxSuggestionsPerCustomer: z.number().int().min(0).max(20),
         maxCustomers: z.number().int().min(1).max(200),
         cooldownWeeks: z.number().int().min(0).max(52),
         outbox: z.string().min(1),
-        operatorSummaryTo: z.email().nullable(),
+        operatorSummaryTo: plainEmail.nullable(),
         attachWorkbook: z.boolean(),
         // the whole run stops between two messages after this long; the rest are sent by the next run
         deadlineMinutes: z
@@ -142,7 +146,7 @@ export const configSchema = z
           .min(0.05)
           .max(7 * 24 * 60),
         runRetentionDays: z.number().int().min(1).max(3650),
-        alertTo: z.email().nullable(),
+        alertTo: plainEmail.nullable(),
         alertThrottleMinutes: z
           .number()
           .min(0)

@@ -1,6 +1,6 @@
 // Written output goes to a temporary name beside its target and is renamed into place, so that a crash or a full
 // disk never leaves half a file where a user looks.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -14,7 +14,41 @@ const DISK_PROBLEMS: Record<string, string> = {
   EFBIG: 'the file is larger than this system allows',
 };
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files a killed writer of `file` left beside it (`.<name>.<pid>[.<stamp>].tmp`), unless
+ * their process is still alive (a writer at work). Writers call it before they start, so that nothing piles up.
+ */
+export function removeLeftoverTemporaries(file: string): string[] {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`.${base}.`) || !name.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)(?:\.\d+)?$/.exec(name.slice(base.length + 2, -4))?.[1]);
+    if (!Number.isInteger(pid) || (pid !== process.pid && processAlive(pid))) continue;
+    rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 export function writeFileAtomic(file: string, data: Buffer | string): void {
+  removeLeftoverTemporaries(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     mkdirSync(path.dirname(file), { recursive: true });

@@ -19,6 +19,7 @@ import {
 } from './jsonSources.js';
 import { productLookup, type ProductLookup } from './productLookup.js';
 import { CUSTOMERS, GRAPH_USER_REPORT, TICKETS } from './sources.js';
+import { checkEmailAddress } from './values.js';
 
 export const STAGING_TABLES = [
   'stg_customers',
@@ -199,6 +200,21 @@ async function loadJsonFile<T extends object>(
   setOutcome(ctx, file.rel, { loaded: rows.length, rejected, status: 'loaded' });
 }
 
+/**
+ * The line of customers.csv on which each customer id stands (the first), for issues about a row that DuckDB read
+ * without line numbers. Reads the file as its BOM says (UTF-16 or UTF-8).
+ */
+async function customerLines(file: string): Promise<(customerId: string) => number | undefined> {
+  const buf = await readFile(file);
+  const text =
+    buf[0] === 0xff && buf[1] === 0xfe ? buf.subarray(2).toString('utf16le') : buf.toString('utf8');
+  const lines = text.toLowerCase().split('\n');
+  return (id) => {
+    const i = lines.findIndex((l) => l.includes(id.toLowerCase()));
+    return i >= 0 ? i + 1 : undefined;
+  };
+}
+
 async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void> {
   const { wh, date, result } = ctx;
   const file = files.find((f) => f.kind === 'customers' && !f.refused);
@@ -208,22 +224,51 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
     result.issues.push(...read.issues);
     if (!read.setAside.has(file.rel)) {
       const counts = read.read.get(file.rel)!;
-      const bad = await wh.all(
-        `SELECT customer_id::VARCHAR AS customer_id, owner_email, locale FROM tmp_customers
-         WHERE (owner_email IS NOT NULL AND NOT regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+'))
-            OR (locale IS NOT NULL AND trim(locale) <> '' AND lower(trim(locale)) NOT IN ('en', 'zh-cn'))`,
+      // Every owner_email through the one address rule (src/ingest/values.ts): what is stored is what the digest
+      // gives RCPT TO, byte for byte. Anything but exactly one plain address is refused, never guessed at.
+      const owners = await wh.all(
+        'SELECT DISTINCT owner_email AS raw FROM tmp_customers WHERE owner_email IS NOT NULL',
       );
+      const checked = owners.map((o) => {
+        const raw = String(o.raw);
+        const check = raw.trim() === '' ? null : checkEmailAddress(raw);
+        return {
+          raw,
+          address: check?.ok ? check.address : null,
+          reason: check && !check.ok ? check.reason : null,
+        };
+      });
+      await wh.run(
+        'CREATE OR REPLACE TEMP TABLE tmp_owner_check (raw VARCHAR, address VARCHAR, reason VARCHAR)',
+      );
+      await insertRows(
+        wh,
+        'tmp_owner_check',
+        [
+          ['raw', 'varchar'],
+          ['address', 'varchar'],
+          ['reason', 'varchar'],
+        ],
+        checked,
+      );
+      const bad = await wh.all(
+        `SELECT t.customer_id::VARCHAR AS customer_id, t.owner_email, t.locale, o.reason FROM tmp_customers t
+         LEFT JOIN tmp_owner_check o ON o.raw = t.owner_email
+         WHERE o.reason IS NOT NULL
+            OR (t.locale IS NOT NULL AND trim(t.locale) <> '' AND lower(trim(t.locale)) NOT IN ('en', 'zh-cn'))`,
+      );
+      const lineOf = bad.length ? await customerLines(file.abs) : () => undefined;
       for (const b of bad) {
-        const badEmail =
-          b.owner_email !== null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(b.owner_email).trim());
+        const badEmail = b.reason !== null;
         result.issues.push({
           severity: 'warning',
           code: badEmail ? 'bad_owner_email' : 'unknown_locale',
           file: file.rel,
+          line: lineOf(String(b.customer_id)),
           column: badEmail ? 'owner_email' : 'locale',
           customerId: String(b.customer_id),
           message: badEmail
-            ? `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not an e-mail address; the customer is kept without an account manager`
+            ? `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not exactly one e-mail address: it ${String(b.reason)}; the customer is kept without an account manager`
             : `customer ${String(b.customer_id)}: locale ${JSON.stringify(b.locale)} is not supported (en, zh-CN); ${ctx.config.defaults.locale} is used`,
         });
       }
@@ -243,10 +288,10 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
       await wh.run(
         `INSERT INTO stg_customers
          SELECT $date::DATE, customer_id::VARCHAR, coalesce(nullif(trim(customer_name), ''), customer_id::VARCHAR),
-           CASE WHEN regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN lower(trim(owner_email)) END,
+           (SELECT o.address FROM tmp_owner_check o WHERE o.raw = t.owner_email),
            CASE lower(trim(locale)) WHEN 'en' THEN 'en' WHEN 'zh-cn' THEN 'zh-CN' ELSE $locale END,
            nullif(trim(segment), ''), false
-         FROM tmp_customers
+         FROM tmp_customers t
          WHERE customer_id IS NOT NULL
          QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY filename) = 1`,
         { date, locale: ctx.config.defaults.locale },
@@ -257,6 +302,7 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
       setOutcome(ctx, file.rel, { loaded: 0, rejected: 0, status: 'set_aside' });
     }
     await wh.run('DROP TABLE IF EXISTS tmp_customers');
+    await wh.run('DROP TABLE IF EXISTS tmp_owner_check');
   }
   if (!loaded) {
     // Without the partner's list the rest of the drop still loads, against the last list known.
