@@ -36,7 +36,11 @@ export async function withContext<T>(
   const wh = await openWarehouse(config, purpose, { create });
   if (wh.created) console.log(`created a new warehouse at ${path.resolve(wh.file)}`);
   try {
-    return await fn({ config, catalog, log, wh });
+    const out = await fn({ config, catalog, log, wh });
+    // Checkpoint now rather than silently at close: a disk that fills up while the committed work is written
+    // into the file is then reported (what was committed stays in the write-ahead log, intact).
+    await wh.run('CHECKPOINT');
+    return out;
   } finally {
     wh.close();
   }
