@@ -197,6 +197,20 @@ describe('a damaged warehouse', () => {
       environmentProblem('w', 'IO Error: Could not write file "w.wal": No space left on device'),
     ).toMatch(/is full/);
     expect(environmentProblem('w', 'Binder Error: column x not found')).toBeNull();
+    expect(environmentProblem('w', 'Invalid Input Error: Malformed JSON at byte 3')).toBeNull();
+    // A file that is not the warehouse (an export's output) is the one named.
+    expect(
+      environmentProblem(
+        '/d/w.duckdb',
+        'IO Error: Could not write file "/out/x.csv": No space left on device',
+      ),
+    ).toMatch(/^the disk holding the file \/out\/x\.csv is full/);
+    expect(
+      environmentProblem(
+        '/d/w.duckdb',
+        'IO Error: Could not write file "/d/w.duckdb.wal": No space left on device',
+      ),
+    ).toMatch(/^the disk holding the warehouse \/d\/w\.duckdb is full/);
   });
 });
 

@@ -23,6 +23,7 @@ import { runDemo } from '../../jobs/demo.js';
 import { dateInZone } from '../dates.js';
 import { UserError, errorMessage } from '../errors.js';
 import { redact, registerSecretsFromEnv } from '../secrets.js';
+import { environmentProblem } from '../warehouse/warehouse.js';
 import { formatIngestReport } from '../ingest/report.js';
 import { dateOption } from './options.js';
 import { resolveConfig, withContext, type CommonOptions } from './runtime.js';
@@ -414,6 +415,14 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof UserError) {
       process.stderr.write(`adoption: ${redact(err.message)}\n`);
       process.exitCode = err.exitCode;
+      return;
+    }
+    // A DuckDB failure of the machine (a full disk, a read-only file system) reached here without passing the
+    // warehouse's own translation (an appender, a migration): still one plain line, never a stack trace.
+    const plain = environmentProblem(null, errorMessage(err));
+    if (plain) {
+      process.stderr.write(`adoption: ${redact(plain)}\n`);
+      process.exitCode = 1;
       return;
     }
     process.stderr.write(

@@ -237,28 +237,32 @@ export class Warehouse {
 
 /**
  * What a DuckDB error means when the cause is the machine, not the program: one line saying what happened and what
- * to do, or null for anything else. Pure.
+ * to do, or null for anything else (a bug keeps its stack trace). A file DuckDB names that is not the warehouse (an
+ * export's output) is named instead. Pure.
  */
-export function environmentProblem(file: string, message: string): string | null {
+export function environmentProblem(file: string | null, message: string): string | null {
+  const wh = file === null ? 'the warehouse' : `the warehouse ${file}`;
   const first = message.split('\n')[0]!.slice(0, 200);
-  if (/No space left on device|ENOSPC|disk quota|Disk full|out of disk/i.test(message))
-    return `the disk holding the warehouse ${file} is full (${first}); free some space and run the command again: what was committed before is intact`;
-  if (
-    /Read-only file system|EROFS|read-only mode|database is opened in read-only|Cannot open .*read-only/i.test(
-      message,
-    )
-  )
-    return `the warehouse ${file} is on a read-only file system or opened read-only (${first}); make it writable and run the command again`;
-  if (
-    /not a valid DuckDB database|Failed to read database header|Checksum|corrupt|malformed|the file is not a DuckDB/i.test(
-      message,
-    )
-  )
-    return `the warehouse ${file} is damaged or is not a DuckDB warehouse (${first}); restore it from a backup, or move it aside and rebuild it with \`adoption backfill\` from the drops`;
-  if (/database has been invalidated|FATAL Error/i.test(message))
-    return `the warehouse ${file} stopped after an earlier write failed (${first}); fix the cause (a full disk?) and run the command again: what was committed before is intact`;
+  const named = /file "([^"]+)"/i.exec(message)?.[1];
+  const other =
+    named !== undefined && file !== null && !path.resolve(named).startsWith(path.resolve(file))
+      ? `the file ${named}`
+      : null;
+  const subject = other ?? wh;
+  if (/No space left on device|ENOSPC|disk quota exceeded|EDQUOT/i.test(message))
+    return `the disk holding ${subject} is full (${first}); free some space and run the command again: what was committed before is intact`;
+  if (/Read-only file system|EROFS|database is opened in read-only mode/i.test(message))
+    return `${subject} is on a read-only file system (${first}); make it writable and run the command again`;
   if (/Permission denied|EACCES/i.test(message))
-    return `the warehouse ${file} cannot be written: permission denied (${first}); check its owner and mode`;
+    return `${subject} cannot be written: permission denied (${first}); check its owner and mode`;
+  if (
+    /not a valid DuckDB database|Failed to read database header|Corrupt database file|checksum \d+ does not match/i.test(
+      message,
+    )
+  )
+    return `${wh} is damaged or is not a DuckDB warehouse (${first}); restore it from a backup, or move it aside and rebuild it with \`adoption backfill\` from the drops`;
+  if (/database has been invalidated/i.test(message))
+    return `${wh} stopped after an earlier write failed (${first}); fix the cause (a full disk?) and run the command again: what was committed before is intact`;
   return null;
 }
 
