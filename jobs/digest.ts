@@ -423,6 +423,12 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
         continue;
       }
       outcome.subject = message.subject;
+      if (signal.aborted) {
+        // Stopped while this one was being made: not started, so not recorded; the next run sends it.
+        outcomes.pop();
+        stopped = `${stopReason()} after ${index} of ${owners.length} recipient(s); the next run sends the rest`;
+        break;
+      }
       if (!preview) {
         // 'sending' before the attempt: a crash before the server's reply leaves 'sending', which the next run
         // records as uncertain (it may have been accepted) rather than sending it again.

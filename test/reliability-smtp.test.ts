@@ -159,7 +159,8 @@ describe('failures that are permanent for the run', () => {
     ctx.log = createLogger({ level: 'debug', pretty: false, destination: dest });
     const res = await send();
     expect(res.outcomes.map((o) => o.state)).toEqual(['failed', 'failed', 'failed']);
-    expect(smtp!.counts.logins).toBe(3); // one per recipient, never retried
+    expect(smtp!.counts.logins).toBe(1); // never tried again in the run, for this recipient or the next
+    expect(res.outcomes[2]!.error).toMatch(/not tried again in this run/);
     expect(res.outcomes[0]!.error).toMatch(
       /Invalid login: user=digest-bot pass=\[redacted\] token=\[redacted\]/,
     );
@@ -175,7 +176,7 @@ describe('failures that are permanent for the run', () => {
     expect(res.outcomes.map((o) => o.state)).toEqual(['failed', 'failed', 'failed']);
     expect(res.outcomes[0]!.error).toMatch(/STARTTLS|TLS/);
     expect(smtp!.counts.logins).toBe(0);
-    expect(smtp!.counts.connections).toBe(3);
+    expect(smtp!.counts.connections).toBe(1);
   });
 
   it('a certificate the client refuses is not retried', async () => {
@@ -183,7 +184,7 @@ describe('failures that are permanent for the run', () => {
     const res = await send();
     expect(res.outcomes.map((o) => o.state)).toEqual(['failed', 'failed', 'failed']);
     expect(res.outcomes[0]!.error).toMatch(/certificate/i);
-    expect(smtp!.counts.connections).toBe(3);
+    expect(smtp!.counts.connections).toBe(1);
     expect(smtp!.counts.logins).toBe(0);
   });
 });

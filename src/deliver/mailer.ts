@@ -111,6 +111,8 @@ export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer
   registerSmtpLogin(smtp.user, password);
   let open: Promise<SMTPConnection> | null = null;
   let current: SMTPConnection | null = null;
+  /** set once the session cannot be set up for good: every later message fails with it */
+  let broken: DeliveryError | null = null;
 
   const drop = (conn: SMTPConnection | null) => {
     if (!conn) return;
@@ -164,10 +166,13 @@ export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer
     async send(m, options = {}) {
       const { signal, graceMs = 5000 } = options;
       if (signal?.aborted) throw new DeliveryError('stopped before sending', 'temporary');
+      if (broken) throw broken;
       let handedOver = false;
+      let session = false;
       let conn: SMTPConnection | null = null;
       const attempt = (async () => {
         conn = await connect();
+        session = true;
         if (signal?.aborted) throw new StoppedError('stopped before the message was handed over');
         const mime = new MailComposer({ ...m, to: m.to, headers: {} }).compile();
         const from = mime.getEnvelope().from || '';
@@ -216,7 +221,14 @@ export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer
           kind === 'uncertain'
             ? 'no reply after the message was handed over, it may have been accepted: '
             : '';
-        throw new DeliveryError(prefix + describeSmtpError(err), kind, { cause: err });
+        const failure = new DeliveryError(prefix + describeSmtpError(err), kind, { cause: err });
+        // A certificate, a login or STARTTLS refused while setting the session up is the same for every message:
+        // the rest of the run fails at once rather than knock again (and again) at the server.
+        if (!session && kind === 'permanent')
+          broken = new DeliveryError(`${failure.message} (not tried again in this run)`, 'permanent', {
+            cause: err,
+          });
+        throw failure;
       } finally {
         if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
