@@ -3,6 +3,7 @@
 // cannot be written fails alone; the ledger's recipient is exactly the RCPT TO; a server that echoes the password
 // back never gets it into a message, a log line or a ledger row. All against smtp-server on 127.0.0.1.
 import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import fs, { readFileSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
@@ -140,6 +141,39 @@ describe('a server that stalls after DATA', () => {
     expect(res.outcomes[0]!.error).toMatch(/stopped: the server had not answered/);
     const [run] = await ctx.wh.all(`SELECT state, error FROM runs WHERE job = 'digest'`);
     expect(run).toEqual({ state: 'failed', error: res.stopped });
+  });
+});
+
+describe('a hung server is given up, not waited on per recipient', () => {
+  it('one that never sends its greeting: one message worth of attempts, then the rest fail at once', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock)); // accepts, says nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      useSmtp({ port } as TestSmtp, { retries: 1, connectTimeoutSeconds: 0.5 });
+      smtp = undefined;
+      const started = Date.now();
+      const res = await send();
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(res.outcomes.map((o) => o.state)).toEqual(['failed', 'failed', 'failed']);
+      expect(res.outcomes[0]!.error).toMatch(/Greeting never received|timeout/i);
+      expect(res.outcomes[1]!.error).toMatch(/did not answer 2 times in a row.*not tried again in this run/);
+      expect(sockets).toHaveLength(2); // retries: 1, for the first recipient only
+      // Never handed over: the next run sends them all.
+      expect((await ledger()).map((l) => l.state)).toEqual(['failed', 'failed', 'failed']);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('one that stalls after every DATA: uncertain until it has been silent retries+1 times, then the rest fail', async () => {
+    useSmtp(await startSmtp({ onMessage: () => 'stall' }), { retries: 1 });
+    const res = await send();
+    expect(res.outcomes.map((o) => o.state)).toEqual(['uncertain', 'uncertain', 'failed']);
+    expect(res.outcomes[2]!.error).toMatch(/not tried again in this run/);
+    expect(smtp!.envelopes).toHaveLength(2); // each handed over once; the third never
   });
 });
 

@@ -113,6 +113,8 @@ export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer
   let current: SMTPConnection | null = null;
   /** set once the session cannot be set up for good: every later message fails with it */
   let broken: DeliveryError | null = null;
+  /** attempts in a row that got no reply at all (timeouts, connections refused or dropped) */
+  let silentInARow = 0;
 
   const drop = (conn: SMTPConnection | null) => {
     if (!conn) return;
@@ -211,7 +213,9 @@ export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer
         signal.addEventListener('abort', onAbort, { once: true });
       });
       try {
-        return await Promise.race([attempt, stopped]);
+        const sent = await Promise.race([attempt, stopped]);
+        silentInARow = 0;
+        return sent;
       } catch (err) {
         // After any failure the session state is unknown: the next message gets a fresh connection.
         drop(conn);
@@ -228,6 +232,20 @@ export function smtpMailer(smtp: Config['smtp'], env: NodeJS.ProcessEnv): Mailer
           broken = new DeliveryError(`${failure.message} (not tried again in this run)`, 'permanent', {
             cause: err,
           });
+        // A server that does not answer at all (unreachable, or hung: every attempt timing out) is given one
+        // message's worth of attempts, not one per recipient: otherwise a hung server holds the warehouse for
+        // recipients × attempts × timeout. The rest are recorded failed, for the next run.
+        const code = (err as { code?: string; responseCode?: number }).code;
+        const silent =
+          (err as { responseCode?: number }).responseCode === undefined &&
+          ['ETIMEDOUT', 'ECONNECTION', 'ESOCKET', 'EDNS'].includes(String(code));
+        silentInARow = silent ? silentInARow + 1 : 0;
+        if (silentInARow > smtp.retries && !broken)
+          broken = new DeliveryError(
+            `the server ${smtp.host}:${smtp.port} did not answer ${silentInARow} times in a row (last: ${describeSmtpError(err)}); not tried again in this run`,
+            'permanent',
+            { cause: err },
+          );
         throw failure;
       } finally {
         if (onAbort) signal?.removeEventListener('abort', onAbort);
