@@ -14,9 +14,10 @@ import { PROJECT_ROOT } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { createLogger } from '../src/log.js';
-import { clearSecrets } from '../src/secrets.js';
+import { clearSecrets, redact, registerSecretsFromEnv } from '../src/secrets.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { DROP_DATE, rulesDrop } from './fixtures/rulesDrop.js';
+import { runCli } from './helpers/cli.js';
 import { tempDir, testContext } from './helpers/context.js';
 import { SMTP_PASSWORD, SMTP_USER, startSmtp, type TestSmtp } from './helpers/smtp.js';
 
@@ -262,6 +263,44 @@ describe('one recipient never stops the batch', () => {
     expect(smtp!.envelopes.map((e) => e.join('|')).sort()).toEqual(
       rows.map((r) => String(r.recipient)).sort(),
     );
+  });
+});
+
+describe('secrets by value', () => {
+  it('every secret of the environment, in every form it travels in, is redacted; other values are not', () => {
+    const secret = 'app-Secret"with\\quotes-42';
+    registerSecretsFromEnv({
+      ADOPTION_GRAPH_CLIENT_SECRET: secret,
+      HOME: '/home/adoption-user',
+      SHORT_TOKEN: 'abc',
+    });
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'info',
+      pretty: false,
+      destination: { write: (l: string) => lines.push(l) },
+    });
+    log.error(
+      { err: new Error(`refused: ${secret}`), nested: { deep: [secret] } },
+      `login with ${secret} failed`,
+    );
+    const b64 = Buffer.from(secret).toString('base64');
+    expect(redact(`a ${secret} b ${b64} c ${JSON.stringify(secret)}`)).toBe(
+      'a [redacted] b [redacted] c "[redacted]"',
+    );
+    expect(lines.join('')).not.toContain('app-Secret');
+    expect(lines.join('')).toContain('[redacted]');
+    expect(redact('/home/adoption-user abc')).toBe('/home/adoption-user abc'); // not secrets; too short to matter
+  });
+
+  it('the CLI never prints one, even inside its own error message', () => {
+    const secret = 'Tok3n-in-a-path-9f8e7d';
+    const r = runCli(['status', '--db', path.join(dir, secret, 'warehouse.duckdb')], {
+      env: { ADOPTION_API_TOKEN: secret },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^adoption: the warehouse folder .*\[redacted\] does not exist/);
+    expect(r.stderr + r.stdout).not.toContain(secret);
   });
 });
 
