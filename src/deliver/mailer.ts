@@ -88,6 +88,8 @@ export function classifySmtpError(err: unknown, handedOver: boolean): FailureKin
     if (!handedOver || e.responseCode < 500) return 'temporary';
   }
   if (handedOver) return 'uncertain';
+  // The connection dropped during the TLS handshake: the network, not the certificate.
+  if (e.code === 'ETLS' && /closed unexpectedly/i.test(e.message ?? '')) return 'temporary';
   if (e.code === 'EAUTH' || e.code === 'ETLS' || e.code === 'EENVELOPE') return 'permanent';
   // A certificate the client refuses is the same certificate on the next attempt.
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(`${e.originalCode ?? ''} ${e.message ?? ''}`))
