@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDigests } from '../jobs/digest.js';
 import { ingest } from '../jobs/ingest.js';
 import { PROJECT_ROOT } from '../src/config/load.js';
+import { classifySmtpError } from '../src/deliver/mailer.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { createLogger } from '../src/log.js';
@@ -69,6 +70,32 @@ afterEach(async () => {
   smtp = undefined;
   clearSecrets();
   cleanup();
+});
+
+describe('what a failure means', () => {
+  it('classifies by the reply, or by whether the body had been handed over when none came', () => {
+    const cases: [object, boolean, string][] = [
+      [{ code: 'ETIMEDOUT', command: 'CONN' }, true, 'uncertain'],
+      [{ code: 'ECONNECTION', command: 'CONN' }, true, 'uncertain'],
+      [{ code: 'ETIMEDOUT', command: 'CONN' }, false, 'temporary'],
+      [{ code: 'ESOCKET', message: 'connect ECONNREFUSED' }, false, 'temporary'],
+      [{ code: 'EMESSAGE', responseCode: 554, command: 'DATA' }, true, 'permanent'],
+      [{ code: 'EMESSAGE', responseCode: 451, command: 'DATA' }, true, 'temporary'],
+      [{ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }, false, 'permanent'],
+      [{ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }, false, 'permanent'],
+      [{ code: 'EAUTH', command: 'API' }, false, 'permanent'],
+      [
+        { code: 'ETLS', message: 'Error initiating TLS - self-signed certificate', command: 'STARTTLS' },
+        false,
+        'permanent',
+      ],
+      [{ code: 'ETLS', responseCode: 502, command: 'STARTTLS' }, false, 'permanent'],
+      [{ code: 'ETLS', message: 'Connection closed unexpectedly', command: 'CONN' }, false, 'temporary'],
+      [{ code: 'ESOCKET', originalCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, false, 'permanent'],
+    ];
+    for (const [err, handedOver, kind] of cases)
+      expect(classifySmtpError(err, handedOver), JSON.stringify([err, handedOver])).toBe(kind);
+  });
 });
 
 describe('a server that stalls after DATA', () => {
