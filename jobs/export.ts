@@ -1,10 +1,10 @@
 // Exports one day of a metric table as CSV, Parquet or JSON, written to a temporary name and renamed into place.
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { spreadsheetSafeSelect } from '../src/deliver/csvSafe.js';
-import { removeLeftoverTemporaries } from '../src/deliver/files.js';
+import { makeDir, plainDiskError, removeLeftoverTemporaries } from '../src/deliver/files.js';
 
 export const EXPORTABLE_TABLES = {
   adoption_daily: 'customer_id, sku_id',
@@ -50,7 +50,11 @@ export async function exportTable(
     );
   }
   const file = path.resolve(opts.out);
-  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    makeDir(path.dirname(file));
+  } catch (err) {
+    throw plainDiskError(err, file);
+  }
   // What a killed export left behind goes first.
   removeLeftoverTemporaries(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -70,6 +74,11 @@ export async function exportTable(
       { date: opts.date, out: tmp },
     );
     renameSync(tmp, file);
+  } catch (err) {
+    // A full or read-only disk is about the file asked for, not its temporary name; the old file is untouched.
+    if (err instanceof UserError)
+      throw new UserError(`${err.message.split(tmp).join(file)} (nothing was written there)`);
+    throw err;
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -2,9 +2,9 @@
 // permanent for the run; the run has a deadline and stops within seconds on SIGTERM; one recipient whose workbook
 // cannot be written fails alone; the ledger's recipient is exactly the RCPT TO; a server that echoes the password
 // back never gets it into a message, a log line or a ledger row. All against smtp-server on 127.0.0.1.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
-import fs, { readFileSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,19 @@ import { tempDir, testContext } from './helpers/context.js';
 import { SMTP_PASSWORD, SMTP_USER, startSmtp, type TestSmtp } from './helpers/smtp.js';
 
 const ODD = "ana.o'brien+digest@partner.example"; // a legal address with characters worth checking byte for byte
+/** Whether this process may mount a tmpfs (root in a container that allows it). */
+const CAN_MOUNT = (() => {
+  const probe = tempDir('adoption-mount-probe-');
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe.dir], { stdio: 'ignore' });
+    execFileSync('umount', [probe.dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.cleanup();
+  }
+})();
 let ctx: JobContext;
 let dir: string;
 let cleanup: () => void;
@@ -281,6 +294,29 @@ describe('one recipient never stops the batch', () => {
     const next = await send();
     expect(next.outcomes.map((o) => o.state)).toEqual(['skipped', 'sent', 'skipped']);
   });
+
+  it.skipIf(!CAN_MOUNT)(
+    'workbooks on a read-only file system (a tmpfs): each recipient recorded failed, the run ends plainly',
+    async () => {
+      useSmtp(await startSmtp());
+      const mnt = path.join(dir, 'ro-reports');
+      mkdirSync(mnt);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
+      try {
+        execFileSync('mount', ['-o', 'remount,ro', mnt]);
+        ctx.config.outputDir = mnt;
+        const res = await send();
+        expect(res.outcomes.map((o) => o.state)).toEqual(['failed', 'failed', 'failed']);
+        for (const o of res.outcomes) expect(o.error).toMatch(/the file system is read-only \(EROFS\)/);
+        expect(smtp!.envelopes).toHaveLength(0);
+        expect((await ledger()).map((l) => l.state)).toEqual(['failed', 'failed', 'failed']);
+        execFileSync('mount', ['-o', 'remount,rw', mnt]);
+        expect((await send()).outcomes.map((o) => o.state)).toEqual(['sent', 'sent', 'sent']);
+      } finally {
+        execFileSync('umount', [mnt]);
+      }
+    },
+  );
 
   it('the ledger records byte for byte the recipient given to RCPT TO', async () => {
     useSmtp(await startSmtp());

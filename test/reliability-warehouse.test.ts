@@ -5,6 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -92,7 +95,6 @@ beforeAll(async () => {
   goldenRows = await rowsOf(golden, LOADED);
   expect(goldenRows).toBeGreaterThan(0);
   configFile = path.join(dir, 'config.json');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(
     configFile,
     JSON.stringify({
@@ -153,6 +155,23 @@ describe.skipIf(!MOUNT)('a full disk (a small tmpfs)', () => {
     remount(mnt, 'size=64m');
     expect(await rowsOf(db, LOADED)).toBe(goldenRows);
     expect([0, goldenRows]).toContain(await rowsOf(db, NEXT)); // committed in the log, or not at all: never half
+  });
+
+  it('an export to a full disk: one plain line naming the file, the old one intact, no temporary left', () => {
+    const mnt = tmpfs('full-export', 64);
+    const db = path.join(dir, 'export-src.duckdb');
+    copyFileSync(golden, db);
+    const out = path.join(mnt, 'daily.csv');
+    writeFileSync(out, 'the previous export');
+    try {
+      writeFileSync(path.join(mnt, 'filler'), Buffer.alloc(128 * 1024)); // as much as fits: the disk is full
+    } catch (err) {
+      expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+    }
+    const r = cli(['export', '--date', LOADED, '--table', 'adoption_daily', '--db', db, '--out', out]);
+    expectPlain(r, new RegExp(`^adoption: the disk holding the file ${out.replace(/[.]/g, '\\.')} is full`));
+    expect(readFileSync(out, 'utf8')).toBe('the previous export');
+    expect(readdirSync(mnt).sort()).toEqual(['daily.csv', 'filler']);
   });
 
   it('a read-only file system: one plain line, for reading and for loading', () => {
