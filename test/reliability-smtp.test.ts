@@ -9,6 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDigests } from '../jobs/digest.js';
+import { runJob } from '../jobs/run.js';
 import { ingest } from '../jobs/ingest.js';
 import { PROJECT_ROOT } from '../src/config/load.js';
 import { classifySmtpError } from '../src/deliver/mailer.js';
@@ -368,6 +369,34 @@ describe('secrets by value', () => {
 });
 
 describe('SIGTERM', () => {
+  it('a scheduled digest run (the scheduler stopping) ends within seconds too, recorded', async () => {
+    const stall = await startSmtp({ onMessage: () => 'stall' });
+    useSmtp(stall, { commandTimeoutSeconds: 600, stopGraceSeconds: 0.5 });
+    ctx.wh.close();
+    const stop = new AbortController();
+    const running = runJob(
+      { config: ctx.config, catalog: ctx.catalog, log: ctx.log, env },
+      {
+        job: 'digest',
+        dueMs: Date.parse('2026-11-24T07:00:00Z'),
+        trigger: 'manual',
+        date: DROP_DATE,
+        signal: stop.signal,
+      },
+    );
+    const until = Date.now() + 30_000;
+    while (stall.envelopes.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const stoppedAt = Date.now();
+    stop.abort();
+    const report = await running;
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(report.state).toBe('failed');
+    expect(report.error).toMatch(/stopped by a signal after 1 of 3/);
+    ctx.wh = await Warehouse.open(ctx.config.warehouse.path);
+    expect((await ledger()).map((l) => l.state)).toEqual(['uncertain']);
+    expect(await ctx.wh.all(`SELECT state FROM runs WHERE job = 'digest'`)).toEqual([{ state: 'failed' }]);
+  });
+
   it('stops a digest against a hung server within seconds: the message in progress uncertain, the run failed', async () => {
     const stall = await startSmtp({ onMessage: () => 'stall' });
     smtp = stall;
