@@ -229,7 +229,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
       report.state = outcome.state;
       report.error = outcome.error;
       report.counts = outcome.counts;
-      wh = await openWarehouse(config, purpose);
+      wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
       await finishRun(wh, id, outcome);
     } else if (req.job === 'ingest') {
       // The warehouse stays closed while we wait, so that status, report and backfill work meanwhile.
@@ -328,12 +328,13 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
   return report;
 }
 
+/** collect may make the warehouse it records its run in (DESIGN: ingest, backfill, collect and demo create one). */
 async function withWarehouse<T>(
   config: Config,
   purpose: string,
   fn: (wh: Warehouse) => Promise<T>,
 ): Promise<T> {
-  const wh = await openWarehouse(config, purpose);
+  const wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
   try {
     return await fn(wh);
   } finally {

@@ -204,7 +204,11 @@ describe('a damaged warehouse', () => {
       const db = path.join(dir, name);
       copyFileSync(golden, db);
       const fd = openSync(db, 'r+');
-      writeSync(fd, randomBytes(Math.min(8192, statSync(db).size - at - 4096)), 0, undefined, at);
+      // The data blocks: every 64 KiB from `at` on, so that whatever blocks the command reads, one is damaged (a
+      // single block may be one no table uses).
+      const size = statSync(db).size;
+      for (let off = at; off < size - 4096; off += at === 4096 ? size : 65536)
+        writeSync(fd, randomBytes(Math.min(8192, size - off - 4096)), 0, undefined, off);
       closeSync(fd);
       const r = cli(['status', '--db', db]);
       expectPlain(r, /is damaged or is not a DuckDB warehouse/);
