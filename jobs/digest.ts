@@ -261,7 +261,15 @@ async function composeDigest(
       };
     });
   const spend = await ownerSpend(ctx, week, owner);
-  const copilot = await ownerCopilot(ctx, week, owner);
+  // Customers ready for Copilot (high Microsoft 365 usage, no Copilot): named in the Copilot section.
+  const copilot = await ownerCopilot(
+    ctx,
+    week,
+    owner,
+    findings
+      .filter((f) => f.finding === 'copilot_readiness')
+      .map((f) => ({ name: String(f.customer_name), usage: f.value as number | null })),
+  );
   const kpiOf = (r: typeof now | undefined) =>
     r
       ? Object.fromEntries(

@@ -336,5 +336,8 @@ describe('the digest', () => {
     );
     expect(section).toContain('* Copilot Two Ltd: nobody or few use Copilot in Copilot Chat');
     expect(section).not.toContain('No Report Ltd');
+    expect(section).toContain(
+      'Ready for Copilot (high Microsoft 365 usage, no Copilot yet)\n  * No Copilot Ltd: Microsoft 365 usage 100.0%',
+    );
   });
 });

@@ -20,18 +20,21 @@ export interface DigestCopilot {
   now: { sold: number; assigned: number; active: number; measured: number };
   prev: { sold: number; assigned: number; active: number; measured: number } | null;
   customers: CopilotCustomer[];
+  /** customers without Copilot whose Microsoft 365 usage is high: ready for it (finding copilot_readiness) */
+  ready: { name: string; usage: number | null }[];
 }
 
 const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 
-/** The owner's Copilot, or undefined when none of their customers holds Copilot. */
+/** The owner's Copilot, or undefined when none of their customers holds Copilot or is ready for it. */
 export async function ownerCopilot(
   ctx: JobContext,
   week: string,
   owner: string,
+  ready: DigestCopilot['ready'] = [],
 ): Promise<DigestCopilot | undefined> {
   const rows = await ctx.wh.allFile('reports/digest_copilot', { week, owner });
-  if (rows.length === 0) return undefined;
+  if (rows.length === 0 && ready.length === 0) return undefined;
   const sum = (k: string) => rows.reduce((t, r) => t + n(r[k]), 0);
   const hasPrev = rows.some((r) => r.prev_sold !== null);
   return {
@@ -53,6 +56,7 @@ export async function ownerCopilot(
       findings: (r.findings as unknown as string[]) ?? [],
       weakestApp: (r.weakest_app as string | null) ?? null,
     })),
+    ready,
   };
 }
 
@@ -76,8 +80,10 @@ export function copilotView(c: DigestCopilot | undefined, locale: Locale, string
   };
   const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v)}`;
   const attention = c.customers.filter((x) => x.findings.length > 0);
+  const held = c.customers.length > 0;
   return {
     title: s('copilot.title'),
+    held,
     summary: s('copilot.summary', {
       sold: c.now.sold,
       assigned: c.now.assigned,
@@ -114,5 +120,9 @@ export function copilotView(c: DigestCopilot | undefined, locale: Locale, string
         .join('; '),
     })),
     attentionNone: s('copilot.attentionNone'),
+    readyTitle: s('copilot.readyTitle'),
+    ready: c.ready.map((r) =>
+      s('copilot.ready', { name: r.name, usage: r.usage === null ? '—' : pct.format(r.usage) }),
+    ),
   };
 }
