@@ -6,16 +6,18 @@ import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../jobs/demo.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
 import { readPriceSheet } from '../src/spend/priceSheet.js';
 import { tempDir } from './helpers/context.js';
 
 let dir: string;
 let cleanup: () => void;
 let workbooks: string[];
+let warehouse: string;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
-  ({ workbooks } = await runDemo({
+  ({ workbooks, warehouse } = await runDemo({
     outDir: path.join(dir, 'demo'),
     size: { customers: 10, owners: 3, drops: 15, usersPerCustomer: 12 },
   }));
@@ -78,5 +80,20 @@ describe('demo licence spend', () => {
     const all = texts.join('\n');
     expect(all).toMatch(/Unassigned seats cost \$[\d,]+\.\d\d a month/);
     expect(all).toMatch(/cut \d+ unassigned seat\(s\) at renewal on \w{3} \d+, 20\d\d; schedule it by/);
+  });
+
+  it('costs no inactive seat that nobody measured (Dynamics 365 usage from Partner Center): NULL, never all seats', async () => {
+    const wh = await Warehouse.open(warehouse);
+    try {
+      const rows = await wh.all(
+        `SELECT d.inactive, s.inactive_monthly_cost, s.own_seats FROM licence_spend_daily s
+         JOIN adoption_daily d USING (snapshot_date, customer_id, sku_id)
+         WHERE d.usage_basis IN ('partner_center', 'not_measurable') AND s.monthly_price IS NOT NULL`,
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect(r).toMatchObject({ inactive: null, inactive_monthly_cost: null });
+    } finally {
+      wh.close();
+    }
   });
 });

@@ -137,11 +137,13 @@ SELECT
   upper(term_duration) AS term_duration, billing_plan,
   own_seats, unassigned, inactive,
   least(unassigned, own_seats) AS costed_unassigned,
-  least(inactive, own_seats) AS costed_inactive,
+  -- DuckDB's least() skips NULLs: an inactive count nobody measured (Dynamics 365 from Partner Center, a product
+  -- not measurable) must stay NULL, never become the own seats.
+  CASE WHEN inactive IS NOT NULL THEN least(inactive, own_seats) END AS costed_inactive,
   monthly_price, currency,
   -- Rounded to 6 decimals so that 7 × 46.80 is 327.6, not 327.59999999999997 (binary floating point).
   round(least(unassigned, own_seats) * monthly_price, 6) AS unassigned_monthly_cost,
-  round(least(inactive, own_seats) * monthly_price, 6) AS inactive_monthly_cost,
+  CASE WHEN inactive IS NOT NULL THEN round(least(inactive, own_seats) * monthly_price, 6) END AS inactive_monthly_cost,
   next_renewal_date, renewal_deadline,
   coalesce(renewal_price, monthly_price) AS renewal_monthly_price,
   CASE WHEN price_basis = 'own_subscription' THEN scheduled_reduction END AS scheduled_reduction,
