@@ -4,6 +4,8 @@ import { dateRange, formatRanges, toRanges } from '../src/dates.js';
 import { textTable } from '../src/format.js';
 import type { Row } from '../src/warehouse/warehouse.js';
 import { findMissed, lastScheduledDue } from './schedule.js';
+import { scheduleTimeZone } from './run.js';
+import { wallTime } from '../src/schedule/dueTimes.js';
 
 export interface Status {
   warehouse: string;
@@ -14,12 +16,16 @@ export interface Status {
   freshness: Row[];
   loads: Row[];
   runs: Row[];
-  /** scheduled runs that did not happen (due times in UTC) */
+  /** scheduled runs that did not happen (due times in timeZone) */
   missed: { job: string; due: string; asOf: string; rerun: string }[];
+  /** the zone the times are shown in (stored times are UTC): the schedule's */
+  timeZone: string;
 }
 
 export async function status(ctx: JobContext, opts: { runs?: number; nowMs?: number } = {}): Promise<Status> {
   const { wh } = ctx;
+  // Stored times are UTC; they are shown in the schedule's zone, which the operator reads them in.
+  const tz = scheduleTimeZone(ctx.config);
   const dates = (await wh.all('SELECT snapshot_date FROM loads ORDER BY 1')).map((r) =>
     String(r.snapshot_date),
   );
@@ -36,12 +42,14 @@ export async function status(ctx: JobContext, opts: { runs?: number; nowMs?: num
      UNION ALL SELECT 'Tickets', max(opened_at)::DATE, max(snapshot_date) FROM stg_tickets`,
   );
   const loads = await wh.all(
-    `SELECT snapshot_date, outcome, files, rows_loaded, rows_rejected, errors, warnings, strftime(loaded_at, '%Y-%m-%d %H:%M') AS loaded_at
+    `SELECT snapshot_date, outcome, files, rows_loaded, rows_rejected, errors, warnings, strftime(timezone($tz, loaded_at::TIMESTAMPTZ), '%Y-%m-%d %H:%M') AS loaded_at
      FROM loads ORDER BY snapshot_date DESC LIMIT 7`,
+    { tz },
   );
   // The latest runs of each job, so that a busy job does not hide another's.
   const runs = await wh.all(
-    `SELECT job, trigger, strftime(due_at, '%Y-%m-%d %H:%M') AS due, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
+    `SELECT job, trigger, strftime(timezone($tz, due_at::TIMESTAMPTZ), '%Y-%m-%d %H:%M') AS due,
+       strftime(timezone($tz, started_at::TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S') AS started,
        round(epoch(finished_at - started_at), 1) AS seconds, state,
        coalesce(json_extract_string(params, '$.date'), json_extract_string(params, '$.week'),
          json_extract_string(params, '$.from') || ' … ' || json_extract_string(params, '$.to')) AS dates,
@@ -49,7 +57,7 @@ export async function status(ctx: JobContext, opts: { runs?: number; nowMs?: num
      FROM runs
      QUALIFY row_number() OVER (PARTITION BY job ORDER BY started_at DESC) <= $n
      ORDER BY job, started_at DESC`,
-    { n: opts.runs ?? 5 },
+    { n: opts.runs ?? 5, tz },
   );
   // Runs no scheduler made: due times since each job's last scheduled run (the scheduler is down now), and the
   // ones a scheduler recorded as missed at start-up in the last 30 days.
@@ -59,14 +67,15 @@ export async function status(ctx: JobContext, opts: { runs?: number; nowMs?: num
     for (const m of await findMissed(ctx.config, last, opts.nowMs, 50))
       missed.push({
         job: m.job,
-        due: new Date(m.dueMs).toISOString().slice(0, 16).replace('T', ' '),
+        due: describeLocal(m.dueMs, tz),
         asOf: m.asOf,
         rerun: m.rerun,
       });
   }
   for (const r of await wh.all(
-    `SELECT job, strftime(due_at, '%Y-%m-%d %H:%M') AS due, coalesce(json_extract_string(params, '$.date'), json_extract_string(params, '$.week')) AS as_of
+    `SELECT job, strftime(timezone($tz, due_at::TIMESTAMPTZ), '%Y-%m-%d %H:%M') AS due, coalesce(json_extract_string(params, '$.date'), json_extract_string(params, '$.week')) AS as_of
      FROM runs WHERE state = 'skipped' AND error LIKE 'missed%' AND due_at >= now()::TIMESTAMP - INTERVAL 30 DAY ORDER BY due_at`,
+    { tz },
   )) {
     missed.push({
       job: String(r.job),
@@ -86,7 +95,15 @@ export async function status(ctx: JobContext, opts: { runs?: number; nowMs?: num
     loads,
     runs,
     missed,
+    timeZone: tz,
   };
+}
+
+/** 'YYYY-MM-DD HH:MM' of an instant in a zone. */
+function describeLocal(ms: number, timeZone: string): string {
+  const w = wallTime(ms, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${w.y}-${two(w.mo)}-${two(w.d)} ${two(w.h)}:${two(w.mi)}`;
 }
 
 export function formatStatus(s: Status): string {
@@ -115,7 +132,7 @@ export function formatStatus(s: Status): string {
     out.push('', 'latest loads:');
     out.push(
       textTable(
-        ['date', 'outcome', 'files', 'rows', 'set aside', 'errors', 'warnings', 'loaded at'],
+        ['date', 'outcome', 'files', 'rows', 'set aside', 'errors', 'warnings', `loaded at (${s.timeZone})`],
         s.loads.map((r) => [
           String(r.snapshot_date),
           String(r.outcome),
@@ -136,7 +153,7 @@ export function formatStatus(s: Status): string {
     );
     out.push(
       textTable(
-        ['job', 'due (UTC)', 'as of', 'to run it'],
+        ['job', `due (${s.timeZone})`, 'as of', 'to run it'],
         s.missed.map((m) => [m.job, m.due, m.asOf, m.rerun]),
       ),
     );
@@ -145,7 +162,16 @@ export function formatStatus(s: Status): string {
     out.push('', 'latest runs of each job:');
     out.push(
       textTable(
-        ['job', 'trigger', 'due (UTC)', 'started (UTC)', 'seconds', 'state', 'dates', 'error'],
+        [
+          'job',
+          'trigger',
+          `due (${s.timeZone})`,
+          `started (${s.timeZone})`,
+          'seconds',
+          'state',
+          'dates',
+          'error',
+        ],
         s.runs.map((r) => [
           String(r.job),
           String(r.trigger),
