@@ -116,7 +116,8 @@ export function orderByMoney<T>(
 /** The words and figures of the spend section, in the recipient's locale. */
 export function spendView(spend: DigestSpend | undefined, locale: Locale, strings: Strings) {
   if (!spend || (spend.totals.length === 0 && spend.actions.length === 0)) return null;
-  const s = (key: string, values?: Record<string, string | number>) => fill(strings[key] ?? key, values);
+  const s = (key: string, values?: Record<string, string | number>) =>
+    fill(strings[key] ?? key, values, locale);
   const money = (v: number | null, currency: string | null) =>
     v === null || currency === null
       ? '—'

@@ -1,0 +1,13 @@
+import path from 'node:path';
+import { loadCatalog, loadConfig } from '../src/config/load.js';
+import { createLogger } from '../src/log.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
+import { sendDigests } from '../jobs/digest.js';
+const [demo, out] = process.argv.slice(2);
+const config = loadConfig();
+config.warehouse.path = path.join(demo!, 'warehouse.duckdb');
+config.outputDir = path.join(demo!, 'reports');
+const ctx = { config, catalog: loadCatalog(config), log: createLogger({ level: 'warn' }), wh: await Warehouse.open(config.warehouse.path, {}) };
+const r = await sendDigests(ctx as never, { weekEnding: '2026-11-23', outDir: out });
+console.log(r.outcomes.map((o) => `${o.state} ${o.recipient} ${o.subject}`).join('\n'));
+ctx.wh.close();
