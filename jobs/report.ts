@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { writeFileAtomic, safeFileName } from '../src/deliver/files.js';
 import { UserError } from '../src/errors.js';
+import type { Locale } from '../src/render/email.js';
 import { trendChartPng } from '../src/render/chart.js';
 import {
   renderWorkbook,
@@ -22,6 +23,8 @@ export interface ReportScope {
   week: string;
   owner?: string;
   customer?: string;
+  /** the language of the workbook: its reader's (config recipients), default config.defaults.locale */
+  locale?: Locale;
 }
 
 export interface ReportResult {

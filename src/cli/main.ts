@@ -329,9 +329,10 @@ export function buildProgram(): Command {
       );
       for (const o of res.outcomes) {
         console.log(
-          `${o.state.padEnd(8)} ${o.recipient} (${o.customers} customers)${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}`,
+          `${o.state.padEnd(8)} ${o.recipient} (${o.customers} ${o.customers === 1 ? 'customer' : 'customers'})${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}${o.reason ? `: ${o.reason}` : ''}`,
         );
       }
+      for (const note of res.notes) console.log(note);
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
       console.log(
         `week ending ${res.week} via ${res.channel}: ${res.outcomes.length} recipient(s), ${failed} failed, in ${res.seconds.toFixed(1)} s`,

@@ -6,7 +6,10 @@ import { spendView, type DigestSpend } from './spend.js';
 export interface DigestData {
   week: string;
   recipient: string;
-  recipientName: string;
+  /** null: the recipient is not described in config; the greeting has no name */
+  recipientName: string | null;
+  /** the recipient's time zone: times of day (a deadline) are shown in it */
+  timeZone: string;
   partnerName: string;
   asOf: string;
   oldestAsOf: string;
@@ -127,7 +130,7 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     subject: d.attention.length
       ? s('subject', { week, count: d.attention.length })
       : s('subjectNone', { week }),
-    greeting: s('greeting', { name: d.recipientName }),
+    greeting: d.recipientName ? s('greeting', { name: d.recipientName }) : s('greetingNoName'),
     intro: s('intro', { customers: d.kpis.now.customers ?? 0 }),
     kpiTitle: s('kpiTitle'),
     kpiMeasure: s('kpiMeasure'),
@@ -172,7 +175,7 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     over100Title: s('over100Title'),
     over100Intro: s('over100Intro'),
     over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causes(o.counts) })),
-    spend: spendView(d.spend, locale, strings),
+    spend: spendView(d.spend, locale, strings, d.timeZone),
     copilot: copilotView(d.copilot, locale, strings),
     asOfLine:
       d.oldestAsOf !== d.asOf
