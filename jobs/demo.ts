@@ -4,7 +4,13 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
-import { DEMO_PARTNER_TENANT, generateDemoDrops, type DemoOptions } from '../src/demo/generate.js';
+import {
+  DEMO_DEFAULTS,
+  DEMO_PARTNER_TENANT,
+  demoAccountManagers,
+  generateDemoDrops,
+  type DemoOptions,
+} from '../src/demo/generate.js';
 import { csvLines, writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../src/config/schema.js';
@@ -108,6 +114,9 @@ export async function runDemo(
   config.partner.tenantId = DEMO_PARTNER_TENANT;
   config.digest.outbox = path.join(outDir, 'outbox');
   config.outputDir = path.join(outDir, 'reports');
+  // The account managers as a partner describes them in config (DESIGN.md §2): each reads in their own language.
+  for (const m of demoAccountManagers(opts.size?.owners ?? DEMO_DEFAULTS.owners))
+    config.recipients[m.email] = { name: m.name, locale: m.locale, timeZone: m.timeZone };
   await collectLastNight(config, last!, outDir, opts.logLevel ?? 'warn', print);
   const ctx: JobContext = {
     config,

@@ -133,8 +133,12 @@ export function spendView(
   const date = (iso: string) => dateFmt.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
   // A deadline is an instant ('YYYY-MM-DD HH:MM UTC'): the reader sees it on their own clock.
   const instantFmt = new Intl.DateTimeFormat(locale, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
     timeZone,
     timeZoneName: 'short',
   });
