@@ -5,11 +5,11 @@ import path from 'node:path';
 import { loadContentCatalog } from '../src/config/load.js';
 import { RETIRED_WORKLOADS, workloads as WORKLOADS, type Problem } from '../src/config/schema.js';
 import type { JobContext } from '../src/context.js';
-import { UserError } from '../src/errors.js';
+import { UserError, errorMessage } from '../src/errors.js';
 import {
+  DeliveryError,
   describeSmtpError,
   fileMailer,
-  PermanentDeliveryError,
   sendWithRetry,
   smtpMailer,
   type Mailer,
@@ -26,6 +26,8 @@ import { loadTemplates, renderDigestEmail, type Locale } from '../src/render/ema
 import { ACTIVE_WINDOW_DAYS } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { insertRows } from '../src/warehouse/insertRows.js';
+import { checkEmailAddress } from '../src/ingest/values.js';
+import { redact } from '../src/secrets.js';
 import type { Row } from '../src/warehouse/warehouse.js';
 import { buildReport, resolveWeek } from './report.js';
 
@@ -39,18 +41,23 @@ export interface DigestOptions {
   /** write .eml files here instead of sending (a preview: the ledger is not touched) */
   outDir?: string;
   resend?: boolean;
+  /** send again what an earlier run left uncertain (handed over, no reply), before digest.resendUncertainAfterHours */
+  resendUncertain?: boolean;
   env?: NodeJS.ProcessEnv;
   sleep?: (ms: number) => Promise<void>;
   trigger?: 'manual' | 'schedule';
   dueAt?: string;
   /** stops between two recipients (a graceful shutdown): the rest are sent by the next run */
   signal?: AbortSignal;
+  /** for tests: the run's deadline in ms instead of digest.deadlineMinutes */
+  deadlineMs?: number;
 }
 
 export interface RecipientOutcome {
   recipient: string;
   customers: number;
-  state: 'sent' | 'written' | 'skipped' | 'failed' | 'dry_run';
+  /** uncertain: handed over to the server without a final reply (maybe delivered); never resent in the same run */
+  state: 'sent' | 'written' | 'skipped' | 'failed' | 'uncertain' | 'dry_run';
   attempts?: number;
   location?: string;
   error?: string;
@@ -326,6 +333,24 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       },
     );
   let stopped: string | undefined;
+  // The run's deadline and the caller's signal (SIGTERM, the scheduler stopping) both stop it between messages.
+  const deadline = new AbortController();
+  const deadlineMs = opts.deadlineMs ?? config.digest.deadlineMinutes * 60_000;
+  const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
+  deadlineTimer.unref();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
+  const stopReason = () =>
+    deadline.signal.aborted
+      ? `the run's deadline (digest.deadlineMinutes, ${Math.round(deadlineMs / 1000)} s) passed`
+      : 'stopped by a signal';
+  if (!opts.dryRun && !preview) {
+    // 'sending' left by a run that was killed mid-send: the server may have accepted it. Uncertain, not unsent.
+    await wh.run(
+      `UPDATE deliveries SET state = 'uncertain', error = 'the run sending it stopped before the server replied (killed?); it may have been delivered', updated_at = now()::TIMESTAMP
+       WHERE week_ending = $week::DATE AND state = 'sending' AND channel = 'smtp'`,
+      { week },
+    );
+  }
   const mailer: Mailer | null = opts.dryRun
     ? null
     : preview
@@ -357,8 +382,8 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       );
     }
     for (const [index, o] of owners.entries()) {
-      if (opts.signal?.aborted) {
-        stopped = `stopped by a signal after ${index} of ${owners.length} recipient(s); the next run sends the rest`;
+      if (signal.aborted) {
+        stopped = `${stopReason()} after ${index} of ${owners.length} recipient(s); the next run sends the rest`;
         break;
       }
       const owner = String(o.owner);
@@ -367,52 +392,65 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       const outcome: RecipientOutcome = { recipient, customers: Number(o.customers), state: 'failed' };
       outcomes.push(outcome);
       const [ledger] = await wh.all(
-        `SELECT state, strftime(updated_at, '%Y-%m-%d %H:%M') AS at FROM deliveries WHERE week_ending = $week::DATE AND recipient = $r`,
-        { week, r: recipient },
+        `SELECT state, error, strftime(updated_at, '%Y-%m-%d %H:%M') AS at,
+           (updated_at <= now()::TIMESTAMP - to_seconds($grace::DOUBLE * 3600)) AS grace_over
+         FROM deliveries WHERE week_ending = $week::DATE AND recipient = $r`,
+        { week, r: recipient, grace: config.digest.resendUncertainAfterHours ?? 0 },
       );
       if (!preview && !opts.dryRun && ledger?.state === 'sent' && !opts.resend) {
         outcome.state = 'skipped';
         outcome.reason = `already sent on ${String(ledger.at)}; use --resend`;
         continue;
       }
-      const reader = recipientFor(config, recipient);
-      readers.push(reader);
-      const { data, locale } = await composeDigest(ctx, week, owner, reader, !opts.dryRun, plan);
-      const email = renderDigestEmail(templates, buildDigestView(data, locale, templates.strings[locale]));
-      outcome.subject = email.subject;
-      const trend = await wh.allFile('reports/trend', { week, owner, customer: null });
-      const chart = await trendChartPng(
-        trend.map((t) => ({
-          week: String(t.week_ending),
-          series: String(t.series),
-          value: (t.usage_pct_adjusted ?? t.usage_pct) as number | null,
-        })),
-        { title: templates.strings[locale].chartAlt!, width: 606, height: 280, locale },
-      );
-      const attachments: Outgoing['attachments'] = [
-        { filename: 'trend.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
-      ];
-      if (config.digest.attachWorkbook && !opts.dryRun) {
-        const wb = await buildReport(ctx, { week, owner, locale }, path.join(config.outputDir, week));
-        attachments.push({ filename: path.basename(wb.file), path: wb.file });
+      if (
+        !preview &&
+        !opts.dryRun &&
+        ledger?.state === 'uncertain' &&
+        !opts.resend &&
+        !opts.resendUncertain &&
+        !(config.digest.resendUncertainAfterHours !== null && ledger.grace_over === true)
+      ) {
+        // Maybe delivered: sending it again could deliver it twice. The operator decides (--resend-uncertain).
+        outcome.state = 'uncertain';
+        outcome.error = `not resent: an earlier attempt may have been delivered (${String(ledger.error ?? 'no reply')}); check with the recipient, then use --resend-uncertain`;
+        continue;
       }
+      const message = await prepareMessage(recipient, owner).catch(async (err: unknown) => {
+        // One recipient whose digest cannot be made (a workbook that cannot be written: disk full, read-only
+        // folder) fails alone; the rest of the batch goes on.
+        outcome.state = 'failed';
+        outcome.error = redact(errorMessage(err));
+        log.error({ recipient, week, error: outcome.error }, 'digest not made');
+        if (!preview && !opts.dryRun) {
+          await wh.run(
+            `INSERT INTO deliveries VALUES ($week::DATE, $r, 'failed', $channel, 0, $mid, NULL, $e, now()::TIMESTAMP)
+             ON CONFLICT (week_ending, recipient) DO UPDATE SET state = 'failed', error = $e, updated_at = now()::TIMESTAMP`,
+            {
+              week,
+              r: recipient,
+              channel: mailer?.channel ?? 'smtp',
+              mid: messageIdFor(week, recipient),
+              e: outcome.error,
+            },
+          );
+        }
+        return null;
+      });
+      if (message === null) continue;
+      outcome.subject = message.subject;
       if (opts.dryRun || !mailer) {
         outcome.state = 'dry_run';
         continue;
       }
-      const message: Outgoing = {
-        from: config.digest.from,
-        to: recipient,
-        ...(reader.cc.length ? { cc: reader.cc } : {}),
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        messageId: messageIdFor(week, recipient),
-        attachments,
-      };
+      if (signal.aborted) {
+        // Stopped while this one was being made: not started, so not recorded; the next run sends it.
+        outcomes.pop();
+        stopped = `${stopReason()} after ${index} of ${owners.length} recipient(s); the next run sends the rest`;
+        break;
+      }
       if (!preview) {
-        // 'sending' before the attempt: a crash between the server's reply and the next line leaves 'sending', and
-        // the next run sends it again (with the same Message-ID): at least once for that one message, never lost.
+        // 'sending' before the attempt: a crash before the server's reply leaves 'sending', which the next run
+        // records as uncertain (it may have been accepted) rather than sending it again.
         await wh.run(
           `INSERT INTO deliveries VALUES ($week::DATE, $r, 'sending', $channel, 1, $mid, NULL, NULL, now()::TIMESTAMP)
            ON CONFLICT (week_ending, recipient) DO UPDATE SET state = 'sending', channel = $channel, attempts = deliveries.attempts + 1, updated_at = now()::TIMESTAMP`,
@@ -424,6 +462,8 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
           retries: config.smtp.retries,
           delayMs: config.smtp.retryDelayMs,
           sleep: opts.sleep,
+          signal,
+          graceMs: config.smtp.stopGraceSeconds * 1000,
           onRetry: (attempt, err) =>
             log.warn(
               { recipient, attempt, error: describeSmtpError(err) },
@@ -440,19 +480,55 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
           );
         }
       } catch (err) {
-        outcome.state = 'failed';
-        outcome.error = (err as Error).message;
-        log.error(
-          { recipient, week, permanent: err instanceof PermanentDeliveryError, error: outcome.error },
-          'digest not delivered',
-        );
+        const kind = err instanceof DeliveryError ? err.kind : 'permanent';
+        outcome.state = kind === 'uncertain' ? 'uncertain' : 'failed';
+        outcome.error = redact(errorMessage(err));
+        log.error({ recipient, week, kind, error: outcome.error }, 'digest not delivered');
         if (!preview) {
           await wh.run(
-            `UPDATE deliveries SET state = 'failed', error = $e, updated_at = now()::TIMESTAMP WHERE week_ending = $week::DATE AND recipient = $r`,
-            { week, r: recipient, e: outcome.error },
+            `UPDATE deliveries SET state = $state, error = $e, updated_at = now()::TIMESTAMP WHERE week_ending = $week::DATE AND recipient = $r`,
+            { week, r: recipient, e: outcome.error, state: outcome.state },
           );
         }
       }
+    }
+    async function prepareMessage(recipient: string, owner: string): Promise<Outgoing> {
+      // Loaded by an older version, or configured: still exactly one plain address, or nothing is sent to it.
+      const check = checkEmailAddress(recipient);
+      if (!check.ok)
+        throw new UserError(
+          `${JSON.stringify(recipient)} is not exactly one e-mail address: it ${check.reason}; correct owner_email in customers.csv`,
+        );
+      const reader = recipientFor(config, recipient);
+      readers.push(reader);
+      const { data, locale } = await composeDigest(ctx, week, owner, reader, !opts.dryRun, plan);
+      const email = renderDigestEmail(templates, buildDigestView(data, locale, templates.strings[locale]));
+      const trend = await wh.allFile('reports/trend', { week, owner, customer: null });
+      const chart = await trendChartPng(
+        trend.map((t) => ({
+          week: String(t.week_ending),
+          series: String(t.series),
+          value: (t.usage_pct_adjusted ?? t.usage_pct) as number | null,
+        })),
+        { title: templates.strings[locale].chartAlt!, width: 606, height: 280, locale },
+      );
+      const attachments: Outgoing['attachments'] = [
+        { filename: 'trend.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
+      ];
+      if (config.digest.attachWorkbook && !opts.dryRun) {
+        const wb = await buildReport(ctx, { week, owner, locale }, path.join(config.outputDir, week));
+        attachments.push({ filename: path.basename(wb.file), path: wb.file });
+      }
+      return {
+        from: config.digest.from,
+        to: recipient,
+        ...(reader.cc.length ? { cc: reader.cc } : {}),
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        messageId: messageIdFor(week, recipient),
+        attachments,
+      };
     }
     // Once for the run, not once per recipient per week.
     const undescribed = undescribedLine(config, readers);
@@ -473,13 +549,19 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
         {
           from: config.digest.from,
           to: config.digest.operatorSummaryTo,
-          subject: `adoption-insights: digests for the week ending ${week}: ${outcomes.filter((o) => o.state === 'sent').length} sent, ${outcomes.filter((o) => o.state === 'failed').length} failed`,
+          subject: `adoption-insights: digests for the week ending ${week}: ${outcomes.filter((o) => o.state === 'sent').length} sent, ${outcomes.filter((o) => o.state === 'failed').length} failed${outcomes.some((o) => o.state === 'uncertain') ? `, ${outcomes.filter((o) => o.state === 'uncertain').length} uncertain` : ''}`,
           text: lines.join('\n'),
           html: `<pre>${lines.join('\n').replace(/&/g, '&amp;').replace(/</g, '&lt;')}</pre>`,
           messageId: messageIdFor(week, `summary:${config.digest.operatorSummaryTo}:${Date.now()}`),
           attachments: [],
         },
-        { retries: config.smtp.retries, delayMs: config.smtp.retryDelayMs, sleep: opts.sleep },
+        {
+          retries: config.smtp.retries,
+          delayMs: config.smtp.retryDelayMs,
+          sleep: opts.sleep,
+          signal,
+          graceMs: config.smtp.stopGraceSeconds * 1000,
+        },
       ).catch((err) => log.error({ error: describeSmtpError(err) }, 'operator summary not sent'));
     }
   } catch (err) {
@@ -487,20 +569,30 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       await finishRun(wh, runId, { state: 'failed', error: (err as Error).message }).catch(() => undefined);
     throw err;
   } finally {
+    clearTimeout(deadlineTimer);
     mailer?.close();
     if (opts.dryRun) await wh.run('ROLLBACK');
   }
   const failed = outcomes.filter((o) => o.state === 'failed').length;
+  const uncertain = outcomes.filter((o) => o.state === 'uncertain').length;
   if (runId) {
     await finishRun(wh, runId, {
-      state: failed > 0 || stopped ? 'failed' : 'succeeded',
+      state: failed > 0 || uncertain > 0 || stopped ? 'failed' : 'succeeded',
       counts: Object.fromEntries(
-        ['sent', 'written', 'skipped', 'failed'].map((s) => [
+        ['sent', 'written', 'skipped', 'failed', 'uncertain'].map((s) => [
           s,
           outcomes.filter((o) => o.state === s).length,
         ]),
       ),
-      error: stopped ?? (failed > 0 ? `${failed} digest(s) not delivered` : undefined),
+      error:
+        stopped ??
+        ([
+          failed > 0 ? `${failed} digest(s) not delivered` : '',
+          uncertain > 0 ? `${uncertain} digest(s) uncertain (maybe delivered; see --resend-uncertain)` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') ||
+          undefined),
     });
   }
   return {

@@ -1,10 +1,12 @@
 // Exports one day of a daily metric table, or one week of a weekly one, as CSV, Parquet or JSON, with the customer's
 // and product's names beside their ids (queries/exports/); written to a temporary name and renamed into place.
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
+import { spreadsheetSafeSelect } from '../src/deliver/csvSafe.js';
+import { makeDir, plainDiskError, removeLeftoverTemporaries } from '../src/deliver/files.js';
 
 /** Each exportable table and the column its period is chosen by. */
 export const EXPORTABLE_TABLES = {
@@ -62,7 +64,14 @@ export function exportFormat(out: string, format: ExportFormat | undefined): Exp
 
 export async function exportTable(
   ctx: JobContext,
-  opts: { date: string; table: ExportTable; format?: ExportFormat | undefined; out: string },
+  opts: {
+    date: string;
+    table: ExportTable;
+    format?: ExportFormat | undefined;
+    out: string;
+    /** CSV/JSON for machines: text exactly as stored, without the spreadsheet-safe quote */
+    raw?: boolean;
+  },
 ): Promise<{ rows: number; file: string; period: string; format: ExportFormat }> {
   const periodColumn = EXPORTABLE_TABLES[opts.table];
   if (!periodColumn)
@@ -92,16 +101,32 @@ export async function exportTable(
     );
   }
   const file = path.resolve(opts.out);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    const query = ctx.wh.sql(`exports/${opts.table}`);
-    await ctx.wh.run(`COPY (${query}) TO $out (${COPY_OPTIONS[format]})`, {
+    makeDir(path.dirname(file));
+  } catch (err) {
+    throw plainDiskError(err, file);
+  }
+  // What a killed export left behind goes first.
+  removeLeftoverTemporaries(file);
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const query = ctx.wh.sql(`exports/${opts.table}`);
+  // Opened in a spreadsheet, text starting with = + - @ tab or CR must stay text (CSV injection).
+  const select =
+    opts.raw || format === 'parquet'
+      ? '*'
+      : spreadsheetSafeSelect(await ctx.wh.columnsOf(query, weekly ? { week: period } : { date: period }));
+  try {
+    await ctx.wh.run(`COPY (SELECT ${select} FROM (${query})) TO $out (${COPY_OPTIONS[format]})`, {
       date: period,
       week: period,
       out: tmp,
     });
     renameSync(tmp, file);
+  } catch (err) {
+    // A full or read-only disk is about the file asked for, not its temporary name; the old file is untouched.
+    if (err instanceof UserError)
+      throw new UserError(`${err.message.split(tmp).join(file)} (nothing was written there)`);
+    throw err;
   } finally {
     rmSync(tmp, { force: true });
   }

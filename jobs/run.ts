@@ -9,7 +9,7 @@ import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import type { Logger } from '../src/log.js';
 import { alertFailure, clearAlertState, type AlertOutcome } from '../src/schedule/alerts.js';
 import { describeInstant, localDateBefore } from '../src/schedule/dueTimes.js';
-import { acquireLock, LockHeldError } from '../src/schedule/lockFile.js';
+import { acquireLock, LockHeldError, realWarehousePath } from '../src/schedule/lockFile.js';
 import type { Mailer } from '../src/deliver/mailer.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import type { Warehouse } from '../src/warehouse/warehouse.js';
@@ -77,7 +77,7 @@ export function rerunCommand(job: ScheduledJob, asOf: string): string {
 }
 
 export function jobLockFile(config: Config): string {
-  return `${config.warehouse.path}.job.lock`;
+  return `${realWarehousePath(config.warehouse.path)}.job.lock`;
 }
 
 /** TIMESTAMP text in UTC, as the run log stores it. */
@@ -234,7 +234,8 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
     } else if (req.job === 'ingest') {
       // The warehouse stays closed while we wait, so that status, report and backfill work meanwhile.
       const ready = await waitForDrop(deps, asOf, req.signal);
-      wh = await openWarehouse(config, purpose);
+      wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
+      if (wh.created) log.warn({ file: wh.file }, 'created a new warehouse');
       if ('reason' in ready) {
         report.state = ready.stopped ? 'skipped' : 'failed';
         report.error = ready.reason;
@@ -255,7 +256,8 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
         };
       }
     } else {
-      wh = await openWarehouse(config, purpose);
+      // The scheduler's warehouse, in its configured folder: a digest before the first ingest says "no data".
+      wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
       const ctx: JobContext = { config, catalog: deps.catalog, log, wh };
       const res = await sendDigests(ctx, {
         weekEnding: asOf,
@@ -265,10 +267,17 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
         env: deps.env,
       });
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
-      report.counts = { recipients: res.outcomes.length, failed, week: res.week };
-      report.state = failed > 0 || res.stopped ? 'failed' : 'succeeded';
+      const uncertain = res.outcomes.filter((o) => o.state === 'uncertain').length;
+      report.counts = { recipients: res.outcomes.length, failed, uncertain, week: res.week };
+      report.state = failed > 0 || uncertain > 0 || res.stopped ? 'failed' : 'succeeded';
       if (res.stopped) report.error = res.stopped;
-      else if (failed) report.error = `${failed} digest(s) not delivered`;
+      else if (failed || uncertain)
+        report.error = [
+          failed ? `${failed} digest(s) not delivered` : '',
+          uncertain ? `${uncertain} digest(s) uncertain (maybe delivered)` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
     }
     await wh.run(
       `DELETE FROM runs WHERE started_at < now()::TIMESTAMP - to_days($days::INTEGER) AND state <> 'running'`,

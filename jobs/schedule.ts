@@ -3,7 +3,7 @@
 import type { Config } from '../src/config/schema.js';
 import { UserError } from '../src/errors.js';
 import { DueTimes, describeInstant } from '../src/schedule/dueTimes.js';
-import { acquireLock, LockHeldError, type Lock } from '../src/schedule/lockFile.js';
+import { acquireLock, LockHeldError, realWarehousePath, type Lock } from '../src/schedule/lockFile.js';
 import { Worker, type WorkerJob } from '../src/schedule/worker.js';
 import { openWarehouse } from '../src/warehouse/open.js';
 import {
@@ -19,7 +19,7 @@ import {
 } from './run.js';
 
 export function workerLockFile(config: Config): string {
-  return `${config.warehouse.path}.schedule.lock`;
+  return `${realWarehousePath(config.warehouse.path)}.schedule.lock`;
 }
 
 export function scheduledJobs(config: Config): WorkerJob<ScheduledJob>[] {
@@ -119,7 +119,12 @@ export async function startScheduler(
   heartbeat.unref();
   try {
     // Read the run log with the warehouse open only for that: status, report and backfill work while we idle.
-    const wh = await openWarehouse(config, 'adoption schedule: starting');
+    // The scheduler runs the nightly ingest: on a new installation it starts the warehouse in its configured folder
+    // (and says so); a folder that does not exist is a wrong path.
+    const wh = await openWarehouse(config, 'adoption schedule: starting', {
+      create: 'in-existing-folder',
+    });
+    if (wh.created) log.warn({ file: wh.file }, 'created a new warehouse');
     let last: Map<ScheduledJob, number>;
     try {
       last = await lastScheduledDue((sql) => wh.all(sql));

@@ -1,15 +1,24 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { redact } from './secrets.js';
 
 export type { Logger };
 
+/** Every line passes through redact() on its way out: a secret is removed by value, wherever it sits. */
+function redacting(dest: { write(s: string): unknown }): DestinationStream {
+  return { write: (s: string) => void dest.write(redact(s)) };
+}
+
 /**
  * Logs go to stderr so that stdout stays for command output. JSON by default (for log shippers and
- * `pino-pretty` later); pretty when stderr is a terminal. The SMTP password is redacted wherever it appears.
+ * `pino-pretty` later); pretty when stderr is a terminal. The SMTP password is redacted by key, and every secret
+ * the process knows (src/secrets.ts) by value, even inside a server's reply.
  */
-export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
+export function createLogger(
+  options: { level?: string; pretty?: boolean; destination?: { write(s: string): unknown } } = {},
+): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
-  const redact = {
+  const redactKeys = {
     paths: [
       'password',
       '*.password',
@@ -29,13 +38,20 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
   const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
   if (usePretty) {
     return pino(
-      { level, redact },
-      pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
+      { level, redact: redactKeys },
+      redacting(
+        pretty({
+          destination: options.destination ?? 2,
+          sync: true,
+          translateTime: 'SYS:HH:MM:ss',
+          ignore: 'pid,hostname',
+        }),
+      ),
     );
   }
   return pino(
-    { level, redact, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: 2, sync: true }),
+    { level, redact: redactKeys, timestamp: pino.stdTimeFunctions.isoTime },
+    redacting(options.destination ?? pino.destination({ dest: 2, sync: true })),
   );
 }
 

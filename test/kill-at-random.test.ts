@@ -38,7 +38,9 @@ beforeAll(async () => {
       warehouse: { path: path.join(dir, 'warehouse.duckdb'), busyWaitSeconds: 30 },
       partner: { tenantId: PARTNER },
       outputDir: path.join(dir, 'reports'),
-      digest: { outbox: path.join(dir, 'outbox') },
+      // a digest killed mid-send is uncertain; this test resends it at once (at least once, same Message-ID), the
+      // default (never without --resend-uncertain) is in test/reliability-kill-stall.test.ts
+      digest: { outbox: path.join(dir, 'outbox'), resendUncertainAfterHours: 0 },
       smtp: {
         host: '127.0.0.1',
         port: smtp.port,

@@ -26,8 +26,8 @@ beforeAll(async () => {
   wh = await Warehouse.open(':memory:');
   await wh.run(
     `INSERT INTO catalog_products VALUES
-      ($a, 'SPE_E3', 'Microsoft 365 E3', 'm365', false, true, true, true, true, true, true, false),
-      ($b, 'O365_BUSINESS_PREMIUM', 'Microsoft 365 Business Standard', 'm365', false, true, true, true, true, true, true, false)`,
+      ($a, 'SPE_E3', 'Microsoft 365 E3', 'm365', false, true, true, true, true, true, true, false, false),
+      ($b, 'O365_BUSINESS_PREMIUM', 'Microsoft 365 Business Standard', 'm365', false, true, true, true, true, true, true, false, false)`,
     { a: SKUS[0]!, b: SKUS[1]! },
   );
 });

@@ -23,6 +23,8 @@ import { runDemo } from '../../jobs/demo.js';
 import { registerCollectCommands } from './collectCommands.js';
 import { dateInZone } from '../dates.js';
 import { UserError, errorMessage } from '../errors.js';
+import { redact, registerSecretsFromEnv } from '../secrets.js';
+import { environmentProblem } from '../warehouse/warehouse.js';
 import { formatIngestReport } from '../ingest/report.js';
 import { dateOption } from './options.js';
 import { resolveConfig, withContext, type CommonOptions } from './runtime.js';
@@ -41,6 +43,28 @@ function common(cmd: Command, { exports = false } = {}): Command {
       .choices(['debug', 'info', 'warn', 'error', 'silent'])
       .default('warn'),
   );
+}
+
+/**
+ * SIGTERM/SIGINT stop a long command at its next safe point (a digest between two messages) instead of killing it,
+ * so that systemd's TimeoutStopSec never has to; a second signal exits at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`adoption: ${sig}: stopping after the message in progress\n`);
+    controller.abort(sig);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
 }
 
 export function buildProgram(): Command {
@@ -67,7 +91,9 @@ export function buildProgram(): Command {
       throw new UserError(
         `--date ${opts.date} is in the future (today is ${today} in ${config.defaults.timeZone})`,
       );
-    const summary = await withContext(opts, (ctx) => ingest(ctx, { date: opts.date }));
+    const summary = await withContext(opts, (ctx) => ingest(ctx, { date: opts.date }), undefined, {
+      create: true,
+    });
     console.log(formatIngestReport(summary));
     if (opts.strict && summary.outcome !== 'loaded') process.exitCode = 3;
   });
@@ -94,10 +120,20 @@ export function buildProgram(): Command {
           ...EXPORT_FORMATS,
         ]),
       )
-      .requiredOption('--out <file>', 'file to write (replaced atomically)'),
+      .requiredOption('--out <file>', 'file to write (replaced atomically)')
+      .option(
+        '--raw',
+        'CSV/JSON for machines: text exactly as stored (by default text starting with = + - @ is quoted so that a spreadsheet shows it as text)',
+      ),
   ).action(
     async (
-      opts: CommonOptions & { date: string; table: ExportTable; format?: ExportFormat; out: string },
+      opts: CommonOptions & {
+        date: string;
+        table: ExportTable;
+        format?: ExportFormat;
+        out: string;
+        raw?: boolean;
+      },
     ) => {
       const res = await withContext(opts, (ctx) => exportTable(ctx, opts));
       const what =
@@ -135,8 +171,11 @@ export function buildProgram(): Command {
           `--to ${opts.to} is in the future (today is ${today} in ${config.defaults.timeZone})`,
         );
       const progress = progressReporter('backfill');
-      const result = await withContext(opts, (ctx) =>
-        backfill(ctx, { ...opts, onProgress: progress.update }),
+      const result = await withContext(
+        opts,
+        (ctx) => backfill(ctx, { ...opts, onProgress: progress.update }),
+        undefined,
+        { create: true },
       ).finally(() => progress.stop());
       const counts = (a: string) => result.plan.filter((p) => p.action === a).length;
       if (opts.dryRun) {
@@ -240,10 +279,17 @@ export function buildProgram(): Command {
     const config = resolveConfig(opts);
     if (!opts.wait) config.schedule.ingest.waitForDropMinutes = 0;
     const log = createLogger({ level: opts.logLevel });
+    const stop = stopOnSignals();
     const report = await runJob(
       { config, catalog: loadCatalog(config), log, env: process.env },
-      { job: job as ScheduledJob, dueMs: Date.now(), trigger: 'manual', date: opts.date },
-    );
+      {
+        job: job as ScheduledJob,
+        dueMs: Date.now(),
+        trigger: 'manual',
+        date: opts.date,
+        signal: stop.signal,
+      },
+    ).finally(() => stop.dispose());
     console.log(
       `${report.job} as of ${report.asOf}: ${report.state}${report.error ? `: ${report.error}` : ''}${report.alert ? ` (alert: ${report.alert})` : ''}`,
     );
@@ -307,7 +353,11 @@ export function buildProgram(): Command {
         '--out <dir>',
         'write the messages as .eml files into this folder instead of sending (a preview: not recorded)',
       )
-      .option('--resend', 'send again to recipients already sent this week'),
+      .option('--resend', 'send again to recipients already sent this week')
+      .option(
+        '--resend-uncertain',
+        'send again what an earlier run left uncertain (handed to the server, no reply: maybe delivered)',
+      ),
   ).action(
     async (
       opts: CommonOptions & {
@@ -316,8 +366,10 @@ export function buildProgram(): Command {
         dryRun?: boolean;
         out?: string;
         resend?: boolean;
+        resendUncertain?: boolean;
       },
     ) => {
+      const stop = stopOnSignals();
       const res = await withContext(opts, (ctx) =>
         sendDigests(ctx, {
           weekEnding: opts.weekEnding,
@@ -325,8 +377,10 @@ export function buildProgram(): Command {
           dryRun: opts.dryRun,
           outDir: opts.out,
           resend: opts.resend,
+          resendUncertain: opts.resendUncertain,
+          signal: stop.signal,
         }),
-      );
+      ).finally(() => stop.dispose());
       for (const o of res.outcomes) {
         console.log(
           `${o.state.padEnd(8)} ${o.recipient} (${o.customers} ${o.customers === 1 ? 'customer' : 'customers'})${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}${o.reason ? `: ${o.reason}` : ''}`,
@@ -334,10 +388,12 @@ export function buildProgram(): Command {
       }
       for (const note of res.notes) console.log(note);
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
+      const uncertain = res.outcomes.filter((o) => o.state === 'uncertain').length;
       console.log(
-        `week ending ${res.week} via ${res.channel}: ${res.outcomes.length} recipient(s), ${failed} failed, in ${res.seconds.toFixed(1)} s`,
+        `week ending ${res.week} via ${res.channel}: ${res.outcomes.length} recipient(s), ${failed} failed${uncertain ? `, ${uncertain} uncertain` : ''}, in ${res.seconds.toFixed(1)} s`,
       );
-      if (failed > 0) process.exitCode = 2;
+      if (res.stopped) console.log(res.stopped);
+      if (failed > 0 || uncertain > 0 || res.stopped) process.exitCode = 2;
     },
   );
 
@@ -368,15 +424,27 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Every secret in the environment is known before anything can print it (src/secrets.ts).
+  registerSecretsFromEnv(process.env, ['ADOPTION_SMTP_PASSWORD']);
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`adoption: ${err.message}\n`);
+      process.stderr.write(`adoption: ${redact(err.message)}\n`);
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`adoption: internal error: ${errorMessage(err)}\n${(err as Error).stack ?? ''}\n`);
+    // A DuckDB failure of the machine (a full disk, a read-only file system) reached here without passing the
+    // warehouse's own translation (an appender, a migration): still one plain line, never a stack trace.
+    const plain = environmentProblem(null, errorMessage(err));
+    if (plain) {
+      process.stderr.write(`adoption: ${redact(plain)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stderr.write(
+      redact(`adoption: internal error: ${errorMessage(err)}\n${(err as Error).stack ?? ''}\n`),
+    );
     process.exitCode = 70;
   }
 }

@@ -1,6 +1,10 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { compileTimeFormat } from '../ingest/ticketTimes.js';
+import { isEmailAddress } from '../ingest/values.js';
+
+/** One plain address, by the same rule as owner_email at ingest (src/ingest/values.ts). */
+const plainEmail = z.email().refine(isEmailAddress, 'must be exactly one plain e-mail address');
 
 const guid = z
   .string()
@@ -158,13 +162,25 @@ export const configSchema = z
     digest: z
       .object({
         from: z.string().min(3),
-        fallbackRecipient: z.email(),
+        fallbackRecipient: plainEmail,
         maxSuggestionsPerCustomer: z.number().int().min(0).max(20),
         maxCustomers: z.number().int().min(1).max(200),
         cooldownWeeks: z.number().int().min(0).max(52),
         outbox: z.string().min(1),
-        operatorSummaryTo: z.email().nullable(),
+        operatorSummaryTo: plainEmail.nullable(),
         attachWorkbook: z.boolean(),
+        // the whole run stops between two messages after this long; the rest are sent by the next run
+        deadlineMinutes: z
+          .number()
+          .min(0.01)
+          .max(24 * 60),
+        // a message left uncertain (handed over, no reply) is resent by a later run after this long; null: only
+        // with --resend-uncertain (see docs/operations.md for the trade-off)
+        resendUncertainAfterHours: z
+          .number()
+          .min(0)
+          .max(24 * 365)
+          .nullable(),
       })
       .strict(),
     schedule: z
@@ -206,7 +222,7 @@ export const configSchema = z
           .min(0.05)
           .max(7 * 24 * 60),
         runRetentionDays: z.number().int().min(1).max(3650),
-        alertTo: z.email().nullable(),
+        alertTo: plainEmail.nullable(),
         alertThrottleMinutes: z
           .number()
           .min(0)
@@ -254,6 +270,11 @@ export const configSchema = z
         rejectUnauthorized: z.boolean(),
         retries: z.number().int().min(0).max(10),
         retryDelayMs: z.number().int().min(0).max(600_000),
+        // connecting, the greeting and STARTTLS; then every command's reply, the final one after DATA included
+        connectTimeoutSeconds: z.number().min(0.1).max(600),
+        commandTimeoutSeconds: z.number().min(0.1).max(3600),
+        // on a stop (SIGTERM, the run's deadline) a message in progress gets this long before it is abandoned
+        stopGraceSeconds: z.number().min(0).max(60),
       })
       .strict(),
   })

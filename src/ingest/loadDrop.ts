@@ -28,6 +28,7 @@ import {
   loadSpendSources,
   SPEND_STAGING_TABLES,
 } from '../spend/loadSpendSources.js';
+import { checkEmailAddress } from './values.js';
 
 export const STAGING_TABLES = [
   'stg_customers',
@@ -211,6 +212,21 @@ async function loadJsonFile<T extends object>(
   setOutcome(ctx, file.rel, { loaded: rows.length, rejected, status: 'loaded' });
 }
 
+/**
+ * The line of customers.csv on which each customer id stands (the first), for issues about a row that DuckDB read
+ * without line numbers. Reads the file as its BOM says (UTF-16 or UTF-8).
+ */
+async function customerLines(file: string): Promise<(customerId: string) => number | undefined> {
+  const buf = await readFile(file);
+  const text =
+    buf[0] === 0xff && buf[1] === 0xfe ? buf.subarray(2).toString('utf16le') : buf.toString('utf8');
+  const lines = text.toLowerCase().split('\n');
+  return (id) => {
+    const i = lines.findIndex((l) => l.includes(id.toLowerCase()));
+    return i >= 0 ? i + 1 : undefined;
+  };
+}
+
 async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void> {
   const { wh, date, result } = ctx;
   const file = files.find((f) => f.kind === 'customers' && !f.refused);
@@ -220,18 +236,48 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
     result.issues.push(...read.issues);
     if (!read.setAside.has(file.rel)) {
       const counts = read.read.get(file.rel)!;
-      const bad = await wh.all(
-        `SELECT customer_id::VARCHAR AS customer_id, owner_email FROM tmp_customers
-         WHERE owner_email IS NOT NULL AND NOT regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+')`,
+      // Every owner_email through the one address rule (src/ingest/values.ts): what is stored is what the digest
+      // gives RCPT TO, byte for byte. Anything but exactly one plain address is refused, never guessed at.
+      const owners = await wh.all(
+        'SELECT DISTINCT owner_email AS raw FROM tmp_customers WHERE owner_email IS NOT NULL',
       );
+      const checked = owners.map((o) => {
+        const raw = String(o.raw);
+        const check = raw.trim() === '' ? null : checkEmailAddress(raw);
+        return {
+          raw,
+          address: check?.ok ? check.address : null,
+          reason: check && !check.ok ? check.reason : null,
+        };
+      });
+      await wh.run(
+        'CREATE OR REPLACE TEMP TABLE tmp_owner_check (raw VARCHAR, address VARCHAR, reason VARCHAR)',
+      );
+      await insertRows(
+        wh,
+        'tmp_owner_check',
+        [
+          ['raw', 'varchar'],
+          ['address', 'varchar'],
+          ['reason', 'varchar'],
+        ],
+        checked,
+      );
+      const bad = await wh.all(
+        `SELECT t.customer_id::VARCHAR AS customer_id, t.owner_email, o.reason FROM tmp_customers t
+         JOIN tmp_owner_check o ON o.raw = t.owner_email
+         WHERE o.reason IS NOT NULL`,
+      );
+      const lineOf = bad.length ? await customerLines(file.abs) : () => undefined;
       for (const b of bad) {
         result.issues.push({
           severity: 'warning',
           code: 'bad_owner_email',
           file: file.rel,
+          line: lineOf(String(b.customer_id)),
           column: 'owner_email',
           customerId: String(b.customer_id),
-          message: `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not an e-mail address; the customer is kept without an account manager`,
+          message: `customer ${String(b.customer_id)}: owner_email ${JSON.stringify(b.owner_email)} is not exactly one e-mail address: it ${String(b.reason)}; the customer is kept without an account manager`,
         });
       }
       // Locales as people write them (en-GB, zh-Hans-CN): one warning per value that matches no supported language.
@@ -279,7 +325,7 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
       await wh.run(
         `INSERT INTO stg_customers
          SELECT $date::DATE, customer_id::VARCHAR, coalesce(nullif(trim(customer_name), ''), customer_id::VARCHAR),
-           CASE WHEN regexp_full_match(trim(owner_email), '[^@\\s]+@[^@\\s]+\\.[^@\\s]+') THEN lower(trim(owner_email)) END,
+           (SELECT o.address FROM tmp_owner_check o WHERE o.raw = c.owner_email),
            coalesce(l.locale, $locale),
            nullif(trim(segment), ''), false
          FROM tmp_customers c LEFT JOIN tmp_locales l ON l.raw = trim(c.locale)
@@ -294,6 +340,7 @@ async function loadCustomers(ctx: LoadContext, files: DropFile[]): Promise<void>
     }
     await wh.run('DROP TABLE IF EXISTS tmp_customers');
     await wh.run('DROP TABLE IF EXISTS tmp_locales');
+    await wh.run('DROP TABLE IF EXISTS tmp_owner_check');
   }
   if (!loaded) {
     // Without the partner's list the rest of the drop still loads, against the last list known.

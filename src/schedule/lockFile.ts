@@ -2,6 +2,7 @@
 // a crashed or killed process is recognised as stale and taken over, and a live one is named in the message.
 import {
   closeSync,
+  realpathSync,
   linkSync,
   openSync,
   readFileSync,
@@ -11,7 +12,25 @@ import {
   writeSync,
 } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { UserError } from '../errors.js';
+
+/**
+ * The warehouse's real path (symbolic links and `..` resolved), so that two paths to one file share one lock. A
+ * warehouse not created yet: its folder's real path and its name.
+ */
+export function realWarehousePath(file: string): string {
+  const abs = path.resolve(file);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return path.join(realpathSync(path.dirname(abs)), path.basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
 
 export interface LockInfo {
   pid: number;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { redact } from '../secrets.js';
 import type { Warehouse } from './warehouse.js';
 
 export type RunState = 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -34,6 +35,11 @@ export async function finishRun(
 ): Promise<void> {
   await wh.run(
     `UPDATE runs SET finished_at = now()::TIMESTAMP, state = $state, counts = $counts, error = $error WHERE run_id = $id`,
-    { id, state: outcome.state, counts: JSON.stringify(outcome.counts ?? {}), error: outcome.error ?? null },
+    {
+      id,
+      state: outcome.state,
+      counts: JSON.stringify(outcome.counts ?? {}),
+      error: outcome.error === undefined ? null : redact(outcome.error),
+    },
   );
 }

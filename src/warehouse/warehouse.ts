@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DuckDBConnection,
@@ -64,9 +64,27 @@ export class Warehouse {
       busyWaitMs?: number;
       /** what this process is doing, for the message another process shows while it waits */
       purpose?: string;
+      /**
+       * whether a missing warehouse (and its folder) may be created: only the commands that load data do so
+       * (and say so); for the others a wrong path is an error, not a new empty warehouse. 'in-existing-folder':
+       * the file, but never a folder (the scheduler's jobs)
+       */
+      create?: boolean | 'in-existing-folder';
     } = {},
   ): Promise<Warehouse> {
     const onDisk = file !== ':memory:';
+    const created = onDisk && !existsSync(file);
+    const dir = path.dirname(path.resolve(file));
+    if (
+      created &&
+      (options.create === false || (options.create === 'in-existing-folder' && !existsSync(dir)))
+    ) {
+      throw new UserError(
+        existsSync(dir)
+          ? `there is no warehouse at ${file}: check warehouse.path in the configuration (or --db); \`adoption ingest\` or \`adoption backfill\` creates a new one`
+          : `the warehouse folder ${dir} does not exist (warehouse.path or --db: ${file}): check the path; \`adoption ingest\` or \`adoption backfill\` creates a new warehouse`,
+      );
+    }
     if (onDisk) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const deadline = Date.now() + (options.busyWaitMs ?? 0);
     let instance: DuckDBInstance | undefined;
@@ -80,8 +98,7 @@ export class Warehouse {
         });
       } catch (err) {
         const msg = (err as Error).message;
-        if (!/Could not set lock|Conflicting lock/i.test(msg))
-          throw new UserError(`cannot open the warehouse ${file}: ${msg.split('\n')[0]}`);
+        if (!/Could not set lock|Conflicting lock/i.test(msg)) throw new UserError(openFailure(file, msg));
         // DuckDB lets one process open a file at a time: wait for it, then say who holds it.
         if (Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 250));
@@ -91,7 +108,10 @@ export class Warehouse {
       }
     }
     const con = await instance.connect();
+    // Stored timestamps are UTC (now()::TIMESTAMP follows the TimeZone setting, which follows the process's TZ).
+    await con.run("SET TimeZone = 'UTC'");
     const wh = new Warehouse(file, instance, con);
+    wh.created = created;
     if (onDisk) writeHolder(file, options.purpose ?? 'adoption');
     try {
       if (options.migrate !== false) await wh.migrate(options.migrateUpTo);
@@ -140,11 +160,29 @@ export class Warehouse {
 
   /** Runs SQL text with named `$parameters`. */
   async run(sql: string, params?: Params): Promise<void> {
-    await this.con.run(sql, pickParams(sql, params));
+    await this.con.run(sql, pickParams(sql, params)).catch((err: unknown) => {
+      throw this.plain(err);
+    });
   }
 
   async all(sql: string, params?: Params): Promise<Row[]> {
-    return plainRows(await this.con.runAndReadAll(sql, pickParams(sql, params)));
+    return plainRows(
+      await this.con.runAndReadAll(sql, pickParams(sql, params)).catch((err: unknown) => {
+        throw this.plain(err);
+      }),
+    );
+  }
+
+  /** A failure of the environment (disk full, read-only, damaged file) as a plain message; a bug as it is. */
+  private plain(err: unknown): unknown {
+    const plain = environmentProblem(this.file, err instanceof Error ? err.message : String(err));
+    return plain ? new UserError(plain) : err;
+  }
+
+  /** The columns a query yields, with their DuckDB types (none of its rows is read). */
+  async columnsOf(sql: string, params?: Params): Promise<{ name: string; type: string }[]> {
+    const reader = await this.con.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`, pickParams(sql, params));
+    return reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() }));
   }
 
   /** The text of queries/<name>.sql, for a statement that wraps it (COPY). */
@@ -155,12 +193,14 @@ export class Warehouse {
   /** Runs queries/<name>.sql. */
   async runFile(name: string, params?: Params): Promise<void> {
     await this.run(sqlFile(name), params).catch((err: Error) => {
+      if (err instanceof UserError) throw err;
       throw new Error(`queries/${name}.sql: ${err.message}`, { cause: err });
     });
   }
 
   async allFile(name: string, params?: Params): Promise<Row[]> {
     return this.all(sqlFile(name), params).catch((err: Error) => {
+      if (err instanceof UserError) throw err;
       throw new Error(`queries/${name}.sql: ${err.message}`, { cause: err });
     });
   }
@@ -182,10 +222,10 @@ export class Warehouse {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.con.run('BEGIN TRANSACTION');
+    await this.run('BEGIN TRANSACTION');
     try {
       const out = await fn();
-      await this.con.run('COMMIT');
+      await this.run('COMMIT');
       return out;
     } catch (err) {
       await this.con.run('ROLLBACK').catch(() => undefined);
@@ -202,6 +242,43 @@ export class Warehouse {
   }
 
   private closed = false;
+  /** true when this open created the warehouse file */
+  created = false;
+}
+
+/**
+ * What a DuckDB error means when the cause is the machine, not the program: one line saying what happened and what
+ * to do, or null for anything else (a bug keeps its stack trace). A file DuckDB names that is not the warehouse (an
+ * export's output) is named instead. Pure.
+ */
+export function environmentProblem(file: string | null, message: string): string | null {
+  const wh = file === null ? 'the warehouse' : `the warehouse ${file}`;
+  const first = message.split('\n')[0]!.slice(0, 200);
+  const named = /file "([^"]+)"/i.exec(message)?.[1];
+  const other =
+    named !== undefined && file !== null && !path.resolve(named).startsWith(path.resolve(file))
+      ? `the file ${named}`
+      : null;
+  const subject = other ?? wh;
+  if (/No space left on device|ENOSPC|disk quota exceeded|EDQUOT/i.test(message))
+    return `the disk holding ${subject} is full (${first}); free some space and run the command again: what was committed before is intact`;
+  if (/Read-only file system|EROFS|database is opened in read-only mode/i.test(message))
+    return `${subject} is on a read-only file system (${first}); make it writable and run the command again`;
+  if (/Permission denied|EACCES/i.test(message))
+    return `${subject} cannot be written: permission denied (${first}); check its owner and mode`;
+  if (
+    /not a valid DuckDB database|Failed to read database header|Corrupt database file|checksum \d+ does not match/i.test(
+      message,
+    )
+  )
+    return `${wh} is damaged or is not a DuckDB warehouse (${first}); restore it from a backup, or move it aside and rebuild it with \`adoption backfill\` from the drops`;
+  if (/database has been invalidated/i.test(message))
+    return `${wh} stopped after an earlier write failed (${first}); fix the cause (a full disk?) and run the command again: what was committed before is intact`;
+  return null;
+}
+
+function openFailure(file: string, message: string): string {
+  return environmentProblem(file, message) ?? `cannot open the warehouse ${file}: ${message.split('\n')[0]}`;
 }
 
 /** Beside the warehouse while a process has it open: who, and doing what (DuckDB's own message gives only a PID). */
