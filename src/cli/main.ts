@@ -28,6 +28,7 @@ import { environmentProblem } from '../warehouse/warehouse.js';
 import { formatIngestReport } from '../ingest/report.js';
 import { dateOption } from './options.js';
 import { resolveConfig, withContext, type CommonOptions } from './runtime.js';
+import { mailTest } from '../deliver/mailTest.js';
 
 function common(cmd: Command, { exports = false } = {}): Command {
   cmd
@@ -396,6 +397,18 @@ export function buildProgram(): Command {
       if (failed > 0 || uncertain > 0 || res.stopped) process.exitCode = 2;
     },
   );
+
+  program
+    .command('mail-test')
+    .description(
+      'Send one test message through the configured SMTP server, and explain a failure in plain words (before the first Monday).',
+    )
+    .requiredOption('--to <address>', 'where to send the test message')
+    .option('--config <file>', 'configuration file, merged over the built-in defaults (config/default.json)')
+    .action(async (opts: { to: string; config?: string }) => {
+      const res = await mailTest(resolveConfig(opts), opts.to);
+      console.log(`sent a test message to ${res.to} through ${res.server} (${res.messageId})`);
+    });
 
   registerCollectCommands(program, common);
 
