@@ -7,6 +7,10 @@ import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../jobs/demo.js';
+import { sendDigests } from '../jobs/digest.js';
+import { loadCatalog, loadConfig } from '../src/config/load.js';
+import { silentLogger } from '../src/log.js';
+import { Warehouse } from '../src/warehouse/warehouse.js';
 import { CHROMIUM, openBrowser, type DigestBrowser } from './helpers/browser.js';
 import { tempDir } from './helpers/context.js';
 
@@ -25,6 +29,20 @@ beforeAll(async () => {
   for (const week of readdirSync(outbox))
     for (const f of readdirSync(path.join(outbox, week)))
       mails.push(await simpleParser(readFileSync(path.join(outbox, week, f))));
+  // The same digests for readers who read Chinese: every section (Copilot, spend, attention) in both languages.
+  const config = loadConfig(path.join(out, 'config.json'));
+  for (const r of Object.values(config.recipients)) r.locale = 'zh-CN';
+  const wh = await Warehouse.open(config.warehouse.path);
+  try {
+    const zhDir = path.join(dir, 'zh');
+    await sendDigests(
+      { config, catalog: loadCatalog(config), log: silentLogger(), wh },
+      { weekEnding: '2026-11-23', outDir: zhDir },
+    );
+    for (const f of readdirSync(zhDir)) mails.push(await simpleParser(readFileSync(path.join(zhDir, f))));
+  } finally {
+    wh.close();
+  }
   browser = await openBrowser();
 }, 240_000);
 afterAll(async () => {
@@ -41,9 +59,17 @@ describe.skipIf(skip)('the digest on a phone and on a desktop', () => {
     expect(mails.some(isChinese)).toBe(true);
     expect(mails.some((m) => !isChinese(m))).toBe(true);
     const all = mails.map(html).join('\n');
-    for (const section of ['Microsoft 365 Copilot', 'Licence spend', 'Customers needing attention'])
+    for (const section of [
+      'Microsoft 365 Copilot',
+      'Licence spend',
+      'Customers needing attention',
+      '许可证支出',
+      '需要关注的客户',
+    ])
       expect(all).toContain(section);
-    expect(all).toMatch(/许可证支出/);
+    const zh = mails.filter(isChinese).map(html).join('\n');
+    expect(zh).toContain('Microsoft 365 Copilot');
+    expect(zh).toMatch(/建议内容/); // a Chinese digest with a customer needing attention and its suggestions
   });
 
   for (const width of [390, 800]) {
@@ -56,6 +82,17 @@ describe.skipIf(skip)('the digest on a phone and on a desktop', () => {
       }
     });
   }
+
+  it('says "1 customer" and "2 customers" (no "(s)"), and shows no dash in brackets where a change is known', () => {
+    for (const m of mails) {
+      expect(m.subject).not.toContain('(s)');
+      expect(m.text, m.subject).not.toContain('(s)');
+      expect(m.text, m.subject).not.toContain('(—)');
+    }
+    const subjects = mails.map((m) => m.subject ?? '');
+    expect(subjects.some((x) => x.endsWith(': 1 customer needs attention'))).toBe(true);
+    expect(subjects.some((x) => /: [2-9]\d* customers need attention$/.test(x))).toBe(true);
+  });
 
   it('is fluid (max 640 px) without <style>, with a fixed 640 px table for Outlook only', () => {
     for (const m of mails) {

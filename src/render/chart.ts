@@ -93,7 +93,11 @@ export async function trendChartImage(
         field: 'series',
         type: 'nominal',
         title: null,
-        legend: { orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: width / 2 - 40 },
+        // one line needs no legend (a digest's own book); several are named under the plot
+        legend:
+          new Set(points.map((p) => p.series)).size > 1
+            ? { orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: width / 2 - 40 }
+            : null,
       },
     },
     config: { font: family, view: { stroke: null } },
