@@ -31,7 +31,10 @@ beforeAll(async () => {
   // The digest of lee.gu (described as a zh-CN reader in the demo's config) carries a Chinese workbook: LibreOffice
   // converts it too.
   const reports = path.join(dir, 'demo', 'reports', '2026-11-23');
-  zhWorkbook = path.join(reports, readdirSync(reports).find((f) => f.includes('lee.gu'))!);
+  zhWorkbook = path.join(
+    reports,
+    readdirSync(reports).find((f) => f.includes('lee.gu'))!,
+  );
   workbooks.push(zhWorkbook);
 });
 afterAll(() => cleanup?.());

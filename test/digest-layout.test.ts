@@ -17,7 +17,7 @@ import { tempDir } from './helpers/context.js';
 const skip = !CHROMIUM && process.env.CI !== 'true';
 let dir: string;
 let cleanup: () => void;
-let mails: ParsedMail[] = [];
+const mails: ParsedMail[] = [];
 let browser: DigestBrowser;
 
 beforeAll(async () => {

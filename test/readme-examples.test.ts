@@ -10,7 +10,7 @@ import { tempDir } from './helpers/context.js';
 
 let dir: string;
 let cleanup: () => void;
-let printed: string[] = [];
+const printed: string[] = [];
 
 /** The README's example commands: `npm run adoption -- …` lines of its first shell block after "Using it". */
 function readmeCommands(): string[] {

@@ -79,7 +79,9 @@ export async function trendChartImage(
           labelExpr: `utcFormat(datum.value, '${DATE_FORMATS[locale]}')`,
           labelAngle: 0,
           labelOverlap: 'greedy',
-          values: [...new Set(points.map((p) => p.week))].map((w) => Date.parse(`${w.slice(0, 10)}T00:00:00Z`)),
+          values: [...new Set(points.map((p) => p.week))].map((w) =>
+            Date.parse(`${w.slice(0, 10)}T00:00:00Z`),
+          ),
         },
       },
       y: {

@@ -43,7 +43,8 @@ export function loadTemplates(dir = TEMPLATES_DIR): DigestTemplates {
 
 // `{n, plural, one {seat} other {seats}}`: the branch the locale's plural rule picks for the number n, so that no
 // text needs "seat(s)". Branches may hold {placeholders}; `=0`-style exact branches win over the rule.
-const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
+const PLURAL =
+  /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
 const BRANCH = /(=\d+|zero|one|two|few|many|other)\s*\{((?:[^{}]|\{\w+\})*)\}/g;
 const pluralRules = new Map<string, Intl.PluralRules>();
 

@@ -115,7 +115,8 @@ const ZH: Record<string, string> = {
   'No seats of your own this week.': '本周没有您自己的席位。',
   'No seats of your own with a known price this week.': '本周没有已知价格的自有席位。',
   'No Copilot seats in the last 12 weeks.': '过去 12 周没有 Copilot 席位。',
-  'No customer in scope holds Microsoft 365 Copilot this week.': '本周范围内没有客户持有 Microsoft 365 Copilot。',
+  'No customer in scope holds Microsoft 365 Copilot this week.':
+    '本周范围内没有客户持有 Microsoft 365 Copilot。',
   'Usage % can exceed 100%: see the Definitions sheet. Changes are against the week before, in percentage points for rates.':
     '使用率可能超过 100%：请参阅“定义”工作表。变化与前一周相比，比率的变化以百分点表示。',
   "Licence holders with no activity in the 28 days up to the data's as-of date: candidates to reclaim, or to train.":
