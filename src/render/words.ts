@@ -20,7 +20,7 @@ export function overCapacityCauses(r: OverCapacityCounts): string {
   const parts: string[] = [];
   if ((r.active_deleted ?? 0) > 0)
     parts.push(
-      `${r.active_deleted} active user(s) since deleted (turnover: the licence moved to a new user)`,
+      `${r.active_deleted} active ${r.active_deleted === 1 ? 'user' : 'users'} since deleted (turnover: the licence moved to a new user)`,
     );
   if ((r.active_over_capacity ?? 0) > 0) {
     parts.push(
