@@ -118,7 +118,8 @@ function kpiBlocks(summary: Row[], locale: Locale): Block[] {
   ];
 }
 
-async function* customerRows(ctx: JobContext, params: Params): AsyncGenerator<RowInput> {
+async function* customerRows(ctx: JobContext, params: Params, locale: Locale): AsyncGenerator<RowInput> {
+  const unmeasurable = tr(locale, NOT_MEASURABLE);
   for await (const r of ctx.wh.streamFile('reports/customers', params)) {
     const unmeasured = r.usage_basis === 'not_measurable';
     yield {
@@ -127,15 +128,15 @@ async function* customerRows(ctx: JobContext, params: Params): AsyncGenerator<Ro
       unused: Number(r.unassigned ?? 0) + (unmeasured ? 0 : Number(r.inactive ?? 0)),
       ...(unmeasured
         ? {
-            active_entitlements: NOT_MEASURABLE,
-            usage_pct: NOT_MEASURABLE,
-            usage_pct_adjusted: NOT_MEASURABLE,
-            inactive: NOT_MEASURABLE,
+            active_entitlements: unmeasurable,
+            usage_pct: unmeasurable,
+            usage_pct_adjusted: unmeasurable,
+            inactive: unmeasurable,
           }
         : {}),
       causes: overCapacityCauses(r as never),
-      basis: USAGE_BASIS_WORDS[String(r.usage_basis)] ?? String(r.usage_basis),
-      source: r.source === 'graph' ? 'Graph (user level)' : 'Partner Center (aggregates)',
+      basis: tr(locale, USAGE_BASIS_WORDS[String(r.usage_basis)] ?? String(r.usage_basis)),
+      source: tr(locale, r.source === 'graph' ? 'Graph (user level)' : 'Partner Center (aggregates)'),
     };
   }
 }
@@ -258,7 +259,7 @@ export async function buildReport(
           ],
           rows: attention.map((a) => ({
             ...a,
-            usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct ?? NOT_MEASURABLE,
+            usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct ?? tr(locale, NOT_MEASURABLE),
           })),
         },
       ],
@@ -295,7 +296,7 @@ export async function buildReport(
             col('Account manager', 'owner_email', 'text', { width: 40 }),
             col('Tenant ID', 'customer_id', 'text', { width: 38 }),
           ],
-          rows: counted(rows, 'customers', customerRows(ctx, params)),
+          rows: counted(rows, 'customers', customerRows(ctx, params, locale)),
         },
       ],
     },

@@ -317,6 +317,7 @@ describe('scoped workbooks', () => {
     const e3 = rowsOf(customers).find((r) => r['产品']!.value === 'Microsoft 365 E3')!;
     expect(e3['客户']!.value).toBe('Main Rules Ltd');
     expect(e3['已分配']!.value).toBe(7);
+    expect(e3['来源']!.value).toBe('Graph（用户级）');
     const change = customers.getRow(2).getCell(header.indexOf('调整后使用率变化（百分点）') + 1);
     expect(change.numFmt ?? '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"').toBe(
       '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"',

@@ -127,6 +127,15 @@ const ZH: Record<string, string> = {
     '数字的定义（合作伙伴中心，“提高采用率和满意度”）。',
   'Partner Center documentation': '合作伙伴中心文档',
   weakest: '最弱',
+  'not measurable': '无法衡量',
+  'Graph (user level)': 'Graph（用户级）',
+  'Partner Center (aggregates)': '合作伙伴中心（汇总）',
+  'users active on any workload (Graph)': '在任一工作负载上活跃的用户（Graph）',
+  'busiest workload (Partner Center aggregates; a lower bound)': '最繁忙的工作负载（合作伙伴中心汇总；下限）',
+  "Partner Center analytics, busiest workload (a lower bound): Graph's user report has no activity for this product":
+    '合作伙伴中心分析，最繁忙的工作负载（下限）：Graph 的用户报告没有此产品的活动',
+  'not measurable: no source in the exports measures its usage':
+    '无法衡量：导出数据中没有衡量其使用情况的来源',
   'no data': '无数据',
 };
 
