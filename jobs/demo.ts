@@ -4,7 +4,13 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
-import { DEMO_PARTNER_TENANT, generateDemoDrops, type DemoOptions } from '../src/demo/generate.js';
+import {
+  DEMO_DEFAULTS,
+  DEMO_PARTNER_TENANT,
+  demoAccountManagers,
+  generateDemoDrops,
+  type DemoOptions,
+} from '../src/demo/generate.js';
 import { csvLines, writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../src/config/schema.js';
@@ -108,7 +114,29 @@ export async function runDemo(
   config.partner.tenantId = DEMO_PARTNER_TENANT;
   config.digest.outbox = path.join(outDir, 'outbox');
   config.outputDir = path.join(outDir, 'reports');
+  // The account managers as a partner describes them in config (DESIGN.md §2): each reads in their own language.
+  for (const m of demoAccountManagers(opts.size?.owners ?? DEMO_DEFAULTS.owners))
+    config.recipients[m.email] = { name: m.name, locale: m.locale, timeZone: m.timeZone };
   await collectLastNight(config, last!, outDir, opts.logLevel ?? 'warn', print);
+  // A configuration for the demo's data, so that every command of the README runs on it as written with
+  // `--config demo-output/config.json` (its own warehouse, exports, outputs and account managers; no SMTP).
+  const demoConfig = path.join(outDir, 'config.json');
+  writeFileSync(
+    demoConfig,
+    `${JSON.stringify(
+      {
+        $comment: 'Written by `adoption demo`: the demo data. Add --config <this file> to any command.',
+        exportsRoot: exportsRoot,
+        warehouse: { path: warehouse },
+        outputDir: path.join(outDir, 'reports'),
+        partner: { tenantId: DEMO_PARTNER_TENANT },
+        digest: { outbox: path.join(outDir, 'outbox') },
+        recipients: config.recipients,
+      },
+      null,
+      2,
+    )}\n`,
+  );
   const ctx: JobContext = {
     config,
     catalog: loadCatalog(config),
@@ -145,6 +173,9 @@ export async function runDemo(
   } finally {
     ctx.wh.close();
   }
+  print(
+    `to try the README's commands on the demo's data, add: --config ${path.relative(process.cwd(), demoConfig) || demoConfig}`,
+  );
   return { dates, warehouse, workbooks };
 }
 

@@ -19,9 +19,10 @@ import { matchContent, type FindingForMatch } from '../src/digest/match.js';
 import { loadWeekPlan, type WeekPlan } from '../src/digest/weekPlan.js';
 import { buildDigestView, type DigestData } from '../src/digest/view.js';
 import { ownerCopilot } from '../src/digest/copilot.js';
+import { recipientFor, undescribedLine, type Recipient } from '../src/digest/recipients.js';
 import { orderByMoney, ownerSpend } from '../src/digest/spend.js';
 import { trendChartPng } from '../src/render/chart.js';
-import { LOCALES, loadTemplates, renderDigestEmail, type Locale } from '../src/render/email.js';
+import { loadTemplates, renderDigestEmail, type Locale } from '../src/render/email.js';
 import { ACTIVE_WINDOW_DAYS } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { insertRows } from '../src/warehouse/insertRows.js';
@@ -61,6 +62,8 @@ export interface RecipientOutcome {
   location?: string;
   error?: string;
   subject?: string;
+  /** why a recipient was skipped, in words ("already sent on 2026-11-24 09:00; use --resend") */
+  reason?: string;
 }
 
 export interface DigestResult {
@@ -70,18 +73,11 @@ export interface DigestResult {
   seconds: number;
   /** set when a signal stopped the batch before every recipient was served */
   stopped?: string;
+  /** lines for the run report (e.g. the recipients config does not describe, once for the whole run) */
+  notes: string[];
 }
 
 const CHART_CID = 'trend@adoption-insights';
-
-function displayName(email: string): string {
-  const local = email.split('@')[0] ?? email;
-  return local
-    .split(/[._-]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join(' ');
-}
 
 export function messageIdFor(week: string, recipient: string): string {
   return `<digest-${week}-${createHash('sha256').update(recipient).digest('hex').slice(0, 20)}@adoption-insights>`;
@@ -118,7 +114,7 @@ async function composeDigest(
   ctx: JobContext,
   week: string,
   owner: string,
-  recipient: string,
+  reader: Recipient,
   record: boolean,
   plan: WeekPlan,
 ): Promise<{ data: DigestData; locale: Locale }> {
@@ -133,14 +129,8 @@ async function composeDigest(
     limit: config.digest.maxCustomers,
   });
   const findings = await wh.allFile('reports/digest_findings', { week, owner });
-  const localeRows = await wh.all(
-    `SELECT s.locale, count(*)::INTEGER AS n FROM adoption_customer_weekly c JOIN stg_customers s ON s.snapshot_date = c.snapshot_date AND s.customer_id = c.customer_id
-     WHERE c.week_ending = $week::DATE AND c.has_data AND coalesce(c.owner_email, '') = $owner GROUP BY 1 ORDER BY n DESC, s.locale LIMIT 1`,
-    { week, owner },
-  );
-  const locale = (LOCALES as readonly string[]).includes(String(localeRows[0]?.locale))
-    ? (localeRows[0]!.locale as Locale)
-    : config.defaults.locale;
+  // The reader's language (DESIGN.md §2), not their customers'.
+  const locale = reader.locale;
 
   const cooldownDays = config.digest.cooldownWeeks * 7;
   const history = await wh.allFile('reports/digest_suggestion_history', {
@@ -289,8 +279,9 @@ async function composeDigest(
     locale,
     data: {
       week,
-      recipient,
-      recipientName: owner ? displayName(owner) : 'team',
+      recipient: reader.email,
+      recipientName: reader.name,
+      timeZone: reader.timeZone,
       partnerName: config.partner.name,
       asOf: String(now?.newest_as_of ?? week),
       oldestAsOf: String(now?.oldest_as_of ?? week),
@@ -378,6 +369,8 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
   // A dry run computes everything in a transaction that is rolled back: it changes nothing.
   if (opts.dryRun) await wh.run('BEGIN TRANSACTION');
   const outcomes: RecipientOutcome[] = [];
+  const readers: Recipient[] = [];
+  const notes: string[] = [];
   try {
     await computeFindings(ctx, week);
     // One plan for the whole week: no item goes to more than a third of the flagged customers.
@@ -407,12 +400,14 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
       const outcome: RecipientOutcome = { recipient, customers: Number(o.customers), state: 'failed' };
       outcomes.push(outcome);
       const [ledger] = await wh.all(
-        `SELECT state, error, (updated_at <= now()::TIMESTAMP - to_seconds($grace::DOUBLE * 3600)) AS grace_over
+        `SELECT state, error, strftime(updated_at, '%Y-%m-%d %H:%M') AS at,
+           (updated_at <= now()::TIMESTAMP - to_seconds($grace::DOUBLE * 3600)) AS grace_over
          FROM deliveries WHERE week_ending = $week::DATE AND recipient = $r`,
         { week, r: recipient, grace: config.digest.resendUncertainAfterHours ?? 0 },
       );
       if (!preview && !opts.dryRun && ledger?.state === 'sent' && !opts.resend) {
         outcome.state = 'skipped';
+        outcome.reason = `already sent on ${String(ledger.at)}; use --resend`;
         continue;
       }
       if (
@@ -512,7 +507,9 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
         throw new UserError(
           `${JSON.stringify(recipient)} is not exactly one e-mail address: it ${check.reason}; correct owner_email in customers.csv`,
         );
-      const { data, locale } = await composeDigest(ctx, week, owner, recipient, !opts.dryRun, plan);
+      const reader = recipientFor(config, recipient);
+      readers.push(reader);
+      const { data, locale } = await composeDigest(ctx, week, owner, reader, !opts.dryRun, plan);
       const email = renderDigestEmail(templates, buildDigestView(data, locale, templates.strings[locale]));
       const trend = await wh.allFile('reports/trend', { week, owner, customer: null });
       const chart = await trendChartPng(
@@ -521,18 +518,19 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
           series: String(t.series),
           value: (t.usage_pct_adjusted ?? t.usage_pct) as number | null,
         })),
-        { title: templates.strings[locale].chartAlt!, width: 592, height: 260 },
+        { title: templates.strings[locale].chartAlt!, width: 606, height: 280, locale },
       );
       const attachments: Outgoing['attachments'] = [
         { filename: 'trend.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
       ];
       if (config.digest.attachWorkbook && !opts.dryRun) {
-        const wb = await buildReport(ctx, { week, owner }, path.join(config.outputDir, week));
+        const wb = await buildReport(ctx, { week, owner, locale }, path.join(config.outputDir, week));
         attachments.push({ filename: path.basename(wb.file), path: wb.file });
       }
       return {
         from: config.digest.from,
         to: recipient,
+        ...(reader.cc.length ? { cc: reader.cc } : {}),
         subject: email.subject,
         html: email.html,
         text: email.text,
@@ -540,10 +538,20 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
         attachments,
       };
     }
+    // Once for the run, not once per recipient per week.
+    const undescribed = undescribedLine(config, readers);
+    if (undescribed) {
+      notes.push(undescribed);
+      log.warn({ recipients: readers.filter((r) => !r.described).map((r) => r.email) }, undescribed);
+    }
     if (!opts.dryRun && !preview && mailer && config.digest.operatorSummaryTo) {
-      const lines = outcomes.map(
-        (o) => `${o.state.padEnd(8)} ${o.recipient}${o.error ? `: ${o.error}` : ''}`,
-      );
+      const lines = [
+        ...outcomes.map(
+          (o) =>
+            `${o.state.padEnd(8)} ${o.recipient}${o.error ? `: ${o.error}` : ''}${o.reason ? `: ${o.reason}` : ''}`,
+        ),
+        ...notes,
+      ];
       await sendWithRetry(
         mailer,
         {
@@ -595,5 +603,12 @@ export async function sendDigests(ctx: JobContext, opts: DigestOptions): Promise
           undefined),
     });
   }
-  return { week, channel, outcomes, seconds: Number(process.hrtime.bigint() - started) / 1e9, stopped };
+  return {
+    week,
+    channel,
+    outcomes,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    stopped,
+    notes,
+  };
 }

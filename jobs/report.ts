@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { JobContext } from '../src/context.js';
 import { writeFileAtomic, safeFileName } from '../src/deliver/files.js';
 import { UserError } from '../src/errors.js';
+import type { Locale } from '../src/render/email.js';
 import { trendChartPng } from '../src/render/chart.js';
 import {
   renderWorkbook,
@@ -12,7 +13,15 @@ import {
   type RowInput,
   type SheetModel,
 } from '../src/render/workbook.js';
-import { DEFINITIONS, NOT_MEASURABLE, USAGE_BASIS_WORDS, overCapacityCauses } from '../src/render/words.js';
+import {
+  DEFINITIONS,
+  DEFINITIONS_ZH,
+  NOT_MEASURABLE,
+  USAGE_BASIS_WORDS,
+  overCapacityCauses,
+  workloadName,
+} from '../src/render/words.js';
+import { localiseSheets, tr } from '../src/report/sheetWords.js';
 import { copilotSheet } from '../src/report/copilotSheet.js';
 import { spendSheet } from '../src/report/spendSheet.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
@@ -22,6 +31,8 @@ export interface ReportScope {
   week: string;
   owner?: string;
   customer?: string;
+  /** the language of the workbook: its reader's (config recipients), default config.defaults.locale */
+  locale?: Locale;
 }
 
 export interface ReportResult {
@@ -65,7 +76,7 @@ const col = (header: string, key: string, format: Column['format'], extra: Parti
   ...extra,
 });
 
-function kpiBlocks(summary: Row[]): Block[] {
+function kpiBlocks(summary: Row[], locale: Locale): Block[] {
   const [now, prev] = [summary.find((r, i) => i === 0), summary[1]];
   const n = (r: Row | undefined, k: string) => (r && typeof r[k] === 'number' ? (r[k] as number) : null);
   const diff = (k: string) => (n(now, k) !== null && n(prev, k) !== null ? n(now, k)! - n(prev, k)! : null);
@@ -91,7 +102,7 @@ function kpiBlocks(summary: Row[]): Block[] {
         col('Last week', 'prev', 'int', { width: 14 }),
         col('Change', 'chg', 'int', { width: 12 }),
       ],
-      rows: counts.map(([m, k]) => ({ m, now: n(now, k), prev: n(prev, k), chg: diff(k) })),
+      rows: counts.map(([m, k]) => ({ m: tr(locale, m), now: n(now, k), prev: n(prev, k), chg: diff(k) })),
     },
     {
       title: 'Rates',
@@ -102,27 +113,30 @@ function kpiBlocks(summary: Row[]): Block[] {
         col('Last week', 'prev', 'pct'),
         col('Change (points)', 'chg', 'change', { flag: 'change' }),
       ],
-      rows: rates.map(([m, k]) => ({ m, now: n(now, k), prev: n(prev, k), chg: diff(k) })),
+      rows: rates.map(([m, k]) => ({ m: tr(locale, m), now: n(now, k), prev: n(prev, k), chg: diff(k) })),
     },
   ];
 }
 
-async function* customerRows(ctx: JobContext, params: Params): AsyncGenerator<RowInput> {
+async function* customerRows(ctx: JobContext, params: Params, locale: Locale): AsyncGenerator<RowInput> {
+  const unmeasurable = tr(locale, NOT_MEASURABLE);
   for await (const r of ctx.wh.streamFile('reports/customers', params)) {
     const unmeasured = r.usage_basis === 'not_measurable';
     yield {
       ...r,
+      // the licences paid for and not used: unassigned, plus assigned to someone inactive (where it is measured)
+      unused: Number(r.unassigned ?? 0) + (unmeasured ? 0 : Number(r.inactive ?? 0)),
       ...(unmeasured
         ? {
-            active_entitlements: NOT_MEASURABLE,
-            usage_pct: NOT_MEASURABLE,
-            usage_pct_adjusted: NOT_MEASURABLE,
-            inactive: NOT_MEASURABLE,
+            active_entitlements: unmeasurable,
+            usage_pct: unmeasurable,
+            usage_pct_adjusted: unmeasurable,
+            inactive: unmeasurable,
           }
         : {}),
       causes: overCapacityCauses(r as never),
-      basis: USAGE_BASIS_WORDS[String(r.usage_basis)] ?? String(r.usage_basis),
-      source: r.source === 'graph' ? 'Graph (user level)' : 'Partner Center (aggregates)',
+      basis: tr(locale, USAGE_BASIS_WORDS[String(r.usage_basis)] ?? String(r.usage_basis)),
+      source: tr(locale, r.source === 'graph' ? 'Graph (user level)' : 'Partner Center (aggregates)'),
     };
   }
 }
@@ -157,6 +171,8 @@ export async function buildReport(
   const started = process.hrtime.bigint();
   const { wh, config } = ctx;
   const params = scopeParams(scope);
+  const locale: Locale = scope.locale ?? config.defaults.locale;
+  const zh = locale === 'zh-CN';
   const summary = await wh.allFile('reports/summary', params);
   const thisWeek = summary.find((r) => r.week_ending === scope.week);
   if (!thisWeek) {
@@ -191,17 +207,31 @@ export async function buildReport(
         series: String(t.series),
         value: (t.usage_pct_adjusted ?? t.usage_pct) as number | null,
       })),
-    { title: 'Usage % (adjusted), last 12 weeks', yTitle: 'usage' },
+    {
+      title: zh ? '过去 12 周的使用率（调整后）' : 'Usage % (adjusted), last 12 weeks',
+      yTitle: zh ? '使用率' : 'usage',
+      locale,
+    },
   );
 
   const who = scope.customer
     ? customerName
     : scope.owner
-      ? `${scope.owner}'s customers`
-      : `${config.partner.name}: all customers`;
-  const title = scope.customer ? `Customer insights: ${customerName}` : `Adoption portfolio: ${who}`;
+      ? zh
+        ? `${scope.owner} 的客户`
+        : `${scope.owner}'s customers`
+      : zh
+        ? `${config.partner.name}：所有客户`
+        : `${config.partner.name}: all customers`;
+  const title = scope.customer
+    ? `${zh ? '客户洞察：' : 'Customer insights: '}${customerName}`
+    : `${zh ? '采用情况概览：' : 'Adoption portfolio: '}${who}`;
   const rows: Record<string, number> = {};
-  const asOf = `Data as of ${String(thisWeek.newest_as_of)}${thisWeek.oldest_as_of !== thisWeek.newest_as_of ? ` (oldest customer data: ${String(thisWeek.oldest_as_of)})` : ''}; week ending ${scope.week}.`;
+  const newest = String(thisWeek.newest_as_of);
+  const oldest = String(thisWeek.oldest_as_of);
+  const asOf = zh
+    ? `数据截至 ${newest}${oldest !== newest ? `（最早的客户数据：${oldest}）` : ''}；截至 ${scope.week} 的一周。`
+    : `Data as of ${newest}${oldest !== newest ? ` (oldest customer data: ${oldest})` : ''}; week ending ${scope.week}.`;
 
   const sheets: SheetModel[] = [
     {
@@ -212,7 +242,7 @@ export async function buildReport(
         'Usage % can exceed 100%: see the Definitions sheet. Changes are against the week before, in percentage points for rates.',
       ],
       blocks: [
-        ...kpiBlocks(summary),
+        ...kpiBlocks(summary, locale),
         {
           title:
             'Customers needing attention (below the usage or deployment threshold), most unused licences first',
@@ -229,7 +259,7 @@ export async function buildReport(
           ],
           rows: attention.map((a) => ({
             ...a,
-            usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct ?? NOT_MEASURABLE,
+            usage_pct_adjusted: a.usage_pct_adjusted ?? a.usage_pct ?? tr(locale, NOT_MEASURABLE),
           })),
         },
       ],
@@ -237,46 +267,50 @@ export async function buildReport(
     {
       name: 'Customers',
       freeze: true,
+      // The customer and the product stay in view while the figures scroll; the key figures come first, ids last.
+      freezeColumns: 2,
       blocks: [
         {
           tableName: 'CustomerProducts',
           columns: [
-            col('Customer', 'customer_name', 'text', { width: 34 }),
-            col('Account manager', 'owner_email', 'text', { width: 30 }),
-            col('Tenant ID', 'customer_id', 'text', { width: 38 }),
-            col('Product', 'product', 'text', { width: 34 }),
+            col('Customer', 'customer_name', 'text', { width: 40 }),
+            col('Product', 'product', 'text', { width: 40 }),
             col('Sold (all partners)', 'licenses_sold', 'int'),
-            col('Sold by you', 'licenses_sold_own', 'int'),
             col('Assigned', 'licenses_assigned', 'int'),
-            col('Deployment %', 'deployment_pct', 'pct', { flag: 'usage' }),
-            col('Entitlements', 'entitlements', 'int'),
             col('Active', 'active_entitlements', 'int'),
+            col('Deployment %', 'deployment_pct', 'pct', { flag: 'usage' }),
             col('Usage %', 'usage_pct', 'pct', { flag: 'usage' }),
             col('Usage % (adjusted)', 'usage_pct_adjusted', 'pct', { flag: 'usage' }),
-            col('Unassigned', 'unassigned', 'int'),
-            col('Inactive', 'inactive', 'int'),
-            col('Why usage exceeds 100%', 'causes', 'text', { width: 60 }),
+            col('Unused', 'unused', 'int'),
             col('Δ deployment (points)', 'deployment_pct_change', 'change', { flag: 'change' }),
             col('Δ usage adj. (points)', 'usage_pct_adjusted_change', 'change', { flag: 'change' }),
+            col('Sold by you', 'licenses_sold_own', 'int'),
+            col('Entitlements', 'entitlements', 'int'),
+            col('Unassigned', 'unassigned', 'int'),
+            col('Inactive', 'inactive', 'int'),
             col('Weeks below threshold', 'low_usage_streak', 'int'),
-            col('Usage measured by', 'basis', 'text', { width: 44 }),
-            col('Source', 'source', 'text', { width: 26 }),
-            col('Data as of', 'as_of_date', 'date', { width: 12 }),
+            col('Why usage exceeds 100%', 'causes', 'text', { width: 60 }),
+            col('Usage measured by', 'basis', 'text', { width: 60 }),
+            col('Source', 'source', 'text', { width: 30 }),
+            col('Data as of', 'as_of_date', 'date'),
+            col('Account manager', 'owner_email', 'text', { width: 40 }),
+            col('Tenant ID', 'customer_id', 'text', { width: 38 }),
           ],
-          rows: counted(rows, 'customers', customerRows(ctx, params)),
+          rows: counted(rows, 'customers', customerRows(ctx, params, locale)),
         },
       ],
     },
     {
       name: 'Workloads',
       freeze: true,
+      freezeColumns: 2,
       blocks: [
         {
           tableName: 'Workloads',
           columns: [
             col('Customer', 'customer_name', 'text', { width: 34 }),
             col('Product', 'product', 'text', { width: 34 }),
-            col('Workload', 'workload', 'text', { width: 14 }),
+            col('Workload', 'workload', 'text', { width: 30 }),
             col('Qualified', 'licenses_qualified', 'int'),
             col('Active', 'licenses_active', 'int'),
             col('Usage %', 'usage_pct', 'pct', { flag: 'usage' }),
@@ -288,7 +322,8 @@ export async function buildReport(
             'workloads',
             plain(wh.streamFile('reports/workloads', params), (r) => ({
               ...r,
-              weakest_text: r.weakest ? 'weakest' : '',
+              workload: workloadName(String(r.workload), locale),
+              weakest_text: r.weakest ? tr(locale, 'weakest') : '',
             })),
           ),
         },
@@ -318,13 +353,14 @@ export async function buildReport(
             col('Usage % (adjusted)', 'usage_pct_adjusted', 'pct', { flag: 'usage' }),
             col('Data', 'data', 'text', { width: 10 }),
           ],
-          rows: trend.map((t) => ({ ...t, data: t.has_data ? '' : 'no data' })),
+          rows: trend.map((t) => ({ ...t, data: t.has_data ? '' : tr(locale, 'no data') })),
         },
       ],
     },
     {
       name: 'Inactive users',
       freeze: true,
+      freezeColumns: 1,
       notes: [
         "Licence holders with no activity in the 28 days up to the data's as-of date: candidates to reclaim, or to train.",
       ],
@@ -350,22 +386,34 @@ export async function buildReport(
       name: 'Data quality',
       freeze: true,
       notes: [
-        'What the loads of the week set aside (errors), noticed (warnings), and ignored or missed (info).',
+        'What the loads of the week set aside (errors), noticed (warnings), and ignored or missed (info). A repeated issue is one line, with how many times and on which nights.',
       ],
       blocks: [
         {
           tableName: 'DataQuality',
           empty: 'Nothing was set aside this week.',
           columns: [
-            col('Drop', 'snapshot_date', 'date', { width: 12 }),
             col('Severity', 'severity', 'text', { width: 10 }),
-            col('Issue', 'code', 'text', { width: 24 }),
-            col('File', 'file', 'text', { width: 50 }),
-            col('Line', 'line', 'int', { width: 8 }),
-            col('Column', 'column_name', 'text', { width: 28 }),
+            col('Issue', 'code', 'text', { width: 30 }),
+            col('Customer', 'customer_name', 'text', { width: 40 }),
+            col('File', 'file', 'text', { width: 60 }),
+            col('Column', 'column_name', 'text', { width: 30 }),
+            col('Occurrences', 'occurrences', 'int'),
+            col('Nights', 'nights', 'int'),
+            col('Dates', 'dates', 'text', { width: 40 }),
+            col('First line', 'first_line', 'int'),
             col('What happened', 'message', 'text', { width: 90 }),
+            col('Tenant ID', 'customer_id', 'text', { width: 38 }),
           ],
-          rows: counted(rows, 'dataQuality', plain(wh.streamFile('reports/data_quality', params))),
+          rows: counted(
+            rows,
+            'dataQuality',
+            plain(wh.streamFile('reports/data_quality_grouped', params), (r) => ({
+              ...r,
+              // an issue about a customer not (or no longer) in the warehouse: its tenant id is all there is
+              customer_name: r.customer_name ?? (r.customer_id ? String(r.customer_id) : ''),
+            })),
+          ),
         },
       ],
     },
@@ -376,13 +424,13 @@ export async function buildReport(
         {
           tableName: 'Definitions',
           columns: [
-            col('Term', 'term', 'text', { width: 28 }),
+            col(zh ? '术语' : 'Term', 'term', 'text', { width: 28 }),
             col('Definition', 'definition', 'text', { width: 120 }),
-            col('Source', 'link', 'link', { width: 30 }),
+            col(zh ? '来源' : 'Source', 'link', 'link', { width: 30 }),
           ],
-          rows: DEFINITIONS.map((d, i) => ({
+          rows: (zh ? DEFINITIONS_ZH : DEFINITIONS).map((d, i) => ({
             ...d,
-            link: i === 0 ? { text: 'Partner Center documentation', url: SOURCE_LINK } : null,
+            link: i === 0 ? { text: tr(locale, 'Partner Center documentation'), url: SOURCE_LINK } : null,
           })),
         },
       ],
@@ -391,9 +439,10 @@ export async function buildReport(
 
   const bytes = await renderWorkbook({
     title,
-    subject: `Week ending ${scope.week}`,
+    subject: zh ? `截至 ${scope.week} 的一周` : `Week ending ${scope.week}`,
     created: new Date(`${scope.week}T00:00:00Z`),
-    sheets,
+    sheets: localiseSheets(sheets, locale),
+    pointsLabel: zh ? ' 个百分点' : ' pts',
   });
   const name = scope.customer
     ? `customer-${safeFileName(customerName, 50)}-${scope.customer.slice(0, 8)}-${scope.week}.xlsx`

@@ -268,7 +268,14 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
       });
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
       const uncertain = res.outcomes.filter((o) => o.state === 'uncertain').length;
-      report.counts = { recipients: res.outcomes.length, failed, uncertain, week: res.week };
+      report.counts = {
+        recipients: res.outcomes.length,
+        failed,
+        uncertain,
+        week: res.week,
+        // e.g. the recipients config does not describe: one line for the run
+        ...(res.notes.length ? { notes: res.notes } : {}),
+      };
       report.state = failed > 0 || uncertain > 0 || res.stopped ? 'failed' : 'succeeded';
       if (res.stopped) report.error = res.stopped;
       else if (failed || uncertain)

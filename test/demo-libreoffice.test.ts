@@ -2,7 +2,7 @@
 // repair fails to convert. In CI (CI=true) LibreOffice must be there (.ci/run installs it); elsewhere the
 // conversion is skipped when it is missing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
@@ -18,6 +18,7 @@ let cleanup: () => void;
 let printed: string[];
 let workbooks: string[];
 let warehouse: string;
+let zhWorkbook: string;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
@@ -27,6 +28,14 @@ beforeAll(async () => {
     size: { customers: 10, owners: 3, drops: 15, usersPerCustomer: 12 },
     print: (l) => printed.push(l),
   }));
+  // The digest of lee.gu (described as a zh-CN reader in the demo's config) carries a Chinese workbook: LibreOffice
+  // converts it too.
+  const reports = path.join(dir, 'demo', 'reports', '2026-11-23');
+  zhWorkbook = path.join(
+    reports,
+    readdirSync(reports).find((f) => f.includes('lee.gu'))!,
+  );
+  workbooks.push(zhWorkbook);
 });
 afterAll(() => cleanup?.());
 
@@ -77,7 +86,27 @@ describe('demo', () => {
     ).toEqual([]);
     const dq = rowsOf(wb.getWorksheet('Data quality')!, 2).map((r) => String(r['Issue']!.value));
     expect(dq).toContain('usage_from_partner_center');
+    // A repeated issue is one line with its count and nights, naming the customer, not only the tenant id.
+    const issues = rowsOf(wb.getWorksheet('Data quality')!, 2);
+    const keys = issues.map((r) =>
+      ['Severity', 'Issue', 'Customer', 'File', 'Column'].map((h) => String(r[h]!.value ?? '')).join('|'),
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+    const repeated = issues.filter((r) => Number(r['Nights']!.value) > 1);
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const r of repeated)
+      expect(String(r['Dates']!.value).split(', ')).toHaveLength(Number(r['Nights']!.value));
+    const aboutCustomers = issues.filter((r) => r['Tenant ID']!.value);
+    expect(aboutCustomers.length).toBeGreaterThan(0);
+    for (const r of aboutCustomers) expect(r['Customer']!.value).not.toBe(r['Tenant ID']!.value);
     expect(rowsOf(wb.getWorksheet('Workloads')!).map((r) => r['Workload']!.value)).not.toContain('skype');
+  });
+
+  it("attaches to a Chinese reader's digest a workbook in Chinese", async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(zhWorkbook);
+    expect(wb.worksheets.map((w) => w.name)).toContain('客户');
+    expect(wb.getWorksheet('客户')!.views[0]).toMatchObject({ state: 'frozen', xSplit: 2 });
   });
 
   it('writes workbooks whose package is sound', async () => {

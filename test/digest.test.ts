@@ -42,7 +42,9 @@ beforeEach(async () => {
   ({ dir, cleanup } = tempDir());
   const spec = rulesDrop();
   spec.customers![0]!.customer_name = HOSTILE; // Main Rules, am1
-  spec.customers![2]!.locale = 'zh-CN'; // Aggregate Only, am2
+  // The digest's language is its reader's (config recipients), never its customers': am1's customer is Chinese and
+  // am1 reads English; am2's customer is English and am2 reads Chinese.
+  spec.customers![0]!.locale = 'zh-CN'; // Main Rules, am1
   spec.customers![3]!.owner_email = ''; // PC Subs: nobody's
   spec.tickets = [
     { ticket_id: 'T1', customer_id: T.main, opened_at: '2026-11-20T10:00:00Z', category: 'How-to' },
@@ -53,6 +55,15 @@ beforeEach(async () => {
   ctx.config.thresholds.lowUsage = 0.7; // so that every fixture customer with usage needs attention
   ctx.config.outputDir = path.join(dir, 'reports');
   ctx.config.digest.outbox = path.join(dir, 'outbox');
+  // am2 is described in config (DESIGN.md §2): a Chinese reader; am1 and the fallback address are not.
+  ctx.config.recipients = {
+    'AM2@partner.example': {
+      name: '王芳',
+      locale: 'zh-CN',
+      timeZone: 'Asia/Shanghai',
+      cc: ['lead@partner.example'],
+    },
+  };
   await ingest(ctx, { date: DROP_DATE });
 });
 
@@ -94,7 +105,16 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
     const am1 = got['am1@partner.example']!;
     expect(am1).toHaveLength(1);
     const m = am1[0]!;
-    expect(m.subject).toBe('Adoption digest, week ending Nov 23, 2026: 1 customer(s) need attention');
+    expect(m.subject).toBe('Adoption digest, week ending Nov 23, 2026: 1 customer needs attention');
+    // not described in config: the defaults, a greeting without a name made up from the address, one line in the report
+    expect(m.text).toMatch(/^Hello,$/m);
+    expect(res.notes).toEqual([
+      '2 recipients are not described in config (recipients): adoption-team@partner.example, am1@partner.example; they get the defaults (en, Europe/London) and a greeting without a name',
+    ]);
+    // a first week: said once, never a dash in brackets on every line
+    expect(m.text).toContain('No figures for last week: changes are shown from next week.');
+    expect(m.text).not.toContain('(—)');
+    expect(m.text).not.toContain('(s)');
     expect(m.messageId).toBe(messageIdFor('2026-11-23', 'am1@partner.example'));
     expect(String(m.from?.text)).toContain('adoption-insights@partner.example');
     expect(m.text).toContain('Licences sold: 20');
@@ -124,7 +144,7 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
     expect(await workbookText(got[FALLBACK]![0]!)).toContain('PC Subs plc');
   });
 
-  it('escapes customer names in HTML and renders Simplified Chinese for a zh-CN book', async () => {
+  it('escapes customer names in HTML and writes in the reader’s language, not the customers’', async () => {
     await useSmtp(await startSmtp());
     await send();
     const got = byRecipient(smtp!.messages);
@@ -132,8 +152,16 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
     expect(am1.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
     expect(am1.text).toContain(HOSTILE); // plain text is not HTML: shown as typed
     const zh = got['am2@partner.example']![0]!;
+    // am2 is described as a zh-CN reader with a manager to copy
+    expect((zh.cc as { value: { address: string }[] }).value.map((v) => v.address)).toEqual([
+      'lead@partner.example',
+    ]);
     expect(zh.subject).toBe('采用情况周报（截至 2026年11月23日 的一周）：所有客户进展正常'); // 75% deployed, 80% used
-    expect(zh.text).toContain('Am2，您好：');
+    expect(zh.text).toContain('王芳，您好：');
+    const att = zh.attachments.find((a) => a.filename?.endsWith('.xlsx'))!;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(att.content as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toContain('客户');
     expect(zh.text).toContain('部署率: 75.0%');
     expect(zh.text).toContain('本周没有客户低于阈值。');
     expect(zh.text).toContain('数据截至 2026年11月21日。');
@@ -251,6 +279,14 @@ describe('digest without SMTP', () => {
     const again = await send();
     expect(again.outcomes.length).toBeGreaterThan(0);
     expect(again.outcomes.every((o) => o.state === 'skipped')).toBe(true);
+    // each skip says why, with when it was sent (the ledger's time) and what to do
+    const [sentAt] = await ctx.wh.all(
+      `SELECT strftime(updated_at, '%Y-%m-%d %H:%M') AS at FROM deliveries WHERE recipient = 'am1@partner.example'`,
+    );
+    expect(again.outcomes.find((o) => o.recipient === 'am1@partner.example')!.reason).toBe(
+      `already sent on ${String(sentAt!.at)}; use --resend`,
+    );
+    expect(String(sentAt!.at)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   });
 
   it('stops between two recipients when its signal aborts (a graceful shutdown), and the next run sends the rest', async () => {
@@ -315,6 +351,6 @@ describe('digest without SMTP', () => {
     for (const r of now) expect(first).not.toContainEqual(r);
     const file = readdirSync(path.join(dir, 'again'))[0]!;
     const mail = await simpleParser(readFileSync(path.join(dir, 'again', file)));
-    expect(mail.text).toMatch(/suggested 1 week\(s\) ago; usage since [+−-]?\d/);
+    expect(mail.text).toMatch(/suggested a week ago; usage since [+−-]?\d/);
   });
 });

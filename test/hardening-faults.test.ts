@@ -130,7 +130,15 @@ describe('faults', () => {
       const r = runCli(['status', '--config', config]);
       expect(Date.now() - started).toBeGreaterThan(1000); // it waited
       expect(r.code).toBe(4);
-      expect(r.stderr).toMatch(
+      // one line while it waits (issue #20), then the reason it gave up
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^adoption: waiting up to 1 s for the warehouse .*warehouse\\.duckdb: it is in use by process ${holder.pid}`,
+        ),
+      );
+      expect(lines.filter((l) => l.includes('waiting up to'))).toHaveLength(1);
+      expect(lines[1]).toMatch(
         new RegExp(
           `^adoption: the warehouse .*warehouse\\.duckdb is in use by process ${holder.pid}, still after waiting 1 s`,
         ),

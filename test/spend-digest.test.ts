@@ -82,15 +82,15 @@ describe('the digest shows money', () => {
     expect(am1.html).toContain('Unassigned seats cost $451.60 a month');
   });
 
-  it('lists the renewal actions due in the next 30 days, with dates, deadlines and savings', () => {
+  it('lists the renewal actions due in the next 30 days, with dates, deadlines (on the reader’s clock: the default zone, Europe/London) and savings', () => {
     expect(am1.text).toContain(
-      'Alpha Dollars Inc., Microsoft 365 E3: cut 5 unassigned seat(s) at renewal on Dec 10, 2026; schedule it by 2026-12-09 23:59 UTC; saving $234.00 a month',
+      'Alpha Dollars Inc., Microsoft 365 E3: cut 5 unassigned seats at renewal on Dec 10, 2026; schedule it by Dec 9, 2026, 23:59 GMT; saving $234.00 a month',
     );
     expect(am1.text).toContain(
-      'Alpha Dollars Inc., Microsoft 365 E3: 2 unassigned seat(s) added in the last 7 days can be cut now with a refund, until 2026-11-25 10:00 UTC; saving $93.60 a month',
+      'Alpha Dollars Inc., Microsoft 365 E3: 2 unassigned seats added in the last 7 days can be cut now with a refund, until Nov 25, 2026, 10:00 GMT; saving $93.60 a month',
     );
     expect(am1.text).toContain(
-      'Alpha Dollars Inc., Microsoft 365 Business Basic: cut 2 unassigned seat(s) at renewal on Dec 1, 2026; schedule it by 2026-11-30 23:59 UTC; saving $14.00 a month',
+      'Alpha Dollars Inc., Microsoft 365 Business Basic: cut 2 unassigned seats at renewal on Dec 1, 2026; schedule it by Nov 30, 2026, 23:59 GMT; saving $14.00 a month',
     );
     // "Saving" is never said of seats still assigned.
     for (const line of am1.text!.split('\n').filter((l) => /inactive/i.test(l)))
@@ -104,7 +104,11 @@ describe('the digest shows money', () => {
     expect(attention.indexOf('Alpha Dollars Inc.')).toBeGreaterThan(0);
     expect(attention.indexOf('Alpha Dollars Inc.')).toBeLessThan(attention.indexOf('Gamma Graph LLC'));
     expect(text).toContain(
-      'Alpha Dollars Inc.: $363.60 a month cost for 13 unassigned seat(s); $140.40 a month in 3 inactive seat(s): reassign or cut at renewal',
+      'Alpha Dollars Inc.: $363.60 a month cost for 13 unassigned seats; $140.40 a month in 3 inactive seats: reassign or cut at renewal',
+    );
+    // one seat is a seat (plural rules, not "seat(s)")
+    expect(text).toContain(
+      'Gamma Graph LLC: $88.00 a month cost for 4 unassigned seats; $22.00 a month in 1 inactive seat: reassign or cut at renewal',
     );
   });
 

@@ -8,6 +8,7 @@ import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import type { JobContext } from '../src/context.js';
 import { safeFileName } from '../src/deliver/files.js';
+import { renderWorkbook } from '../src/render/workbook.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { tempDir, testContext } from './helpers/context.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
@@ -137,7 +138,7 @@ describe('portfolio workbook', () => {
 
   it('flags low adoption with a red-amber-green scale on the usage columns', () => {
     const cf = cfOf(wb.getWorksheet('Customers')!);
-    const scale = cf.find((c) => c.ref.startsWith('L2:'))!; // Usage % (adjusted)
+    const scale = cf.find((c) => c.ref.startsWith('H2:'))!; // Usage % (adjusted), right after the key counts
     expect(scale.rules[0]).toMatchObject({ type: 'colorScale' });
     expect(cf.some((c) => c.rules.some((r) => r.type === 'cellIs'))).toBe(true);
   });
@@ -163,9 +164,15 @@ describe('portfolio workbook', () => {
       (r) => r['Customer']!.value === 'Main Rules Ltd' && r['Product']!.value === 'Microsoft 365 E3',
     );
     // Skype for Business is retired (DESIGN.md §3): never a row, never the weakest; the weakest here is 1 of 7.
-    expect(w.map((r) => r['Workload']!.value)).not.toContain('skype');
-    expect(w.find((r) => r['Workload']!.value === 'sharepoint')!['Weakest workload']!.value).toBe('weakest');
-    expect(w.find((r) => r['Workload']!.value === 'exchange')!['Usage %']!.value).toBeCloseTo(2 / 7, 12);
+    // Workloads by their names, never their keys (issue #20).
+    const names = w.map((r) => String(r['Workload']!.value));
+    expect(names).toEqual(expect.arrayContaining(['Exchange', 'SharePoint & OneDrive', 'Teams']));
+    expect(names.filter((n) => /^[a-z_]+$/.test(n))).toEqual([]); // no key such as "sharepoint"
+    expect(names).not.toContain('Skype for Business');
+    expect(w.find((r) => r['Workload']!.value === 'SharePoint & OneDrive')!['Weakest workload']!.value).toBe(
+      'weakest',
+    );
+    expect(w.find((r) => r['Workload']!.value === 'Exchange')!['Usage %']!.value).toBeCloseTo(2 / 7, 12);
     const dq = rowsOf(wb.getWorksheet('Data quality')!, 2).map((r) => String(r['Issue']!.value));
     expect(dq).toEqual(
       expect.arrayContaining(['activity_after_report_date', 'excluded_sku', 'missing_source']),
@@ -175,6 +182,66 @@ describe('portfolio workbook', () => {
     expect(defs[0]!['Source']!.value).toMatchObject({
       hyperlink: expect.stringContaining('learn.microsoft.com'),
     });
+  });
+
+  it('keeps the customer and product in view while the figures scroll: key figures first, ids and e-mails last', () => {
+    const ws = wb.getWorksheet('Customers')!;
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 1 });
+    expect(wb.getWorksheet('Workloads')!.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 1 });
+    const headers = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(headers.slice(0, 9)).toEqual([
+      'Customer',
+      'Product',
+      'Sold (all partners)',
+      'Assigned',
+      'Active',
+      'Deployment %',
+      'Usage %',
+      'Usage % (adjusted)',
+      'Unused',
+    ]);
+    expect(headers.slice(-2)).toEqual(['Account manager', 'Tenant ID']);
+    const e3 = rowsOf(ws).find(
+      (r) => r['Customer']!.value === 'Main Rules Ltd' && r['Product']!.value === 'Microsoft 365 E3',
+    )!;
+    expect(e3['Unused']!.value).toBe(8 + 3); // unassigned + inactive
+  });
+
+  it('fits each column to its content, and shows a change of a rate as points (+4.3 pts), not as a percentage', async () => {
+    const ws = wb.getWorksheet('Customers')!;
+    const rows = rowsOf(ws);
+    const widthOf = (header: string) =>
+      ws.getColumn((ws.getRow(1).values as unknown[]).slice(1).map(String).indexOf(header) + 1).width!;
+    const longestName = Math.max(...rows.map((r) => String(r['Customer']!.value).length));
+    expect(widthOf('Customer')).toBe(Math.min(40, longestName + 2)); // the longest name, up to a cap
+    expect(widthOf('Assigned')).toBeLessThan(14); // a count, not a 30-character column
+    expect(widthOf('Tenant ID')).toBeGreaterThanOrEqual(36);
+    // The fixture has one week (no change yet): a change column, rendered and read back.
+    const bytes = await renderWorkbook({
+      title: 't',
+      subject: 's',
+      created: new Date('2026-11-23T00:00:00Z'),
+      sheets: [
+        {
+          name: 'S',
+          blocks: [
+            {
+              tableName: 'T',
+              columns: [{ header: 'Δ usage (points)', key: 'c', format: 'change' }],
+              rows: [{ c: 0.043 }, { c: -0.1 }],
+            },
+          ],
+        },
+      ],
+    });
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.load(bytes as unknown as ExcelJS.Buffer);
+    const cells = [2, 3].map((r) => back.getWorksheet('S')!.getRow(r).getCell(1));
+    expect(cells.map((c) => c.value)).toEqual([4.3, -10]);
+    expect(cells[0]!.numFmt).toBe('+0.0" pts";-0.0" pts";0.0" pts"');
+    // and every change column of the Customers sheet carries that format
+    const cf = ws.getRow(1).values as unknown[];
+    expect(cf.filter((h) => String(h).includes('(points)'))).toHaveLength(2);
   });
 
   it('is a package Excel opens without repair: well-formed parts, relationships, content types, table headers', async () => {
@@ -213,6 +280,57 @@ describe('scoped workbooks', () => {
     const rows = rowsOf(wb.getWorksheet('Customers')!);
     expect(rows.map((r) => r['Product']!.value)).toEqual(['Office 365 E3']);
     expect(rows[0]!['Tenant ID']!.value).toBe(T.nothingSold);
+  });
+
+  it('a workbook made for a Chinese reader has its sheets, headers and definitions in Chinese', async () => {
+    const { file } = await buildReport(
+      ctx,
+      { week, owner: 'am1@partner.example', locale: 'zh-CN' },
+      path.join(dir, 'zh'),
+    );
+    const wb = await read(file);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '摘要',
+      '客户',
+      '工作负载',
+      '趋势',
+      '非活跃用户',
+      'Copilot',
+      '支出',
+      '数据质量',
+      '定义',
+    ]);
+    const customers = wb.getWorksheet('客户')!;
+    expect(customers.views[0]).toMatchObject({ state: 'frozen', xSplit: 2, ySplit: 1 });
+    const header = (customers.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(header.slice(0, 9)).toEqual([
+      '客户',
+      '产品',
+      '已售（所有合作伙伴）',
+      '已分配',
+      '活跃',
+      '部署率',
+      '使用率',
+      '使用率（调整后）',
+      '未使用',
+    ]);
+    const e3 = rowsOf(customers).find((r) => r['产品']!.value === 'Microsoft 365 E3')!;
+    expect(e3['客户']!.value).toBe('Main Rules Ltd');
+    expect(e3['已分配']!.value).toBe(7);
+    expect(e3['来源']!.value).toBe('Graph（用户级）');
+    const change = customers.getRow(2).getCell(header.indexOf('调整后使用率变化（百分点）') + 1);
+    expect(change.numFmt ?? '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"').toBe(
+      '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"',
+    );
+    const defs = rowsOf(wb.getWorksheet('定义')!, 2);
+    expect(defs.map((r) => r['术语']!.value)).toContain('使用率（调整后）');
+    expect(String(defs[0]!['定义']!.value)).toMatch(/用户有权使用的许可证/);
+    const w = rowsOf(wb.getWorksheet('工作负载')!).map((r) => r['工作负载']!.value);
+    expect(w).toContain('SharePoint 和 OneDrive');
+    expect(wb.getWorksheet('摘要')!.getRow(1).getCell(1).value).toBe(
+      '采用情况概览：am1@partner.example 的客户',
+    );
+    expect(await checkXlsx(readFileSync(file))).toEqual([]);
   });
 
   it('says clearly when a week has no data', async () => {

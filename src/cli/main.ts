@@ -28,6 +28,7 @@ import { environmentProblem } from '../warehouse/warehouse.js';
 import { formatIngestReport } from '../ingest/report.js';
 import { dateOption } from './options.js';
 import { resolveConfig, withContext, type CommonOptions } from './runtime.js';
+import { mailTest } from '../deliver/mailTest.js';
 
 function common(cmd: Command, { exports = false } = {}): Command {
   cmd
@@ -383,9 +384,10 @@ export function buildProgram(): Command {
       ).finally(() => stop.dispose());
       for (const o of res.outcomes) {
         console.log(
-          `${o.state.padEnd(8)} ${o.recipient} (${o.customers} customers)${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}`,
+          `${o.state.padEnd(8)} ${o.recipient} (${o.customers} ${o.customers === 1 ? 'customer' : 'customers'})${o.location ? ` → ${o.location}` : ''}${o.error ? `: ${o.error}` : ''}${o.reason ? `: ${o.reason}` : ''}`,
         );
       }
+      for (const note of res.notes) console.log(note);
       const failed = res.outcomes.filter((o) => o.state === 'failed').length;
       const uncertain = res.outcomes.filter((o) => o.state === 'uncertain').length;
       console.log(
@@ -395,6 +397,18 @@ export function buildProgram(): Command {
       if (failed > 0 || uncertain > 0 || res.stopped) process.exitCode = 2;
     },
   );
+
+  program
+    .command('mail-test')
+    .description(
+      'Send one test message through the configured SMTP server, and explain a failure in plain words (before the first Monday).',
+    )
+    .requiredOption('--to <address>', 'where to send the test message')
+    .option('--config <file>', 'configuration file, merged over the built-in defaults (config/default.json)')
+    .action(async (opts: { to: string; config?: string }) => {
+      const res = await mailTest(resolveConfig(opts), opts.to);
+      console.log(`sent a test message to ${res.to} through ${res.server} (${res.messageId})`);
+    });
 
   registerCollectCommands(program, common);
 

@@ -84,6 +84,20 @@ export const configSchema = z
       .strict(),
     partner: z.object({ tenantId: guid.optional(), name: z.string().min(1) }).strict(),
     defaults: z.object({ locale: z.enum(['en', 'zh-CN']), timeZone }).strict(),
+    // Account managers (DESIGN.md §2), keyed by e-mail: who they are, and the language and time zone of their
+    // digest and workbook. Someone not described here gets the defaults and a greeting without a name.
+    recipients: z.record(
+      z.email(),
+      z
+        .object({
+          name: z.string().trim().min(1),
+          locale: z.enum(['en', 'zh-CN']),
+          timeZone,
+          // a manager copied on the digest
+          cc: z.array(z.email()).optional(),
+        })
+        .strict(),
+    ),
     catalog: z
       .object({ products: z.string().min(1).nullable(), content: z.string().min(1).nullable() })
       .strict(),

@@ -10,6 +10,8 @@ import { safeFileName, writeFileAtomic } from './files.js';
 export interface Outgoing {
   from: string;
   to: string;
+  /** copied: the recipient's manager (config recipients.<e-mail>.cc) */
+  cc?: string[];
   subject: string;
   html: string;
   text: string;

@@ -206,6 +206,24 @@ const OWNERS = [
   ['wang.fang', 'zh-CN'],
   ['joni.sherman', 'en'],
 ];
+/** The demo's account managers as config describes them (config recipients): name, locale, time zone. */
+export function demoAccountManagers(
+  owners: number,
+): { email: string; name: string; locale: 'en' | 'zh-CN'; timeZone: string }[] {
+  return Array.from({ length: owners }, (_, i) => {
+    const [handle, locale] = OWNERS[i % OWNERS.length]!;
+    const name = handle!
+      .split('.')
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join(' ');
+    return {
+      email: `${handle}${i >= OWNERS.length ? i : ''}@contoso-partner.example`,
+      name,
+      locale: locale as 'en' | 'zh-CN',
+      timeZone: locale === 'zh-CN' ? 'Asia/Shanghai' : 'Europe/London',
+    };
+  });
+}
 const TICKET_CATEGORIES = ['How-to', 'How-to', 'Incident', 'Service request', 'Question'];
 const WORKLOAD_LIKELIHOOD: Record<string, number> = {
   exchange: 0.85,

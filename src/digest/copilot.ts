@@ -63,7 +63,8 @@ export async function ownerCopilot(
 /** The section's words in the recipient's locale; null when there is no Copilot to speak of. Pure. */
 export function copilotView(c: DigestCopilot | undefined, locale: Locale, strings: Strings) {
   if (!c) return null;
-  const s = (key: string, values?: Record<string, string | number>) => fill(strings[key] ?? key, values);
+  const s = (key: string, values?: Record<string, string | number>) =>
+    fill(strings[key] ?? key, values, locale);
   const pct = new Intl.NumberFormat(locale, {
     style: 'percent',
     maximumFractionDigits: 1,

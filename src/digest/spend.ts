@@ -114,9 +114,15 @@ export function orderByMoney<T>(
 }
 
 /** The words and figures of the spend section, in the recipient's locale. */
-export function spendView(spend: DigestSpend | undefined, locale: Locale, strings: Strings) {
+export function spendView(
+  spend: DigestSpend | undefined,
+  locale: Locale,
+  strings: Strings,
+  timeZone = 'UTC',
+) {
   if (!spend || (spend.totals.length === 0 && spend.actions.length === 0)) return null;
-  const s = (key: string, values?: Record<string, string | number>) => fill(strings[key] ?? key, values);
+  const s = (key: string, values?: Record<string, string | number>) =>
+    fill(strings[key] ?? key, values, locale);
   const money = (v: number | null, currency: string | null) =>
     v === null || currency === null
       ? '—'
@@ -125,6 +131,21 @@ export function spendView(spend: DigestSpend | undefined, locale: Locale, string
     v === null ? s('spend.noPrevious') : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${money(Math.abs(v), currency)}`;
   const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const date = (iso: string) => dateFmt.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`));
+  // A deadline is an instant ('YYYY-MM-DD HH:MM UTC'): the reader sees it on their own clock.
+  const instantFmt = new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+    timeZoneName: 'short',
+  });
+  const instant = (text: string) => {
+    const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC$/.exec(text);
+    return m ? instantFmt.format(new Date(`${m[1]}T${m[2]}:00Z`)) : text;
+  };
   return {
     title: s('spend.title'),
     intro: s('spend.intro'),
@@ -162,7 +183,7 @@ export function spendView(spend: DigestSpend | undefined, locale: Locale, string
         product: a.product,
         n: a.seats,
         renewal: a.renewalDate ? date(a.renewalDate) : '—',
-        deadline: a.deadline,
+        deadline: instant(a.deadline),
         saving: money(a.saving, a.currency),
       }),
     ),

@@ -6,7 +6,10 @@ import { spendView, type DigestSpend } from './spend.js';
 export interface DigestData {
   week: string;
   recipient: string;
-  recipientName: string;
+  /** null: the recipient is not described in config; the greeting has no name */
+  recipientName: string | null;
+  /** the recipient's time zone: times of day (a deadline) are shown in it */
+  timeZone: string;
   partnerName: string;
   asOf: string;
   oldestAsOf: string;
@@ -67,7 +70,10 @@ export function formatters(locale: Locale, strings: Strings) {
 
 export function buildDigestView(d: DigestData, locale: Locale, strings: Strings): Record<string, unknown> {
   const f = formatters(locale, strings);
-  const s = (key: string, values?: Record<string, string | number>) => fill(strings[key] ?? key, values);
+  const s = (key: string, values?: Record<string, string | number>) =>
+    fill(strings[key] ?? key, values, locale);
+  // A first week has no change to show: the digest says so once, not with a dash on every line.
+  const firstWeek = d.kpis.prev === null;
   const kpi = (key: string, label: string, kind: 'count' | 'rate') => {
     const now = d.kpis.now[key] ?? null;
     const prev = d.kpis.prev?.[key] ?? null;
@@ -76,7 +82,7 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     return {
       label: s(label),
       value: kind === 'rate' ? f.pct(now) : f.num(now),
-      change: kind === 'rate' ? f.points(change) : f.signed(change),
+      change: firstWeek ? '' : kind === 'rate' ? f.points(change) : f.signed(change),
       color: change === null || change === 0 ? '#6b7280' : change * good > 0 ? '#107c10' : '#c50f1f',
     };
   };
@@ -109,27 +115,31 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
       .filter(Boolean)
       .join('; ');
   const week = f.date(d.week);
+  const kpis = [
+    kpi('customers', 'kpi.customers', 'count'),
+    kpi('licenses_sold', 'kpi.sold', 'count'),
+    kpi('licenses_assigned', 'kpi.assigned', 'count'),
+    kpi('active_entitlements', 'kpi.active', 'count'),
+    kpi('unused', 'kpi.unused', 'count'),
+    kpi('deployment_pct', 'kpi.deployment', 'rate'),
+    kpi('usage_pct', 'kpi.usage', 'rate'),
+    kpi('usage_pct_adjusted', 'kpi.usageAdjusted', 'rate'),
+  ];
   return {
     locale,
     subject: d.attention.length
       ? s('subject', { week, count: d.attention.length })
       : s('subjectNone', { week }),
-    greeting: s('greeting', { name: d.recipientName }),
+    greeting: d.recipientName ? s('greeting', { name: d.recipientName }) : s('greetingNoName'),
     intro: s('intro', { customers: d.kpis.now.customers ?? 0 }),
     kpiTitle: s('kpiTitle'),
     kpiMeasure: s('kpiMeasure'),
     kpiValue: s('kpiValue'),
     kpiChange: s('kpiChange'),
-    kpis: [
-      kpi('customers', 'kpi.customers', 'count'),
-      kpi('licenses_sold', 'kpi.sold', 'count'),
-      kpi('licenses_assigned', 'kpi.assigned', 'count'),
-      kpi('active_entitlements', 'kpi.active', 'count'),
-      kpi('unused', 'kpi.unused', 'count'),
-      kpi('deployment_pct', 'kpi.deployment', 'rate'),
-      kpi('usage_pct', 'kpi.usage', 'rate'),
-      kpi('usage_pct_adjusted', 'kpi.usageAdjusted', 'rate'),
-    ],
+    kpis,
+    // Four cards a row on a wide screen; the HTML lets them wrap to two on a phone (Outlook keeps the rows of four).
+    kpiRows: [kpis.slice(0, 4), kpis.slice(4)],
+    kpiNoPrevious: firstWeek ? s('kpiNoPrevious') : '',
     chartCid: d.chartCid,
     chartAlt: s('chartAlt'),
     attentionTitle: s('attentionTitle'),
@@ -140,7 +150,8 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
       suggestedTitle: s('suggested'),
       name: a.name,
       unused: s('unused', { n: f.num(a.unused) }),
-      usageLine: s('usageLine', {
+      // A change is shown where it is known; a dash in brackets says nothing a reader can use.
+      usageLine: s(a.usageChange === null ? 'usageLineNoChange' : 'usageLine', {
         // A customer none of whose products has a measured usage: say so, never a 0% or a bare dash.
         usage: a.usage === null ? s('notMeasurable') : f.pct(a.usage),
         change: f.points(a.usageChange),
@@ -149,18 +160,22 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
       findings: a.findings.map(findingWords),
       suggestions: a.suggestions.map((x) => ({ title: x.title, url: x.url, kind: s(`kind.${x.kind}`) })),
       followUps: a.followUps.map((x) =>
-        s('followUp', { title: x.title, weeks: x.weeksAgo, change: f.points(x.change) }),
+        s(x.change === null ? 'followUpNoChange' : 'followUp', {
+          title: x.title,
+          weeks: x.weeksAgo,
+          change: f.points(x.change),
+        }),
       ),
     })),
     upsellTitle: s('upsellTitle'),
     upsell: d.upsell.map((u) => ({
       name: u.name,
-      line: s('usageLine', { usage: f.pct(u.usage), change: '—', deployment: f.pct(u.deployment) }),
+      line: s('usageLineNoChange', { usage: f.pct(u.usage), deployment: f.pct(u.deployment) }),
     })),
     over100Title: s('over100Title'),
     over100Intro: s('over100Intro'),
     over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causes(o.counts) })),
-    spend: spendView(d.spend, locale, strings),
+    spend: spendView(d.spend, locale, strings, d.timeZone),
     copilot: copilotView(d.copilot, locale, strings),
     asOfLine:
       d.oldestAsOf !== d.asOf

@@ -1,9 +1,8 @@
 // Charts as PNG, with no canvas: vega-lite → vega → SVG → resvg. Pure: data in, bytes out.
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
+import { bundledFonts, type ChartFonts } from './fonts.js';
 
 export interface TrendPoint {
   week: string; // YYYY-MM-DD
@@ -17,49 +16,74 @@ export interface ChartOptions {
   width?: number; // PNG width in pixels
   height?: number;
   percent?: boolean;
+  /** the language of the axis titles and dates (default en) */
+  locale?: string;
+  /** default: chartFonts() */
+  fonts?: ChartFonts;
 }
 
-const FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts', '/usr/share/fonts/truetype'];
-const FONT_FILES =
-  /^(DejaVuSans\.ttf|DejaVuSans-Bold\.ttf|NotoSansCJK-Regular\.ttc|NotoSansSC-Regular\.(otf|ttf)|wqy-(zenhei|microhei)\.ttc)$/;
-let fonts: { loadSystemFonts: boolean; fontFiles?: string[]; defaultFontFamily: string } | undefined;
+let bundled: ChartFonts | undefined;
 
 /**
- * The fonts the chart needs, found once. Scanning every system font on each chart cost ~60 ms a chart; a few
- * named files (Latin, plus a CJK face where one is installed for zh-CN titles) are enough. Without them, resvg
- * falls back to the system fonts rather than drawing no text at all.
+ * The fonts the chart is drawn with: the project's own (Latin and Chinese, src/render/fonts.ts), found once at
+ * start-up. System fonts are never read: a chart looks the same on a bare server as on a laptop, and scanning
+ * every installed font cost ~60 ms a chart.
  */
-function fontOptions(): NonNullable<typeof fonts> {
-  if (fonts) return fonts;
-  const found: string[] = [];
-  for (const dir of FONT_DIRS) {
-    if (!existsSync(dir)) continue;
-    for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      const file = path.join(e.parentPath, e.name);
-      if (e.isFile() && FONT_FILES.test(e.name) && !found.some((f) => path.basename(f) === e.name))
-        found.push(file);
-    }
-  }
-  fonts = found.some((f) => f.endsWith('DejaVuSans.ttf'))
-    ? { loadSystemFonts: false, fontFiles: found, defaultFontFamily: 'DejaVu Sans' }
-    : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' };
-  return fonts;
+export function chartFonts(): ChartFonts {
+  bundled ??= bundledFonts();
+  return bundled;
 }
 
-/** A line chart of one value per week per series (missing weeks are gaps in the line). */
+/** Week labels on the x axis, in the reader's language (vega's own month names are English only). */
+const DATE_FORMATS: Record<string, string> = { en: '%d %b', 'zh-CN': '%-m月%-d日' };
+const AXIS_WORDS: Record<string, { week: string }> = {
+  en: { week: 'week ending' },
+  'zh-CN': { week: '周截止日' },
+};
+
+/** A line chart of one value per week per series (missing weeks are gaps in the line), as PNG bytes. */
 export async function trendChartPng(points: readonly TrendPoint[], options: ChartOptions): Promise<Buffer> {
+  return Buffer.from((await trendChartImage(points, options)).asPng());
+}
+
+/** The chart drawn (resvg's image: its RGBA pixels, or PNG bytes). */
+export async function trendChartImage(
+  points: readonly TrendPoint[],
+  options: ChartOptions,
+): Promise<ReturnType<Resvg['render']>> {
   const width = options.width ?? 720;
   const height = options.height ?? 320;
+  const locale = options.locale && options.locale in AXIS_WORDS ? options.locale : 'en';
+  const fonts = options.fonts ?? chartFonts();
+  const family = fonts.families.map((f) => `'${f}'`).join(', ');
   const spec: vl.TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: width - 200,
-    height: height - 80,
+    // The whole picture is width × height (the workbook anchors it at that size); the legend goes under the plot,
+    // so that the plot keeps the width when a phone scales the picture down.
+    width,
+    height,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: 8,
     background: 'white',
     title: { text: options.title, anchor: 'start', fontSize: 14 },
     data: { values: points.map((p) => ({ ...p })) },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
-      x: { field: 'week', type: 'temporal', title: 'week ending', axis: { format: '%d %b', labelAngle: 0 } },
+      x: {
+        field: 'week',
+        type: 'temporal',
+        title: AXIS_WORDS[locale]!.week,
+        // a tick on each week reported (vega's own ticks fall between them), dates in UTC as the weeks are
+        scale: { type: 'utc' },
+        axis: {
+          labelExpr: `utcFormat(datum.value, '${DATE_FORMATS[locale]}')`,
+          labelAngle: 0,
+          labelOverlap: 'greedy',
+          values: [...new Set(points.map((p) => p.week))].map((w) =>
+            Date.parse(`${w.slice(0, 10)}T00:00:00Z`),
+          ),
+        },
+      },
       y: {
         field: 'value',
         type: 'quantitative',
@@ -67,19 +91,25 @@ export async function trendChartPng(points: readonly TrendPoint[], options: Char
         axis: { format: options.percent === false ? ',d' : '.0%' },
         scale: { zero: true },
       },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'right', labelLimit: 230 } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        // one line needs no legend (a digest's own book); several are named under the plot
+        legend:
+          new Set(points.map((p) => p.series)).size > 1
+            ? { orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: width / 2 - 40 }
+            : null,
+      },
     },
-    config: { font: 'DejaVu Sans', view: { stroke: null } },
+    config: { font: family, view: { stroke: null } },
   };
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  const png = new Resvg(svg, {
+  return new Resvg(svg, {
     fitTo: { mode: 'width', value: width },
     background: 'white',
-    font: fontOptions(),
-  })
-    .render()
-    .asPng();
-  return Buffer.from(png);
+    font: { loadSystemFonts: false, fontFiles: fonts.files, defaultFontFamily: fonts.families[0]! },
+  }).render();
 }

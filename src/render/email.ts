@@ -41,9 +41,25 @@ export function loadTemplates(dir = TEMPLATES_DIR): DigestTemplates {
   };
 }
 
-/** A locale string with {placeholders} filled in. */
-export function fill(template: string, values: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+// `{n, plural, one {seat} other {seats}}`: the branch the locale's plural rule picks for the number n, so that no
+// text needs "seat(s)". Branches may hold {placeholders}; `=0`-style exact branches win over the rule.
+const PLURAL =
+  /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
+const BRANCH = /(=\d+|zero|one|two|few|many|other)\s*\{((?:[^{}]|\{\w+\})*)\}/g;
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** A locale string with {placeholders} filled in, and {n, plural, ...} choices made with the locale's rules. */
+export function fill(template: string, values: Record<string, string | number> = {}, locale = 'en'): string {
+  const rules = pluralRules.get(locale) ?? new Intl.PluralRules(locale);
+  pluralRules.set(locale, rules);
+  const chosen = template.replace(PLURAL, (m, k: string, body: string) => {
+    const raw = values[k];
+    const n = typeof raw === 'number' ? raw : Number(String(raw ?? '').replace(/[^\d.-]/g, ''));
+    if (!(k in values) || Number.isNaN(n)) return m;
+    const branches = new Map([...body.matchAll(BRANCH)].map((b) => [b[1]!, b[2]!]));
+    return branches.get(`=${n}`) ?? branches.get(rules.select(n)) ?? branches.get('other') ?? m;
+  });
+  return chosen.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
 export interface RenderedEmail {

@@ -20,7 +20,7 @@ export function overCapacityCauses(r: OverCapacityCounts): string {
   const parts: string[] = [];
   if ((r.active_deleted ?? 0) > 0)
     parts.push(
-      `${r.active_deleted} active user(s) since deleted (turnover: the licence moved to a new user)`,
+      `${r.active_deleted} active ${r.active_deleted === 1 ? 'user' : 'users'} since deleted (turnover: the licence moved to a new user)`,
     );
   if ((r.active_over_capacity ?? 0) > 0) {
     parts.push(
@@ -103,3 +103,85 @@ export const DEFINITIONS: { term: string; definition: string }[] = [
       'Each week is shown by its last snapshot. A week without data is a gap, never a zero; week-over-week changes are in percentage points.',
   },
 ];
+
+/** The definitions sheet in Simplified Chinese: the same terms, in the same order, as DEFINITIONS. */
+export const DEFINITIONS_ZH: { term: string; definition: string }[] = [
+  {
+    term: '权利',
+    definition:
+      '用户有权使用的许可证：其订阅未因欺诈或未付款而暂停、未升级为其他许可证、未取消。此处按已分配许可证数与已售许可证数中较小者计算。',
+  },
+  {
+    term: '活跃',
+    definition:
+      '用户在过去 28 个日历日内使用该产品完成过任务：该产品的某个工作负载的最后活动日期在数据日期前 27 天到数据日期之间（含两端）。数据日期是数据所截至的日期（Graph 的 Report Refresh Date），而不是生成报告的日期。',
+  },
+  {
+    term: '已售许可证',
+    definition:
+      '有效付费订阅的单位数，来自所有渠道：客户也可能从其他合作伙伴或直接从 Microsoft 购买。“由您销售”是其中通过您购买的部分。',
+  },
+  { term: '已分配许可证', definition: '持有该产品且未被删除的用户数。' },
+  { term: '部署率', definition: '已分配许可证 ÷ 已售许可证。低于 100%：已购买但未分配给任何人的许可证。' },
+  {
+    term: '使用率',
+    definition: '活跃权利 ÷ 权利。与合作伙伴中心一致，曾活跃的已删除用户仍计为活跃。',
+  },
+  {
+    term: '使用率（调整后）',
+    definition: '未被删除的活跃用户（上限为权利数）÷ 权利：永远不超过 100%。',
+  },
+  {
+    term: '使用率为何会超过 100%',
+    definition:
+      '合作伙伴中心列出四个原因，本报告分别计数：人员变动（许可证转给新用户，新旧用户都活跃过）；同一产品的第二个订阅处于宽限期、已禁用或已取消配置（两者都有活动，只计一个）；试用订阅（其活动计入，但试用不计入权利）；超出许可证范围使用 Yammer。',
+  },
+  { term: '未分配', definition: '已售但未分配的许可证：greatest(已售 − 已分配, 0)。' },
+  {
+    term: '非活跃',
+    definition: '在 28 天窗口内没有任何活动的、未被删除的许可证持有者：可回收许可证或安排培训的对象。',
+  },
+  {
+    term: '工作负载',
+    definition:
+      'Exchange、SharePoint（OneDrive 计入 SharePoint）、Teams、Skype for Business、Yammer。Yammer 只对包含它的产品计数。Dynamics 365 和 Office 应用的活动不在 Graph 的 Office 365 报告中。',
+  },
+  {
+    term: '数据来源',
+    definition:
+      '优先使用 Graph 使用情况报告（用户级）；只有合作伙伴中心分析数据的客户，部署率按 licensesDeployed ÷ licensesSold 计算，使用率取其最繁忙的工作负载（下限）。免费和病毒式 SKU（如 Power BI (free)）不计入。',
+  },
+  {
+    term: '周',
+    definition: '每周以其最后一次快照表示。没有数据的周是空白，而不是零；周环比变化以百分点表示。',
+  },
+];
+
+/** Workloads by their names, never their keys (Copilot's apps: "Copilot in Word"). */
+export const WORKLOAD_NAMES: Record<string, { en: string; 'zh-CN': string }> = {
+  exchange: { en: 'Exchange', 'zh-CN': 'Exchange' },
+  sharepoint: { en: 'SharePoint & OneDrive', 'zh-CN': 'SharePoint 和 OneDrive' },
+  teams: { en: 'Teams', 'zh-CN': 'Teams' },
+  skype: { en: 'Skype for Business', 'zh-CN': 'Skype for Business' },
+  yammer: { en: 'Yammer (Viva Engage)', 'zh-CN': 'Yammer (Viva Engage)' },
+  office_apps: { en: 'Office apps', 'zh-CN': 'Office 应用' },
+  dynamics: { en: 'Dynamics 365', 'zh-CN': 'Dynamics 365' },
+  copilot: { en: 'Microsoft 365 Copilot', 'zh-CN': 'Microsoft 365 Copilot' },
+  copilot_chat: { en: 'Copilot Chat', 'zh-CN': 'Copilot Chat' },
+  copilot_teams: { en: 'Copilot in Teams', 'zh-CN': 'Teams 中的 Copilot' },
+  copilot_word: { en: 'Copilot in Word', 'zh-CN': 'Word 中的 Copilot' },
+  copilot_excel: { en: 'Copilot in Excel', 'zh-CN': 'Excel 中的 Copilot' },
+  copilot_powerpoint: { en: 'Copilot in PowerPoint', 'zh-CN': 'PowerPoint 中的 Copilot' },
+  copilot_outlook: { en: 'Copilot in Outlook', 'zh-CN': 'Outlook 中的 Copilot' },
+  copilot_onenote: { en: 'Copilot in OneNote', 'zh-CN': 'OneNote 中的 Copilot' },
+  copilot_loop: { en: 'Copilot in Loop', 'zh-CN': 'Loop 中的 Copilot' },
+  copilot_chat_work: { en: 'Copilot Chat (work)', 'zh-CN': 'Copilot Chat（工作）' },
+  copilot_chat_web: { en: 'Copilot Chat (web)', 'zh-CN': 'Copilot Chat（网页）' },
+  copilot_m365_app: { en: 'Microsoft 365 Copilot app', 'zh-CN': 'Microsoft 365 Copilot 应用' },
+  copilot_edge: { en: 'Copilot in Edge', 'zh-CN': 'Edge 中的 Copilot' },
+  copilot_agent: { en: 'Copilot agents', 'zh-CN': 'Copilot 智能体' },
+};
+
+export function workloadName(key: string, locale: 'en' | 'zh-CN' = 'en'): string {
+  return WORKLOAD_NAMES[key]?.[locale] ?? key;
+}

@@ -11,6 +11,7 @@ export interface Column {
   header: string;
   key: string;
   format: Format;
+  /** the widest the column may grow to fit its content (characters); default 50 */
   width?: number;
   /** conditional formatting: a red-amber-green scale on a usage figure, or red/green for a change */
   flag?: 'usage' | 'change';
@@ -36,6 +37,8 @@ export interface SheetModel {
   blocks: Block[];
   /** freeze the rows above the first block's first data row */
   freeze?: boolean;
+  /** freeze this many columns on the left too (the customer's name stays while the metrics scroll) */
+  freezeColumns?: number;
   picture?: Omit<PictureSpec, 'sheet'>;
 }
 
@@ -44,13 +47,15 @@ export interface WorkbookModel {
   subject: string;
   created: Date;
   sheets: SheetModel[];
+  /** the word after a change in percentage points: ' pts' (default) or, in Chinese, ' 个百分点' */
+  pointsLabel?: string;
 }
 
 const NUM_FMT: Record<Format, string | undefined> = {
   text: '@', // text cells stay text even when edited: exported names can never become formulas
   int: '#,##0',
   pct: '0.0%',
-  change: '+0.0%;-0.0%;0.0%',
+  change: '+0.0" pts";-0.0" pts";0.0" pts"', // a change of a rate, stored in points (× 100)
   date: 'yyyy-mm-dd',
   link: undefined,
   number: '#,##0.0',
@@ -66,10 +71,45 @@ function columnLetter(n: number): string {
 function cellValue(v: CellInput, format: Format): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'object') return { text: v.text, hyperlink: v.url };
+  // A change of a rate is in percentage points: +0.043 is shown and stored as +4.3 pts, never as +4.3%.
+  if (format === 'change' && typeof v === 'number') return Math.round(v * 1e12) / 1e10;
   if (format === 'date' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v))
     return new Date(`${v.slice(0, 10)}T00:00:00Z`);
   if (format === 'text') return String(v);
   return v;
+}
+
+/** Characters a text takes in a cell: a Chinese character (or any full-width one) takes two. */
+export function textWidth(s: string): number {
+  let n = 0;
+  for (const ch of s)
+    n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
+      ch,
+    )
+      ? 2
+      : 1;
+  return n;
+}
+
+const grouped = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+
+/** How wide a value shows in its number format (an estimate in characters, for fitting the column). */
+function shownWidth(v: CellInput, format: Format, pointsLabel: string): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'object') return textWidth(v.text);
+  if (typeof v !== 'number') return textWidth(String(v));
+  switch (format) {
+    case 'pct':
+      return (v * 100).toFixed(1).length + 1;
+    case 'change':
+      return (v * 100).toFixed(1).length + 1 + textWidth(pointsLabel);
+    case 'date':
+      return 10;
+    case 'money':
+      return grouped.format(Math.round(v * 100) / 100).length + 3;
+    default:
+      return grouped.format(v).length;
+  }
 }
 
 async function* rowsOf(rows: Iterable<RowInput> | AsyncIterable<RowInput>): AsyncGenerator<RowInput> {
@@ -99,13 +139,35 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
 
   const tables: TableSpec[] = [];
   const pictures: PictureSpec[] = [];
+  const fitted = new Map<number, number[]>();
+  const pointsLabel = model.pointsLabel ?? ' pts';
+  const formats: Record<Format, string | undefined> = {
+    ...NUM_FMT,
+    change: `+0.0"${pointsLabel}";-0.0"${pointsLabel}";0.0"${pointsLabel}"`,
+  };
   const usedTableNames = new Set<string>();
   for (const [index, sheet] of model.sheets.entries()) {
     const sheetNo = index + 1;
     const firstHeaderRow = (sheet.notes?.length ?? 0) + (sheet.blocks[0]?.title ? 1 : 0) + 1;
     const ws = wb.addWorksheet(sheet.name, {
-      views: sheet.freeze ? [{ state: 'frozen', ySplit: firstHeaderRow, xSplit: 0 }] : [],
+      views:
+        sheet.freeze || sheet.freezeColumns
+          ? [
+              {
+                state: 'frozen',
+                ySplit: sheet.freeze ? firstHeaderRow : 0,
+                xSplit: sheet.freezeColumns ?? 0,
+              },
+            ]
+          : [],
     });
+    // Widths that fit the content: the header (with room for its filter button) and the widest value shown, up
+    // to the column's cap. The streaming writer has written <cols> before the rows are known: the package's
+    // column widths are replaced afterwards (xlsxParts.ts).
+    const fit: number[] = [];
+    const need = (i: number, w: number, cap: number) =>
+      (fit[i] = Math.max(fit[i] ?? 6, Math.min(cap, Math.ceil(w) + 2)));
+    fitted.set(sheetNo, fit);
     // Widths: the widest need of any block in each column position.
     const widths: number[] = [];
     for (const b of sheet.blocks)
@@ -135,13 +197,14 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
         const cell = header.getCell(i + 1);
         cell.value = c.header;
         cell.font = { bold: true };
+        need(i, textWidth(c.header) + 2, Math.max(c.width ?? 50, textWidth(c.header) + 4));
       });
       header.commit();
       const headerRow = r++;
       // One style object per column, shared by its cells: exceljs recognises a style object it has seen and skips
       // re-serialising it, which a fresh object per cell (what setting cell.numFmt makes) never allows.
       const styles = block.columns.map((c) => {
-        const fmt = NUM_FMT[c.format];
+        const fmt = formats[c.format];
         const plain: Partial<ExcelJS.Style> = fmt ? { numFmt: fmt } : {};
         return { plain, link: { ...plain, font: { color: { argb: 'FF0563C1' }, underline: true } } };
       });
@@ -150,6 +213,7 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
         const row = ws.getRow(r++);
         block.columns.forEach((c, i) => {
           const cell = row.getCell(i + 1);
+          need(i, shownWidth(data[c.key], c.format, pointsLabel), c.width ?? 50);
           cell.value = cellValue(data[c.key], c.format);
           cell.style = c.format === 'link' && data[c.key] ? styles[i]!.link : styles[i]!.plain;
         });
@@ -220,5 +284,5 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
   }
   await wb.commit();
   await done;
-  return addTablesAndPictures(Buffer.concat(chunks), tables, pictures);
+  return addTablesAndPictures(Buffer.concat(chunks), tables, pictures, fitted);
 }

@@ -120,8 +120,23 @@ export async function addTablesAndPictures(
   xlsx: Buffer,
   tables: TableSpec[],
   pictures: PictureSpec[],
+  /** per sheet, the width of each column (characters): replaces the <cols> the writer put first */
+  widths: Map<number, number[]> = new Map(),
 ): Promise<Buffer> {
   const zip = new Parts(xlsx);
+  for (const [sheet, w] of widths) {
+    const sheetPath = `xl/worksheets/sheet${sheet}.xml`;
+    const xml = zip.text(sheetPath);
+    if (!xml || w.length === 0) continue;
+    const cols = `<cols>${w.map((x, i) => `<col min="${i + 1}" max="${i + 1}" width="${x}" customWidth="1"/>`).join('')}</cols>`;
+    // <cols> comes right before <sheetData> (after <sheetFormatPr>) in the schema's order
+    zip.set(
+      sheetPath,
+      /<cols>[\s\S]*?<\/cols>/.test(xml)
+        ? xml.replace(/<cols>[\s\S]*?<\/cols>/, cols)
+        : xml.replace(/<sheetData/, `${cols}<sheetData`),
+    );
+  }
   let types = zip.text('[Content_Types].xml')!;
   const sheets = new Set([...tables.map((t) => t.sheet), ...pictures.map((p) => p.sheet)]);
   let tableId = 0;

@@ -16,6 +16,8 @@ export async function openWarehouse(
     busyWaitMs: config.warehouse.busyWaitSeconds * 1000,
     purpose,
     create: options.create ?? false,
+    // one line while it waits, so that a command that seems to hang says what for
+    onWait: (line) => process.stderr.write(`adoption: ${line}\n`),
   });
   // DuckDB lets one process at a time open the file: a run still 'running' now belongs to a process that ended
   // without recording its end (killed, or a write failed: a full disk). Recorded as failed, never left running.

@@ -64,6 +64,8 @@ export class Warehouse {
       busyWaitMs?: number;
       /** what this process is doing, for the message another process shows while it waits */
       purpose?: string;
+      /** told once, when the warehouse is found busy and the wait begins: one line saying what it waits for */
+      onWait?: (line: string) => void;
       /**
        * whether a missing warehouse (and its folder) may be created: only the commands that load data do so
        * (and say so); for the others a wrong path is an error, not a new empty warehouse. 'in-existing-folder':
@@ -88,6 +90,7 @@ export class Warehouse {
     if (onDisk) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const deadline = Date.now() + (options.busyWaitMs ?? 0);
     let instance: DuckDBInstance | undefined;
+    let waiting = false;
     while (!instance) {
       try {
         instance = await DuckDBInstance.create(file, {
@@ -101,6 +104,12 @@ export class Warehouse {
         if (!/Could not set lock|Conflicting lock/i.test(msg)) throw new UserError(openFailure(file, msg));
         // DuckDB lets one process open a file at a time: wait for it, then say who holds it.
         if (Date.now() < deadline) {
+          if (!waiting) {
+            waiting = true;
+            options.onWait?.(
+              `waiting up to ${Math.round((options.busyWaitMs ?? 0) / 1000)} s for the warehouse ${file}: it is in use by ${holderOf(file, msg)}`,
+            );
+          }
           await new Promise((r) => setTimeout(r, 250));
           continue;
         }
@@ -306,6 +315,12 @@ function removeHolder(file: string): void {
 }
 
 function busyMessage(file: string, duckdbMessage: string, waitedMs: number): string {
+  const waited = waitedMs > 0 ? `, still after waiting ${Math.round(waitedMs / 1000)} s` : '';
+  return `the warehouse ${file} is in use by ${holderOf(file, duckdbMessage)}${waited}; try again when it has finished (warehouse.busyWaitSeconds sets how long to wait)`;
+}
+
+/** Who holds the warehouse: the process and what it is doing, from the file it leaves beside the warehouse. */
+function holderOf(file: string, duckdbMessage: string): string {
   const pid = /PID (\d+)/.exec(duckdbMessage)?.[1];
   let holder: { pid?: number; purpose?: string; since?: string } = {};
   try {
@@ -313,12 +328,9 @@ function busyMessage(file: string, duckdbMessage: string, waitedMs: number): str
   } catch {
     /* no holder file: an older version, or another program */
   }
-  const who =
-    holder.pid !== undefined && (!pid || String(holder.pid) === pid)
-      ? `process ${holder.pid} (${holder.purpose ?? 'adoption'}, since ${holder.since ?? '?'})`
-      : pid
-        ? `process ${pid}`
-        : 'another process';
-  const waited = waitedMs > 0 ? `, still after waiting ${Math.round(waitedMs / 1000)} s` : '';
-  return `the warehouse ${file} is in use by ${who}${waited}; try again when it has finished (warehouse.busyWaitSeconds sets how long to wait)`;
+  return holder.pid !== undefined && (!pid || String(holder.pid) === pid)
+    ? `process ${holder.pid} (${holder.purpose ?? 'adoption'}, since ${holder.since ?? '?'})`
+    : pid
+      ? `process ${pid}`
+      : 'another process';
 }
