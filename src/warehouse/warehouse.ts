@@ -102,14 +102,15 @@ export class Warehouse {
       } catch (err) {
         const msg = (err as Error).message;
         if (!/Could not set lock|Conflicting lock/i.test(msg)) throw new UserError(openFailure(file, msg));
-        // DuckDB lets one process open a file at a time: wait for it, then say who holds it.
+        // DuckDB lets one process open a file at a time: wait for it, then say who holds it. The line is said at
+        // the first refusal whenever there is a wait at all (a slow first attempt may already use up a short one).
+        if (!waiting && (options.busyWaitMs ?? 0) > 0) {
+          waiting = true;
+          options.onWait?.(
+            `waiting up to ${Math.round((options.busyWaitMs ?? 0) / 1000)} s for the warehouse ${file}: it is in use by ${holderOf(file, msg)}`,
+          );
+        }
         if (Date.now() < deadline) {
-          if (!waiting) {
-            waiting = true;
-            options.onWait?.(
-              `waiting up to ${Math.round((options.busyWaitMs ?? 0) / 1000)} s for the warehouse ${file}: it is in use by ${holderOf(file, msg)}`,
-            );
-          }
           await new Promise((r) => setTimeout(r, 250));
           continue;
         }
