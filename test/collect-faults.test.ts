@@ -90,6 +90,7 @@ describe('faults of Microsoft', () => {
         .filter((t) => !failedTenants.has(t))
         .sort(),
     );
+    expect(folders.length).toBeGreaterThan(0);
     for (const t of folders)
       expect(readdirSync(path.join(drop, 'tenants', t)).sort()).toEqual([
         'copilotUsageUserDetail.csv',

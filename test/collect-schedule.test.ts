@@ -73,6 +73,7 @@ describe('collect in the schedule', () => {
     const alerts = readdirSync(path.join(dir, 'outbox', 'alerts'));
     const text = alerts.map((f) => readFileSync(path.join(dir, 'outbox', 'alerts', f), 'utf8')).join('\n');
     expect(text).toContain('collect failed');
+    expect(fake.issuedRefreshTokens.length).toBeGreaterThan(0);
     for (const t of fake.issuedRefreshTokens) expect(text).not.toContain(t);
   }, 60_000);
 

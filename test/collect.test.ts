@@ -70,6 +70,7 @@ describe('a clean night of 50 customers', () => {
     // directly (same envelope, same items).
     const direct = path.join(dir, 'direct', date);
     writeDrop(direct, spec);
+    expect(tenants.length).toBeGreaterThan(0);
     for (const t of tenants)
       for (const f of ['office365ActiveUserDetail.csv', 'subscribedSkus.json', 'subscriptions.json'])
         expect(
@@ -153,6 +154,7 @@ describe('a clean night of 50 customers', () => {
     const haystacks: [string, Buffer][] = outputs.map((o, i) => [`output ${i}`, Buffer.from(o)]);
     for (const f of filesUnder(dir))
       if (f !== tokenFile && !f.endsWith('config.json')) haystacks.push([f, readFileSync(f)]);
+    expect(haystacks.length).toBeGreaterThan(0);
     for (const [name, bytes] of haystacks)
       for (const s of secrets) expect(bytes.includes(Buffer.from(s)), `${name} holds a secret`).toBe(false);
   });

@@ -74,6 +74,7 @@ describe.skipIf(skip)('the digest on a phone and on a desktop', () => {
 
   for (const width of [390, 800]) {
     it(`lays every digest out within ${width} px: no element sticks out, nothing scrolls sideways`, async () => {
+      expect(mails.length).toBeGreaterThan(0);
       for (const m of mails) {
         const o = await browser.overflow(html(m), width);
         expect(o.innerWidth).toBe(width);
@@ -84,6 +85,7 @@ describe.skipIf(skip)('the digest on a phone and on a desktop', () => {
   }
 
   it('says "1 customer" and "2 customers" (no "(s)"), and shows no dash in brackets where a change is known', () => {
+    expect(mails.length).toBeGreaterThan(0);
     for (const m of mails) {
       expect(m.subject).not.toContain('(s)');
       expect(m.text, m.subject).not.toContain('(s)');
@@ -95,6 +97,7 @@ describe.skipIf(skip)('the digest on a phone and on a desktop', () => {
   });
 
   it('is fluid (max 640 px) without <style>, with a fixed 640 px table for Outlook only', () => {
+    expect(mails.length).toBeGreaterThan(0);
     for (const m of mails) {
       const h = html(m);
       // Outside Outlook's conditional comments there is no <style>: Gmail's layout never depends on one.

@@ -139,6 +139,7 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
     ] as const) {
       const msg = got[recipient]![0]!;
       const everything = [msg.subject, msg.text, msg.html, await workbookText(msg)].join('\n');
+      expect(others.length).toBeGreaterThan(0);
       for (const o of others) expect(everything, `${recipient} sees ${o}`).not.toContain(o);
     }
     expect(await workbookText(got[FALLBACK]![0]!)).toContain('PC Subs plc');
@@ -348,6 +349,7 @@ describe('digest without SMTP', () => {
       `SELECT item_id FROM suggestions WHERE customer_id = $c AND week_ending = $w::DATE ORDER BY item_id`,
       { c: T.main, w: res.week },
     );
+    expect(now.length).toBeGreaterThan(0);
     for (const r of now) expect(first).not.toContainEqual(r);
     const file = readdirSync(path.join(dir, 'again'))[0]!;
     const mail = await simpleParser(readFileSync(path.join(dir, 'again', file)));
