@@ -16,6 +16,7 @@ import type { Warehouse } from '../src/warehouse/warehouse.js';
 import { finishRun, startRun, type RunState } from '../src/warehouse/runLedger.js';
 import { alertTokenExpiry, collectForSchedule } from './collect.js';
 import { sendDigests } from './digest.js';
+import { exportLake } from './lake.js';
 import { dropDirFor, ingest } from './ingest.js';
 
 // collect comes first: when both are due together, the drop is fetched before it is loaded.
@@ -254,6 +255,11 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
           rowsRejected: summary.rowsRejected,
           outcome: summary.outcome,
         };
+        // The lake follows each night: only the partitions the night changed are written again.
+        if (config.lake.path) {
+          const lake = await exportLake(ctx, { dir: config.lake.path });
+          report.counts.lakePartitionsWritten = lake.written;
+        }
       }
     } else {
       // The scheduler's warehouse, in its configured folder: a digest before the first ingest says "no data".

@@ -9,6 +9,7 @@ import {
   type ExportTable,
 } from '../../jobs/export.js';
 import { REPROCESS, backfill, type Reprocess } from '../../jobs/backfill.js';
+import { exportLake } from '../../jobs/lake.js';
 import { ingest } from '../../jobs/ingest.js';
 import { sendDigests } from '../../jobs/digest.js';
 import { buildReport, resolveWeek } from '../../jobs/report.js';
@@ -104,9 +105,11 @@ export function buildProgram(): Command {
       .command('export')
       .description(
         'Write one day of a daily metric table, or one week of a weekly one, to a file: the customer and product ' +
-          'names beside their ids. The format follows the file name (.csv, .parquet, .json) unless --format is given.',
+          'names beside their ids. The format follows the file name (.csv, .parquet, .json) unless --format is given. ' +
+          'With --lake DIR instead: every metric table as Parquet partitioned by date (Hive layout), rewriting only ' +
+          'the partitions that changed since the last time.',
       )
-      .requiredOption(
+      .option(
         '--date <YYYY-MM-DD>',
         'the snapshot date (daily tables), or a date in the week (weekly tables: the week holding it)',
         dateOption,
@@ -121,7 +124,11 @@ export function buildProgram(): Command {
           ...EXPORT_FORMATS,
         ]),
       )
-      .requiredOption('--out <file>', 'file to write (replaced atomically)')
+      .option('--out <file>', 'file to write (replaced atomically)')
+      .option(
+        '--lake <dir>',
+        'write every metric table to DIR as <table>/snapshot_date=YYYY-MM-DD/data.parquet (weekly tables by week_ending), incrementally',
+      )
       .option(
         '--raw',
         'CSV/JSON for machines: text exactly as stored (by default text starting with = + - @ is quoted so that a spreadsheet shows it as text)',
@@ -129,16 +136,26 @@ export function buildProgram(): Command {
   ).action(
     async (
       opts: CommonOptions & {
-        date: string;
+        date?: string;
         table: ExportTable;
         format?: ExportFormat;
-        out: string;
+        out?: string;
         raw?: boolean;
+        lake?: string;
       },
     ) => {
-      const res = await withContext(opts, (ctx) => exportTable(ctx, opts));
-      const what =
-        EXPORTABLE_TABLES[opts.table] === 'week_ending' ? `the week ending ${res.period}` : opts.date;
+      if (opts.lake) {
+        const lake = await withContext(opts, (ctx) => exportLake(ctx, { dir: opts.lake! }));
+        console.log(
+          `lake ${lake.dir}: ${lake.written} partition(s) written, ${lake.removed} removed, ${lake.unchanged} unchanged`,
+        );
+        return;
+      }
+      if (!opts.date || !opts.out)
+        throw new UserError('export needs --date and --out (or --lake DIR for the whole history as Parquet)');
+      const { date, out } = opts;
+      const res = await withContext(opts, (ctx) => exportTable(ctx, { ...opts, date, out }));
+      const what = EXPORTABLE_TABLES[opts.table] === 'week_ending' ? `the week ending ${res.period}` : date;
       console.log(`wrote ${res.rows} rows of ${opts.table} for ${what} to ${res.file} (${res.format})`);
     },
   );

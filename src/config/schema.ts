@@ -103,6 +103,8 @@ export const configSchema = z
       .strict(),
     ingest: z.object({ maxFileBytes: z.number().int().positive() }).strict(),
     outputDir: z.string().min(1),
+    // A Parquet lake of every metric table (adoption export --lake), refreshed after each scheduled ingest; null: none.
+    lake: z.object({ path: z.string().min(1).nullable() }).strict(),
     // Weeks end on the digest's day, so that a digest always reports a whole week.
     weekly: z.object({ weekEndsOn: z.enum(WEEKDAYS) }).strict(),
     thresholds: z
