@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Trigger } from '../context.js';
 import { redact } from '../secrets.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -6,7 +7,7 @@ export type RunState = 'running' | 'succeeded' | 'failed' | 'skipped';
 
 export interface RunStart {
   job: string;
-  trigger: 'manual' | 'schedule' | 'backfill';
+  trigger: Trigger;
   dueAt?: string;
   params?: Record<string, unknown>;
 }
