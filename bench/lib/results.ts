@@ -1,0 +1,205 @@
+// bench/results.md from the measured sizes: the sizes, every stage at each size with its growth, every target of
+// the scale issue with whether it was met, where one night's ingest spends its time, and the disk used.
+import os from 'node:os';
+import type { Dataset } from './dataset.js';
+import { growthExponent, type Measure } from './measure.js';
+import type { Agreement } from './peers.js';
+
+export interface SizeResult {
+  data: Dataset;
+  days: number;
+  stages: Record<string, Measure>;
+  warehouseBytes?: number | undefined;
+  profile?: Record<string, number>;
+  agreement?: Agreement;
+  bigBook?: { workbook: Measure; libreoffice?: Measure; file?: string; bytes?: number };
+}
+
+const LABELS: [key: string, label: string][] = [
+  ['floor', "floor: DuckDB alone reading the night's files into tables, columns named"],
+  ['polars', "polars: the analyst's adoption_daily script (lazy scan)"],
+  ['pandas', "pandas: the analyst's adoption_daily script"],
+  ['load', 'every drop of the range loaded into an empty warehouse (`adoption backfill`)'],
+  ['ingest', "one night's `adoption ingest` (load + daily + weekly metrics)"],
+  ['daily', 'daily metrics of one night'],
+  ['weekly', 'weekly metrics, every week of the range'],
+  ['backfill', 'backfill of the range with the drops loaded (recompute daily + weekly)'],
+  ['workbook', 'portfolio workbook of every customer (`adoption report portfolio`)'],
+  ['digests', "every account manager's digest, workbook attached, sent to a local SMTP server"],
+  ['collect', 'collect one night from the fake Microsoft (100 ms a call, 2% answered 429)'],
+];
+
+const f2 = (n: number) => n.toFixed(2);
+const f1 = (n: number) => n.toFixed(1);
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+function sizeTable(results: SizeResult[]): string[] {
+  const row = (label: string, cell: (r: SizeResult) => string) =>
+    `| ${label} | ${results.map(cell).join(' | ')} |`;
+  return [
+    `| | ${results.map((r) => `${r.data.scale}×`).join(' | ')} |`,
+    `|---|${results.map(() => '---').join('|')}|`,
+    row('customers', (r) => String(r.data.customers)),
+    row('users in the night', (r) => String(r.data.users)),
+    row('account managers', (r) => String(r.data.owners)),
+    row('largest book', (r) => `${r.data.bigOwnerCustomers} customers`),
+    row('Graph user-detail CSV per night', (r) => mib(r.data.csvBytes)),
+    row('every file of one night', (r) => mib(r.data.nightBytes)),
+    row('days loaded', (r) => String(r.days)),
+  ];
+}
+
+function stageTable(results: SizeResult[]): string[] {
+  const first = results[0]!;
+  const last = results.at(-1)!;
+  const lines = [
+    `| stage | ${results.map((r) => `${r.data.scale}× seconds | ${r.data.scale}× peak`).join(' | ')} | growth k |`,
+    `|---|${results.map(() => '---|---').join('|')}|---|`,
+  ];
+  for (const [key, label] of LABELS) {
+    if (!results.some((r) => r.stages[key])) continue;
+    const cells = results.map((r) => {
+      const m = r.stages[key];
+      if (!m) return '— | —';
+      const own = Math.abs(m.seconds - m.wall) > 0.05 ? ` (own work ${f2(m.seconds)})` : '';
+      return `${f2(m.wall)}${own} | ${m.peakMiB.toFixed(0)} MiB`;
+    });
+    const a = first.stages[key];
+    const b = last.stages[key];
+    const k = a && b && first !== last ? f2(exponent(key, first, last)) : '—';
+    lines.push(`| ${label} | ${cells.join(' | ')} | ${k} |`);
+  }
+  return lines;
+}
+
+/** Growth against the work's size: users for the user-level stages, customers for collect, days × users for loads. */
+function exponent(key: string, a: SizeResult, b: SizeResult): number {
+  const size = (r: SizeResult) =>
+    key === 'collect' ? r.data.customers : key === 'load' ? r.data.users * r.days : r.data.users;
+  return growthExponent(a.stages[key]!.wall, b.stages[key]!.wall, size(a), size(b));
+}
+
+function targets(results: SizeResult[]): string[] {
+  const lines = [
+    '| target | ' + results.map((r) => `${r.data.scale}×`).join(' | ') + ' | met |',
+    `|---|${results.map(() => '---').join('|')}|---|`,
+  ];
+  const add = (label: string, value: (r: SizeResult) => number | undefined, limit: number, unit: string) => {
+    const values = results.map(value);
+    if (values.every((v) => v === undefined)) return;
+    const met = values.every((v) => v === undefined || v <= limit);
+    lines.push(
+      `| ${label} | ${values.map((v) => (v === undefined ? '—' : `${f2(v)}${unit}`)).join(' | ')} | ${met ? 'yes' : '**no**'} |`,
+    );
+  };
+  const ratio = (a: string, b: string) => (r: SizeResult) =>
+    r.stages[a] && r.stages[b] ? r.stages[a]!.wall / r.stages[b]!.wall : undefined;
+  add(
+    '`adoption ingest` (load + daily metrics, and weekly) ≤ 1.5 × the floor',
+    ratio('ingest', 'floor'),
+    1.5,
+    '×',
+  );
+  add('`adoption ingest` ≤ 2 × the polars script', ratio('ingest', 'polars'), 2, '×');
+  add("backfill of the range ≤ 10 × one night's ingest", ratio('backfill', 'ingest'), 10, '×');
+  add(
+    'peak memory of every stage < 2 GiB',
+    (r) => Math.max(...Object.values(r.stages).map((m) => m.peakMiB)) / 1024,
+    2,
+    ' GiB',
+  );
+  add(
+    'every digest rendered and sent < 5 minutes',
+    (r) => r.stages.digests && r.stages.digests.wall / 60,
+    5,
+    ' min',
+  );
+  add(
+    'largest book’s workbook peak memory < 1 GiB',
+    (r) => r.bigBook && r.bigBook.workbook.peakMiB / 1024,
+    1,
+    ' GiB',
+  );
+  if (results.length > 1) {
+    const first = results[0]!;
+    const last = results.at(-1)!;
+    const ks = LABELS.filter(([k]) => first.stages[k] && last.stages[k]).map(([k]) =>
+      exponent(k, first, last),
+    );
+    lines.push(
+      `| growth exponent ${first.data.scale}× → ${last.data.scale}× of every stage ≤ 1.1 | | largest ${f2(Math.max(...ks))} | ${Math.max(...ks) <= 1.1 ? 'yes' : '**no**'} |`,
+    );
+  }
+  return lines;
+}
+
+function profile(r: SizeResult): string[] {
+  if (!r.profile) return [];
+  const total = Object.values(r.profile).reduce((a, b) => a + b, 0);
+  return [
+    `### Where one night's ingest spends its time at ${r.data.scale}× (one run with LOG_LEVEL=debug)`,
+    '',
+    '| step | seconds | share |',
+    '|---|---|---|',
+    ...Object.entries(r.profile)
+      .sort((a, b) => b[1] - a[1])
+      .filter(([, s]) => s >= 0.05)
+      .map(([k, s]) => `| ${k} | ${f2(s)} | ${((100 * s) / total).toFixed(0)}% |`),
+    '',
+  ];
+}
+
+function extras(r: SizeResult): string[] {
+  const lines: string[] = [];
+  if (r.agreement)
+    lines.push(
+      `- The polars script and the warehouse agree on ${r.agreement.compared - r.agreement.differing} of ${r.agreement.compared} customer × product rows the Graph user report measures (${r.agreement.differing} differ); ${r.agreement.warehouseOnly} rows come from Partner Center's aggregates, which the script does not read.`,
+    );
+  if (r.warehouseBytes)
+    lines.push(
+      `- Warehouse after ${r.days} days: ${gib(r.warehouseBytes)}, about ${mib(r.warehouseBytes / r.days)} a night, ${gib((r.warehouseBytes / r.days) * 365)} for a year of history.`,
+    );
+  if (r.bigBook) {
+    const b = r.bigBook;
+    lines.push(
+      `- Workbook of the largest book (${r.data.bigOwnerCustomers} customers): ${f1(b.workbook.wall)} s, peak ${b.workbook.peakMiB.toFixed(0)} MiB, ${b.bytes ? mib(b.bytes) : '?'}; ${
+        b.libreoffice
+          ? `LibreOffice opened it and converted it to CSV in ${f1(b.libreoffice.wall)} s`
+          : 'LibreOffice not installed: not opened'
+      }.`,
+    );
+  }
+  return lines;
+}
+
+export function writeResults(
+  results: SizeResult[],
+  o: { runs: number; loadDays: number; collectUsers: number },
+): string {
+  const cpu = os.cpus();
+  return [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
+    `Every stage is a whole command, start-up included, as a user runs it; repeated stages (floor, peers, ingest, daily, weekly, workbook) are the median of ${o.runs} runs, the others one run; peak memory is the process's resident high-water mark. Collect uses ${o.collectUsers} users per customer (the fake's calls, not the users, are its cost).`,
+    '',
+    '## Sizes',
+    '',
+    ...sizeTable(results),
+    '',
+    '## Stages',
+    '',
+    ...stageTable(results),
+    '',
+    '## Targets',
+    '',
+    ...targets(results),
+    '',
+    ...results.flatMap(profile),
+    '## Notes',
+    '',
+    ...results.flatMap((r) => extras(r).map((l) => l.replace('- ', `- ${r.data.scale}×: `))),
+    '',
+  ].join('\n');
+}

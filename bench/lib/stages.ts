@@ -1,0 +1,243 @@
+// The benchmark's stages at one size: each a whole command, as a user or the scheduler runs it, under
+// /usr/bin/time. The job's own commands go through bin/adoption.js (compiled JavaScript when built); the stages
+// that have no command of their own (daily and weekly metrics alone, the digest run against a local SMTP server)
+// go through bench/stage.ts, which reports the stage's own seconds beside the process's.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dataset } from './dataset.js';
+import { measure, runCommand, type Measure } from './measure.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(HERE, '..', '..');
+export const PEERS_DIR = path.join(HERE, '..', '.cache', 'peers');
+const PARTNER_TENANT = '9b0d3c2a-5e4f-4a1b-8c7d-6e5f4a3b2c1d';
+const PYTHON = '/usr/bin/python3';
+
+export interface SizeRun {
+  data: Dataset;
+  work: string;
+  db: string;
+  config: string;
+  last: string;
+  first: string;
+  runs: number;
+  log: (line: string) => void;
+}
+
+export function prepareSize(data: Dataset, runs: number, loadDays: number): SizeRun {
+  const work = path.join(HERE, '..', '.cache', `work-${data.scale}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const db = path.join(work, 'warehouse.duckdb');
+  const config = path.join(work, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      exportsRoot: data.exports,
+      warehouse: { path: db },
+      partner: { tenantId: PARTNER_TENANT },
+      outputDir: path.join(work, 'out'),
+    }),
+  );
+  const last = data.dates.at(-1)!;
+  const first = data.dates[Math.max(0, data.dates.length - loadDays)]!;
+  return {
+    data,
+    work,
+    db,
+    config,
+    last,
+    first,
+    runs,
+    log: (line) => process.stderr.write(`scale ${data.scale}: ${line}\n`),
+  };
+}
+
+function adoption(run: SizeRun, args: string[], env: NodeJS.ProcessEnv = {}): Measure {
+  return runCommand(
+    process.execPath,
+    [path.join(ROOT, 'bin', 'adoption.js'), ...args, '--config', run.config],
+    {
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+  );
+}
+
+function stage(run: SizeRun, name: string, options: Record<string, unknown>): Measure {
+  return runCommand(process.execPath, [
+    '--import',
+    'tsx',
+    path.join(HERE, '..', 'stage.ts'),
+    name,
+    JSON.stringify({ exports: run.data.exports, db: run.db, ...options }),
+  ]);
+}
+
+const lastDrop = (run: SizeRun) => path.join(run.data.exports, run.last);
+
+export function floor(run: SizeRun): Measure {
+  const db = path.join(run.work, 'floor.duckdb');
+  return measure(
+    run.runs,
+    () => runCommand(process.execPath, [path.join(HERE, '..', 'peers', 'floor.mjs'), lastDrop(run), db]),
+    () => rmSync(db, { force: true }),
+  );
+}
+
+export function polars(run: SizeRun): Measure {
+  return measure(run.runs, () =>
+    runCommand(
+      process.execPath,
+      [
+        path.join(HERE, '..', 'peers', 'adoption_daily_polars.mjs'),
+        lastDrop(run),
+        path.join(ROOT, 'config', 'products.json'),
+        PARTNER_TENANT,
+        path.join(run.work, 'polars.parquet'),
+      ],
+      { PEERS_DIR },
+    ),
+  );
+}
+
+export function pandasAvailable(): boolean {
+  return existsSync(PYTHON) && runQuiet(PYTHON, ['-c', 'import pandas']);
+}
+
+function runQuiet(cmd: string, args: string[]): boolean {
+  try {
+    runCommand(cmd, args);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function pandas(run: SizeRun): Measure {
+  return runCommand(PYTHON, [
+    path.join(HERE, '..', 'peers', 'adoption_daily_pandas.py'),
+    lastDrop(run),
+    path.join(ROOT, 'config', 'products.json'),
+    PARTNER_TENANT,
+    path.join(run.work, 'pandas.csv'),
+  ]);
+}
+
+/** Every drop of the range read and loaded into an empty warehouse, with the metrics: the history the rest use. */
+export function loadFromEmpty(run: SizeRun): Measure {
+  rmSync(run.db, { force: true });
+  return adoption(run, ['backfill', '--from', run.first, '--to', run.last]);
+}
+
+export function ingest(run: SizeRun): Measure {
+  return measure(run.runs, () => adoption(run, ['ingest', '--date', run.last]));
+}
+
+/** One ingest with step timings (LOG_LEVEL=debug), for where the time goes. */
+export function ingestProfile(run: SizeRun): Record<string, number> {
+  const r = runCommandWithStderr(process.execPath, [
+    path.join(ROOT, 'bin', 'adoption.js'),
+    'ingest',
+    '--date',
+    run.last,
+    '--config',
+    run.config,
+  ]);
+  const phases: Record<string, number> = {};
+  for (const line of r.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const o = JSON.parse(line) as { phase?: string; table?: string; ms?: number };
+      const key = o.phase ?? o.table;
+      if (key && typeof o.ms === 'number') phases[key] = (phases[key] ?? 0) + o.ms / 1000;
+    } catch {
+      // a line that is not a log record
+    }
+  }
+  return phases;
+}
+
+function runCommandWithStderr(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+  });
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+export function daily(run: SizeRun): Measure {
+  return measure(run.runs, () => stage(run, 'daily', { date: run.last }));
+}
+
+export function weekly(run: SizeRun): Measure {
+  return measure(run.runs, () => stage(run, 'weekly', { from: run.first }));
+}
+
+export function backfillRecompute(run: SizeRun): Measure {
+  return stage(run, 'backfill', { from: run.first, to: run.last });
+}
+
+export function workbook(run: SizeRun): Measure {
+  const out = path.join(run.work, 'portfolio');
+  return measure(run.runs, () => adoption(run, ['report', 'portfolio', '--date', run.last, '--out', out]));
+}
+
+/** The largest account manager's workbook, and whether LibreOffice opens it (converted headless to CSV). */
+export function bigBook(run: SizeRun): {
+  workbook: Measure;
+  libreoffice?: Measure;
+  file?: string;
+  bytes?: number;
+} {
+  const out = path.join(run.work, 'bigbook');
+  rmSync(out, { recursive: true, force: true });
+  const workbook = adoption(run, [
+    'report',
+    'portfolio',
+    '--date',
+    run.last,
+    '--owner',
+    run.data.bigOwner,
+    '--out',
+    out,
+  ]);
+  const file = findXlsx(out);
+  if (!file || !existsSync('/usr/bin/soffice')) return { workbook, ...(file ? { file } : {}) };
+  const converted = path.join(run.work, 'bigbook-csv');
+  const libreoffice = runCommand('/usr/bin/soffice', [
+    '--headless',
+    '--convert-to',
+    'csv',
+    '--outdir',
+    converted,
+    file,
+  ]);
+  return { workbook, libreoffice, file, bytes: statSync(file).size };
+}
+
+function findXlsx(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  const f = readdirSync(dir).find((n) => n.endsWith('.xlsx'));
+  return f ? path.join(dir, f) : undefined;
+}
+
+export function digests(run: SizeRun): Measure {
+  return stage(run, 'digests', { date: run.last });
+}
+
+export function collect(run: SizeRun, customers: number, users: number): Measure {
+  return runCommand(process.execPath, [
+    '--import',
+    'tsx',
+    path.join(HERE, '..', 'collect.ts'),
+    '--customers',
+    String(customers),
+    '--users',
+    String(users),
+    '--json',
+  ]);
+}
