@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadIssue } from './issues.js';
-import { normaliseGuid } from './jsonSources.js';
+import { normaliseGuid } from './values.js';
 import {
   compareManifest,
   countCsvRows,
