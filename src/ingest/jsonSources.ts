@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { DropFile } from './drop.js';
 import type { LoadIssue } from './issues.js';
 import type { FileOutcome } from './loadLedger.js';
+import { normaliseGuid, readBoolean, readCount } from './values.js';
 
 // The command line still imports the GUID rule from here; the rule itself lives in values.ts.
 export { normaliseGuid } from './values.js';
@@ -18,16 +19,12 @@ export interface Parsed<T> {
   excluded: Map<string, number>;
 }
 
-export function newParsed<T>(): Parsed<T> {
-  return { rows: [], issues: [], excluded: new Map() };
-}
-
 export function countExcluded(parsed: Parsed<unknown>, partNumber: string): void {
   parsed.excluded.set(partNumber, (parsed.excluded.get(partNumber) ?? 0) + 1);
 }
 
-/** Sets one item aside with a bad_value issue naming its JSON path and field; returns undefined to return with. */
-export type RejectItem = (path: string, fieldName: string, message: string, customerId?: string) => undefined;
+/** Sets the item aside with a bad_value issue naming its JSON path and the field; returns undefined to return with. */
+export type RejectItem = (fieldName: string, message: string, customerId?: string) => undefined;
 
 /** The array of items in an export envelope: {"value": [...]}, {"Value": [...]}, {"items": [...]} or a bare array. */
 function envelope(
@@ -76,33 +73,59 @@ export function field(o: JsonObject, ...names: string[]): unknown {
   return undefined;
 }
 
-/** Visits each item of an export envelope with its JSON path; items that are not objects are set aside. */
-export function forEachItem(
-  out: Parsed<unknown>,
+// The value rules a field of an item is read by, and how an issue names what the value is not.
+const FIELD_RULES = {
+  count: { read: readCount, is: 'a licence count' },
+  boolean: { read: readBoolean, is: 'a boolean' },
+  guid: { read: normaliseGuid, is: 'a GUID' },
+};
+type FieldRules = typeof FIELD_RULES;
+
+/** A field read by its value rule, or undefined with the item set aside ("is not a licence count: -3"). */
+export function checkedField<R extends keyof FieldRules>(
+  item: JsonObject,
+  name: string,
+  rule: R,
+  reject: RejectItem,
+  customerId?: string,
+): ReturnType<FieldRules[R]['read']> {
+  const { read, is } = FIELD_RULES[rule];
+  const value =
+    read(field(item, name)) ?? reject(name, `is not ${is}: ${JSON.stringify(field(item, name))}`, customerId);
+  return value as ReturnType<FieldRules[R]['read']>;
+}
+
+/**
+ * Parses the items of an export envelope: `visit` sees each item with its JSON path, and adds its row (or issues)
+ * to `out`; items that are not objects are set aside.
+ */
+export function parseItems<T>(
   json: unknown,
   file: string,
   keys: string[],
   customerId: string | undefined,
-  visit: (item: JsonObject, path: string, reject: RejectItem) => void,
-): void {
+  visit: (item: JsonObject, path: string, reject: RejectItem, out: Parsed<T>) => void,
+): Parsed<T> {
+  const out: Parsed<T> = { rows: [], issues: [], excluded: new Map() };
   const env = envelope(json, file, keys, out.issues);
-  if (!env) return;
-  const reject: RejectItem = (path, fieldName, message, itemCustomerId) => {
-    out.issues.push({
-      severity: 'error',
-      code: 'bad_value',
-      file,
-      column: `${path}.${fieldName}`,
-      customerId: itemCustomerId,
-      message,
-    });
-    return undefined;
-  };
+  if (!env) return out;
   env.items.forEach((item, i) => {
     const path = `${env.path}[${i}]`;
-    if (!item || typeof item !== 'object') return reject(path, '', 'is not an object', customerId);
-    visit(item, path, reject);
+    const reject: RejectItem = (fieldName, message, itemCustomerId) => {
+      out.issues.push({
+        severity: 'error',
+        code: 'bad_value',
+        file,
+        column: `${path}.${fieldName}`,
+        customerId: itemCustomerId,
+        message,
+      });
+      return undefined;
+    };
+    if (!item || typeof item !== 'object') return reject('', 'is not an object', customerId);
+    visit(item, path, reject, out);
   });
+  return out;
 }
 
 /** A JSON file of the drop, parsed; undefined (with an issue naming the file, and the line) when it cannot be. */

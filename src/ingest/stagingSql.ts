@@ -1,8 +1,10 @@
 // The statements of queries/staging/<table>.sql. One file holds everything that writes or checks one staging table,
 // each statement under a `-- name: <statement>` line, because DuckDB prepares one statement at a time.
 import { UserError } from '../errors.js';
+import { insertRows } from '../warehouse/insertRows.js';
 import type { Params, Row, Warehouse } from '../warehouse/warehouse.js';
 import { sqlFile } from '../warehouse/sqlFiles.js';
+import type { DropFile } from './drop.js';
 
 const parsed = new Map<string, Map<string, string>>();
 
@@ -42,4 +44,38 @@ export async function allStaging(
   params?: Params,
 ): Promise<Row[]> {
   return wh.all(stagingStatement(table, name), params).catch(located(table, name));
+}
+
+/** Appends rows of text columns to a TEMP table a statement joins to (values checked in TypeScript, file lists). */
+export async function appendText(
+  wh: Warehouse,
+  table: string,
+  columns: readonly string[],
+  rows: readonly Record<string, string | null | undefined>[],
+): Promise<void> {
+  await insertRows(
+    wh,
+    table,
+    columns.map((c) => [c, 'varchar'] as const),
+    rows,
+  );
+}
+
+/**
+ * Creates the TEMP table of `files` (the `create_files` statement of the staging table's file) through which a
+ * statement tags each CSV row with its file and tenant: read_csv's filename (abs), the drop path (rel), the tenant.
+ */
+export async function stageFileList(
+  wh: Warehouse,
+  table: string,
+  fileTable: string,
+  files: readonly DropFile[],
+): Promise<void> {
+  await runStaging(wh, table, 'create_files');
+  await appendText(
+    wh,
+    fileTable,
+    ['abs', 'rel', 'customer_id'],
+    files.map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
+  );
 }

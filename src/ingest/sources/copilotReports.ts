@@ -11,7 +11,8 @@ import { dateColumn, readCsvFiles, type CsvReadResult, type CsvSpec } from '../c
 import type { DropFile } from '../drop.js';
 import type { LoadIssue } from '../issues.js';
 import { newSourceLoad, setAside, type SourceLoad } from '../loadLedger.js';
-import { allStaging, runStaging } from '../stagingSql.js';
+import { allStaging, runStaging, stageFileList } from '../stagingSql.js';
+import { duplicateUserIssue, emptyValueIssues } from './userRowIssues.js';
 
 export const COPILOT_USER_REPORT: CsvSpec = {
   columns: [
@@ -105,29 +106,17 @@ const TABLE = 'stg_copilot_activity';
 async function checkReports(wh: Warehouse, read: CsvReadResult, issues: LoadIssue[]): Promise<void> {
   for (const c of await allStaging(wh, TABLE, 'checks')) {
     const rel = String(c.rel);
-    for (const [column, n] of [
+    const emptyRows = [
       ['User Principal Name', c.no_user],
       ['Report Refresh Date', c.no_date],
-    ] as const) {
-      if (Number(n) === 0) continue;
-      issues.push({
-        severity: 'error',
-        code: 'empty_required_value',
-        file: rel,
-        column,
-        message: `${String(n)} row(s) have no value; set aside`,
-      });
-      read.read.get(rel)!.rejected += Number(n);
-      read.read.get(rel)!.loaded -= Number(n);
+    ] as const;
+    issues.push(...emptyValueIssues(rel, emptyRows));
+    const counts = read.read.get(rel)!;
+    for (const [, n] of emptyRows) {
+      counts.rejected += Number(n);
+      counts.loaded -= Number(n);
     }
-    if (Number(c.duplicates) > 0)
-      issues.push({
-        severity: 'warning',
-        code: 'duplicate_user',
-        file: rel,
-        column: 'User Principal Name',
-        message: `${String(c.duplicates)} row(s) repeat a user already listed; each user is counted once (the row with the newest activity)`,
-      });
+    if (Number(c.duplicates) > 0) issues.push(duplicateUserIssue(rel, c.duplicates));
   }
 }
 
@@ -177,17 +166,7 @@ export async function loadCopilotReports(
     await runStaging(wh, TABLE, 'drop_temp');
     return load;
   }
-  await runStaging(wh, TABLE, 'create_files');
-  await insertRows(
-    wh,
-    'tmp_copilot_files',
-    [
-      ['abs', 'varchar'],
-      ['rel', 'varchar'],
-      ['customer_id', 'varchar'],
-    ],
-    loaded.map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
-  );
+  await stageFileList(wh, TABLE, 'tmp_copilot_files', loaded);
   await checkReports(wh, read, load.issues);
   await runStaging(wh, TABLE, 'from_csv', { date });
   await recordReports(wh, date, loaded, read);

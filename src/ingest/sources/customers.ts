@@ -10,7 +10,7 @@ import { readCsvFiles } from '../csvRead.js';
 import type { DropFile } from '../drop.js';
 import type { LoadIssue } from '../issues.js';
 import { newSourceLoad, setAside, type SourceLoad } from '../loadLedger.js';
-import { allStaging, runStaging } from '../stagingSql.js';
+import { allStaging, appendText, runStaging } from '../stagingSql.js';
 import { checkEmailAddress } from '../values.js';
 
 /** The partner's customers.csv (DESIGN.md §2). */
@@ -72,16 +72,7 @@ async function checkOwnerEmails(wh: Warehouse, file: DropFile, issues: LoadIssue
     };
   });
   await runStaging(wh, TABLE, 'create_owner_check');
-  await insertRows(
-    wh,
-    'tmp_owner_check',
-    [
-      ['raw', 'varchar'],
-      ['address', 'varchar'],
-      ['reason', 'varchar'],
-    ],
-    checked,
-  );
+  await appendText(wh, 'tmp_owner_check', ['raw', 'address', 'reason'], checked);
   const bad = await allStaging(wh, TABLE, 'bad_owner_emails');
   const lineOf = bad.length ? await customerLines(file.abs) : () => undefined;
   for (const b of bad) {
@@ -117,15 +108,7 @@ async function matchLocales(
     });
   }
   await runStaging(wh, TABLE, 'create_locales');
-  await insertRows(
-    wh,
-    'tmp_locales',
-    [
-      ['raw', 'varchar'],
-      ['locale', 'varchar'],
-    ],
-    localeMap,
-  );
+  await appendText(wh, 'tmp_locales', ['raw', 'locale'], localeMap);
 }
 
 /** Reads customers.csv into stg_customers; false when the file is set aside. */

@@ -3,16 +3,16 @@
 import type { ColumnType } from '../../warehouse/insertRows.js';
 import {
   countExcluded,
+  checkedField,
   field,
-  forEachItem,
-  newParsed,
+  parseItems,
   type JsonObject,
   type Parsed,
 } from '../jsonSources.js';
 import type { ProductLookup } from '../productLookup.js';
 import { normaliseGraphStatus } from '../statuses.js';
-import { isoDatePart, normaliseGuid, readBoolean, readCount } from '../values.js';
-import type { SubscriptionRow } from './subscriptionRows.js';
+import { isoDatePart, normaliseGuid, readCount } from '../values.js';
+import { subscriptionState, type SubscriptionRow } from './subscriptionRows.js';
 
 export interface SubscribedSkuRow {
   customer_id: string;
@@ -47,32 +47,15 @@ export function parseGraphSubscriptions(
   customerId: string,
   products: ProductLookup,
 ): Parsed<SubscriptionRow> {
-  const out = newParsed<SubscriptionRow>();
-  forEachItem(out, json, file, ['value'], customerId, (item, path, reject) => {
-    const skuId = normaliseGuid(field(item, 'skuId'));
-    if (!skuId)
-      return reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
-    const statusRaw = String(field(item, 'status') ?? '');
-    const status = normaliseGraphStatus(statusRaw);
-    if (!status)
-      return reject(path, 'status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
-    const units = readCount(field(item, 'totalLicenses'));
-    if (units === undefined) {
-      return reject(
-        path,
-        'totalLicenses',
-        `is not a licence count: ${JSON.stringify(field(item, 'totalLicenses'))}`,
-        customerId,
-      );
-    }
-    const isTrial = readBoolean(field(item, 'isTrial'));
-    if (isTrial === undefined)
-      return reject(
-        path,
-        'isTrial',
-        `is not a boolean: ${JSON.stringify(field(item, 'isTrial'))}`,
-        customerId,
-      );
+  return parseItems<SubscriptionRow>(json, file, ['value'], customerId, (item, path, reject, out) => {
+    const skuId = checkedField(item, 'skuId', 'guid', reject, customerId);
+    if (!skuId) return;
+    const state = subscriptionState(
+      item,
+      { unitsField: 'totalLicenses', status: normaliseGraphStatus, customerId },
+      reject,
+    );
+    if (!state) return;
     const product = products.bySkuId(skuId);
     if (!product) {
       out.issues.push({
@@ -93,15 +76,11 @@ export function parseGraphSubscriptions(
         normaliseGuid(field(item, 'id')) ?? String(field(item, 'id') ?? `${skuId}#${path}`).toLowerCase(),
       commerce_subscription_id: normaliseGuid(field(item, 'commerceSubscriptionId')) ?? null,
       sku_id: skuId,
-      status_raw: statusRaw,
-      status,
-      is_trial: isTrial,
-      units,
+      ...state,
       owner_tenant_id: normaliseGuid(field(item, 'ownerTenantId')) ?? null,
       term_end: isoDatePart(field(item, 'nextLifecycleDateTime')) ?? null,
     });
   });
-  return out;
 }
 
 /** /subscribedSkus: one row per SKU the tenant has (free/viral SKUs counted, not kept). */
@@ -111,11 +90,9 @@ export function parseSubscribedSkus(
   customerId: string,
   products: ProductLookup,
 ): Parsed<SubscribedSkuRow> {
-  const out = newParsed<SubscribedSkuRow>();
-  forEachItem(out, json, file, ['value'], customerId, (item, path, reject) => {
-    const skuId = normaliseGuid(field(item, 'skuId'));
-    if (!skuId)
-      return reject(path, 'skuId', `is not a GUID: ${JSON.stringify(field(item, 'skuId'))}`, customerId);
+  return parseItems<SubscribedSkuRow>(json, file, ['value'], customerId, (item, path, reject, out) => {
+    const skuId = checkedField(item, 'skuId', 'guid', reject, customerId);
+    if (!skuId) return;
     const product = products.bySkuId(skuId);
     if (product?.excluded) return countExcluded(out, product.partNumber);
     const prepaid = (field(item, 'prepaidUnits') ?? {}) as JsonObject;
@@ -131,5 +108,4 @@ export function parseSubscribedSkus(
       locked_out_units: readCount(field(prepaid, 'lockedOut')) ?? null,
     });
   });
-  return out;
 }

@@ -4,17 +4,21 @@
 import type { ColumnType } from '../../warehouse/insertRows.js';
 import {
   countExcluded,
+  checkedField,
   field,
-  forEachItem,
-  newParsed,
+  parseItems,
   type JsonObject,
   type Parsed,
   type RejectItem,
 } from '../jsonSources.js';
 import type { ProductLookup } from '../productLookup.js';
 import { normalisePartnerCenterStatus } from '../statuses.js';
-import { isoDatePart, isoTimestampUtc, normaliseGuid, readBoolean, readCount } from '../values.js';
-import type { SubscriptionRow, SubscriptionTerms } from './subscriptionRows.js';
+import { isoDatePart, isoTimestampUtc, normaliseGuid, readCount } from '../values.js';
+import { subscriptionState, type SubscriptionRow, type SubscriptionTerms } from './subscriptionRows.js';
+
+// The arrays of items each export's envelope may hold, in the order they are looked for.
+const SUBSCRIPTION_ENVELOPE = ['items', 'value', 'Value'];
+const ANALYTICS_ENVELOPE = ['Value', 'value', 'items'];
 
 /** stg_pc_deployment, column by column (queries/staging/stg_pc_deployment.sql). */
 export const DEPLOYMENT_COLUMNS: [string, ColumnType][] = [
@@ -87,69 +91,55 @@ export function parsePartnerCenterSubscriptions(
   file: string,
   products: ProductLookup,
 ): Parsed<SubscriptionRow> {
-  const out = newParsed<SubscriptionRow>();
-  forEachItem(out, json, file, ['items', 'value', 'Value'], undefined, (item, path, reject) => {
-    const customerId = normaliseGuid(field(item, 'customerId', 'customerTenantId', 'tenantId'));
-    if (!customerId)
-      return reject(
-        path,
-        'customerId',
-        `is missing or not a GUID: ${JSON.stringify(field(item, 'customerId', 'customerTenantId'))}`,
+  return parseItems<SubscriptionRow>(
+    json,
+    file,
+    SUBSCRIPTION_ENVELOPE,
+    undefined,
+    (item, path, reject, out) => {
+      const customerId = normaliseGuid(field(item, 'customerId', 'customerTenantId', 'tenantId'));
+      if (!customerId)
+        return reject(
+          'customerId',
+          `is missing or not a GUID: ${JSON.stringify(field(item, 'customerId', 'customerTenantId'))}`,
+        );
+      const offerName = String(field(item, 'offerName') ?? '');
+      const product =
+        products.bySkuId(normaliseGuid(field(item, 'skuId', 'productId')) ?? '') ??
+        products.byOfferId(String(field(item, 'offerId') ?? '')) ??
+        products.byName(offerName);
+      if (!product) {
+        out.issues.push({
+          severity: 'info',
+          code: 'unknown_offer',
+          file,
+          column: `${path}.offerName`,
+          customerId,
+          message: `offer ${JSON.stringify(offerName)} (${String(field(item, 'offerId') ?? '?')}) matches no product in the catalogue; ignored`,
+        });
+        return;
+      }
+      if (product.excluded) return countExcluded(out, product.partNumber);
+      const state = subscriptionState(
+        item,
+        { unitsField: 'quantity', status: normalisePartnerCenterStatus, customerId },
+        reject,
       );
-    const offerName = String(field(item, 'offerName') ?? '');
-    const product =
-      products.bySkuId(normaliseGuid(field(item, 'skuId', 'productId')) ?? '') ??
-      products.byOfferId(String(field(item, 'offerId') ?? '')) ??
-      products.byName(offerName);
-    if (!product) {
-      out.issues.push({
-        severity: 'info',
-        code: 'unknown_offer',
-        file,
-        column: `${path}.offerName`,
-        customerId,
-        message: `offer ${JSON.stringify(offerName)} (${String(field(item, 'offerId') ?? '?')}) matches no product in the catalogue; ignored`,
+      if (!state) return;
+      const id = field(item, 'id');
+      out.rows.push({
+        customer_id: customerId,
+        source: 'partner_center',
+        subscription_id: normaliseGuid(id) ?? String(id ?? `${product.skuId}#${path}`).toLowerCase(),
+        commerce_subscription_id: null,
+        sku_id: product.skuId,
+        ...state,
+        owner_tenant_id: null,
+        term_end: isoDatePart(field(item, 'commitmentEndDate')) ?? null,
+        terms: subscriptionTerms(item),
       });
-      return;
-    }
-    if (product.excluded) return countExcluded(out, product.partNumber);
-    const statusRaw = String(field(item, 'status') ?? '');
-    const status = normalisePartnerCenterStatus(statusRaw);
-    if (!status)
-      return reject(path, 'status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
-    const units = readCount(field(item, 'quantity'));
-    if (units === undefined)
-      return reject(
-        path,
-        'quantity',
-        `is not a licence count: ${JSON.stringify(field(item, 'quantity'))}`,
-        customerId,
-      );
-    const isTrial = readBoolean(field(item, 'isTrial'));
-    if (isTrial === undefined)
-      return reject(
-        path,
-        'isTrial',
-        `is not a boolean: ${JSON.stringify(field(item, 'isTrial'))}`,
-        customerId,
-      );
-    const id = field(item, 'id');
-    out.rows.push({
-      customer_id: customerId,
-      source: 'partner_center',
-      subscription_id: normaliseGuid(id) ?? String(id ?? `${product.skuId}#${path}`).toLowerCase(),
-      commerce_subscription_id: null,
-      sku_id: product.skuId,
-      status_raw: statusRaw,
-      status,
-      is_trial: isTrial,
-      units,
-      owner_tenant_id: null,
-      term_end: isoDatePart(field(item, 'commitmentEndDate')) ?? null,
-      terms: subscriptionTerms(item),
-    });
-  });
-  return out;
+    },
+  );
 }
 
 export interface DeploymentRow {
@@ -223,7 +213,6 @@ function analyticsCommon(
   const customerId = normaliseGuid(field(item, 'customerTenantId', 'customerId'));
   if (!customerId)
     return reject(
-      path,
       'customerTenantId',
       `is missing or not a GUID: ${JSON.stringify(field(item, 'customerTenantId'))}`,
     );
@@ -248,7 +237,6 @@ function analyticsCommon(
   const processed = isoDatePart(field(item, 'processedDateTime'));
   if (!processed) {
     return reject(
-      path,
       'processedDateTime',
       `is not a date: ${JSON.stringify(field(item, 'processedDateTime'))}`,
       customerId,
@@ -268,60 +256,29 @@ export function parseLicenseDeployment(
   file: string,
   products: ProductLookup,
 ): Parsed<DeploymentRow> {
-  const out = newParsed<DeploymentRow>();
-  forEachItem(out, json, file, ['Value', 'value', 'items'], undefined, (item, path, reject) => {
+  return parseItems<DeploymentRow>(json, file, ANALYTICS_ENVELOPE, undefined, (item, path, reject, out) => {
     const common = analyticsCommon(item, path, reject, out, file, products);
     if (!common) return;
-    const sold = readCount(field(item, 'licensesSold'));
-    if (sold === undefined)
-      return reject(
-        path,
-        'licensesSold',
-        `is not a licence count: ${JSON.stringify(field(item, 'licensesSold'))}`,
-        common.customer_id,
-      );
-    const deployed = readCount(field(item, 'licensesDeployed'));
-    if (deployed === undefined) {
-      return reject(
-        path,
-        'licensesDeployed',
-        `is not a licence count: ${JSON.stringify(field(item, 'licensesDeployed'))}`,
-        common.customer_id,
-      );
-    }
+    const sold = checkedField(item, 'licensesSold', 'count', reject, common.customer_id);
+    if (sold === undefined) return;
+    const deployed = checkedField(item, 'licensesDeployed', 'count', reject, common.customer_id);
+    if (deployed === undefined) return;
     out.rows.push({ ...common, licenses_sold: sold, licenses_deployed: deployed });
   });
-  return out;
 }
 
 export function parseLicenseUsage(json: unknown, file: string, products: ProductLookup): Parsed<UsageRow> {
-  const out = newParsed<UsageRow>();
-  forEachItem(out, json, file, ['Value', 'value', 'items'], undefined, (item, path, reject) => {
+  return parseItems<UsageRow>(json, file, ANALYTICS_ENVELOPE, undefined, (item, path, reject, out) => {
     const common = analyticsCommon(item, path, reject, out, file, products);
     if (!common) return;
     const workload = normaliseWorkload(field(item, 'workloadCode'), field(item, 'workloadName'));
-    if (!workload)
-      return reject(path, 'workloadCode', 'is missing (and so is workloadName)', common.customer_id);
+    if (!workload) return reject('workloadCode', 'is missing (and so is workloadName)', common.customer_id);
     // Partner Center's own docs spell it both ways.
     const activeField = field(item, 'licensesActive') !== undefined ? 'licensesActive' : 'licenseActive';
-    const active = readCount(field(item, activeField));
-    if (active === undefined)
-      return reject(
-        path,
-        activeField,
-        `is not a licence count: ${JSON.stringify(field(item, activeField))}`,
-        common.customer_id,
-      );
-    const qualified = readCount(field(item, 'licensesQualified'));
-    if (qualified === undefined) {
-      return reject(
-        path,
-        'licensesQualified',
-        `is not a licence count: ${JSON.stringify(field(item, 'licensesQualified'))}`,
-        common.customer_id,
-      );
-    }
+    const active = checkedField(item, activeField, 'count', reject, common.customer_id);
+    if (active === undefined) return;
+    const qualified = checkedField(item, 'licensesQualified', 'count', reject, common.customer_id);
+    if (qualified === undefined) return;
     out.rows.push({ ...common, workload, licenses_active: active, licenses_qualified: qualified });
   });
-  return out;
 }

@@ -1,6 +1,7 @@
 // The row both subscription sources yield (Graph's tenant subscriptions.json and Partner Center's), for
 // stg_subscriptions, and the spend terms Partner Center's items carry (for stg_subscription_terms).
 import type { ColumnType } from '../../warehouse/insertRows.js';
+import { checkedField, field, type JsonObject, type RejectItem } from '../jsonSources.js';
 import type { SubscriptionStatus } from '../statuses.js';
 
 export interface SubscriptionRow {
@@ -49,3 +50,24 @@ export const SUBSCRIPTION_COLUMNS: [string, ColumnType][] = [
   ['owner_tenant_id', 'varchar'],
   ['term_end', 'date'],
 ];
+
+/**
+ * The state both sources give a subscription item: its status in the one vocabulary (DESIGN.md §1.4), its licence
+ * count (`unitsField`) and whether it is a trial; undefined, with the item set aside, when one cannot be read.
+ */
+export function subscriptionState(
+  item: JsonObject,
+  opts: { unitsField: string; status: (raw: string) => SubscriptionStatus | undefined; customerId: string },
+  reject: RejectItem,
+): Pick<SubscriptionRow, 'status_raw' | 'status' | 'units' | 'is_trial'> | undefined {
+  const { customerId } = opts;
+  const statusRaw = String(field(item, 'status') ?? '');
+  const status = opts.status(statusRaw);
+  if (!status)
+    return reject('status', `unknown subscription status ${JSON.stringify(statusRaw)}`, customerId);
+  const units = checkedField(item, opts.unitsField, 'count', reject, customerId);
+  if (units === undefined) return undefined;
+  const isTrial = checkedField(item, 'isTrial', 'boolean', reject, customerId);
+  if (isTrial === undefined) return undefined;
+  return { status_raw: statusRaw, status, units, is_trial: isTrial };
+}

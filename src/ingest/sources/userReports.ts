@@ -10,7 +10,8 @@ import { dateColumn, readCsvFiles, type CsvSpec } from '../csvRead.js';
 import type { DropFile } from '../drop.js';
 import type { LoadIssue } from '../issues.js';
 import { newSourceLoad, setAside, type SourceLoad } from '../loadLedger.js';
-import { allStaging, runStaging, stagingStatement } from '../stagingSql.js';
+import { allStaging, runStaging, stagingStatement, stageFileList } from '../stagingSql.js';
+import { duplicateUserIssue, emptyValueIssues } from './userRowIssues.js';
 
 /** Graph getOffice365ActiveUserDetail (formats.md §3.1). */
 export const GRAPH_USER_REPORT: CsvSpec = {
@@ -41,31 +42,12 @@ const TABLE = 'stg_user_activity';
 
 /** The issues of one tenant's report from its row of the `checks` statement. */
 function reportIssues(rel: string, check: Record<string, unknown>): LoadIssue[] {
-  const issues: LoadIssue[] = [];
-  for (const [column, n] of [
+  const issues = emptyValueIssues(rel, [
     ['User Principal Name', check.no_user],
     ['Report Refresh Date', check.no_date],
     ['Is Deleted', check.no_deleted],
-  ] as const) {
-    if (Number(n) > 0) {
-      issues.push({
-        severity: 'error',
-        code: 'empty_required_value',
-        file: rel,
-        column,
-        message: `${String(n)} row(s) have no value; set aside`,
-      });
-    }
-  }
-  if (Number(check.duplicates) > 0) {
-    issues.push({
-      severity: 'warning',
-      code: 'duplicate_user',
-      file: rel,
-      column: 'User Principal Name',
-      message: `${String(check.duplicates)} row(s) repeat a user already listed; each user is counted once (the row with the newest activity)`,
-    });
-  }
+  ]);
+  if (Number(check.duplicates) > 0) issues.push(duplicateUserIssue(rel, check.duplicates));
   if (Number(check.future_activity) > 0) {
     issues.push({
       severity: 'warning',
@@ -85,17 +67,7 @@ export async function loadUserReports(
   const { date, reports, log } = opts;
   const load = newSourceLoad();
   if (reports.length === 0) return load;
-  await runStaging(wh, TABLE, 'create_files');
-  await insertRows(
-    wh,
-    'tmp_user_files',
-    [
-      ['abs', 'varchar'],
-      ['rel', 'varchar'],
-      ['customer_id', 'varchar'],
-    ],
-    reports.map((f) => ({ abs: f.abs, rel: f.rel, customer_id: f.customerId })),
-  );
+  await stageFileList(wh, TABLE, 'tmp_user_files', reports);
   const read = await readCsvFiles(wh, reports, GRAPH_USER_REPORT, 'tmp_users', {
     params: { date },
     statement: stagingStatement(TABLE, 'from_csv'),
