@@ -6,6 +6,7 @@ import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { describeIssue, type LoadIssue } from '../src/ingest/issues.js';
 import { loadDrop } from '../src/ingest/loadDrop.js';
+import { recordLoad } from '../src/ingest/loadLedger.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
@@ -58,41 +59,22 @@ export async function loadOneDrop(
     'load phase done',
   );
   const load = await loadDrop(wh, { config, catalog, log, date, files: found.files, issues: found.issues });
-  let rowsLoaded = 0;
-  let rowsRejected = 0;
-  let filesSetAside = 0;
-  for (const o of load.outcomes.values()) {
-    rowsLoaded += o.loaded;
-    rowsRejected += o.rejected;
-    if (o.status === 'set_aside') filesSetAside++;
-  }
-  const errors = load.issues.filter((i) => i.severity === 'error').length;
-  const warnings = load.issues.filter((i) => i.severity === 'warning').length;
-  const outcome = errors > 0 ? 'loaded_with_issues' : 'loaded';
-  await wh.run('DELETE FROM loads WHERE snapshot_date = $date::DATE', { date });
-  await wh.run(
-    `INSERT INTO loads (snapshot_date, run_id, loaded_at, drop_path, outcome, files, rows_loaded, rows_rejected, errors, warnings)
-     VALUES ($date::DATE, $run, now()::TIMESTAMP, $dir, $outcome, $files, $loaded, $rejected, $errors, $warnings)`,
-    {
-      date,
-      run: opts.runId,
-      dir: path.resolve(dropDir),
-      outcome,
-      files: found.files.length,
-      loaded: rowsLoaded,
-      rejected: rowsRejected,
-      errors,
-      warnings,
-    },
-  );
+  const totals = await recordLoad(wh, {
+    date,
+    runId: opts.runId,
+    dropPath: path.resolve(dropDir),
+    files: found.files.length,
+    outcomes: load.outcomes.values(),
+    issues: load.issues,
+  });
   return {
     date,
     dropDir,
-    outcome,
+    outcome: totals.outcome,
     files: found.files.length,
-    filesSetAside,
-    rowsLoaded,
-    rowsRejected,
+    filesSetAside: totals.filesSetAside,
+    rowsLoaded: totals.rowsLoaded,
+    rowsRejected: totals.rowsRejected,
     issues: load.issues,
     missingSources: load.missingSources,
     excluded: Object.fromEntries(load.excluded),

@@ -1,4 +1,4 @@
-// Locales as people write them (src/locales.ts and the customers step of src/ingest/loadDrop.ts): BCP 47 tags
+// Locales as people write them (src/locales.ts and src/ingest/sources/customers.ts): BCP 47 tags
 // matched to the supported languages, and one warning per distinct unsupported value, not one per customer.
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// tickets.csv (src/ingest/ticketTimes.ts and the tickets step of src/ingest/loadDrop.ts): `opened_at` in ISO 8601 or
+// tickets.csv (src/ingest/ticketTimes.ts and src/ingest/sources/tickets.ts): `opened_at` in ISO 8601 or
 // one configured format, never a guess; every row that cannot be read is set aside with its line, column and reason
 // and counted in the run report.
 import { writeFileSync } from 'node:fs';

@@ -7,8 +7,9 @@ import { addDays, dateRange, isIsoDate, dateInZone } from '../src/dates.js';
 import { buildAliasIndex, resolveAssignedProducts } from '../src/ingest/assignedProducts.js';
 import { sniffCsv, splitCsvLine } from '../src/ingest/csvSniff.js';
 import { normaliseGraphStatus, normalisePartnerCenterStatus } from '../src/ingest/statuses.js';
-import { isoDatePart, normaliseGuid, normaliseWorkload } from '../src/ingest/jsonSources.js';
-import { jsonErrorLine } from '../src/ingest/loadDrop.js';
+import { jsonErrorLine } from '../src/ingest/jsonSources.js';
+import { normaliseWorkload } from '../src/ingest/sources/partnerCenter.js';
+import { isoDatePart, normaliseGuid } from '../src/ingest/values.js';
 import { parameterNames } from '../src/warehouse/sqlFiles.js';
 import { loadCatalog } from '../src/config/load.js';
 

@@ -27,6 +27,7 @@ import { writeFileAtomic } from '../deliver/files.js';
 import { UserError } from '../errors.js';
 import { CsvRecordCounter } from '../ingest/manifest.js';
 import { mapPool } from '../ingest/pool.js';
+import { GUID } from '../ingest/values.js';
 import type { Logger } from '../log.js';
 import { GRAPH_SCOPE, PARTNER_CENTER_SCOPE, TokenBroker, TokenError, type AuthSettings } from './auth.js';
 import {
@@ -198,7 +199,7 @@ export function readAssignments(file: string | null): Map<string, AssignmentRow>
   }
   rows.forEach((r, i) => {
     const id = (r[at('customer_id')] ?? '').trim().toLowerCase();
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+    if (!GUID.test(id))
       throw new UserError(
         `collect.assignments ${file}: line ${i + 2}, column "customer_id": "${r[at('customer_id')] ?? ''}" is not a tenant GUID`,
       );

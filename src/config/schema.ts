@@ -1,14 +1,14 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { compileTimeFormat } from '../ingest/ticketTimes.js';
-import { isEmailAddress } from '../ingest/values.js';
+import { GUID, isEmailAddress } from '../ingest/values.js';
 
 /** One plain address, by the same rule as owner_email at ingest (src/ingest/values.ts). */
 const plainEmail = z.email().refine(isEmailAddress, 'must be exactly one plain e-mail address');
 
 const guid = z
   .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID')
+  .regex(GUID, 'must be a GUID')
   .transform((s) => s.toLowerCase());
 
 const timeZone = z.string().refine((tz) => {

@@ -17,6 +17,11 @@ export interface CsvColumn {
   required?: boolean;
 }
 
+/** A date column (YYYY-MM-DD), optional, under any of `headers`. */
+export function dateColumn(key: string, ...headers: string[]): CsvColumn {
+  return { key, headers, type: 'DATE' };
+}
+
 /** Columns an export has that this job knowingly does not use (not kept aside either). */
 export interface CsvSpec {
   columns: readonly CsvColumn[];
@@ -158,40 +163,19 @@ function describeReject(errorType: string, message: string, type: CsvType | unde
   return `${message.split('\n')[0]}; the row is set aside`;
 }
 
-/**
- * Reads `files` into TEMP table `target` with columns (filename, <every column key>, extras JSON).
- * A missing optional column reads as NULL.
- */
-export async function readCsvFiles(
-  wh: Warehouse,
+interface LayoutGroup {
+  layout: Layout;
+  files: CsvInput[];
+}
+
+/** Sniffs each file's start and groups the files by layout (one read_csv per group); sets aside those it cannot read. */
+async function groupByLayout(
   files: readonly CsvInput[],
   spec: CsvSpec,
-  target: string,
-  /**
-   * Writes the rows somewhere else than the TEMP table: given the SELECT that yields (filename, columns…, extras),
-   * returns the statement that stores them (with its own $parameters in `params`). Loaded counts are then left
-   * to the caller.
-   */
-  direct?: { insert: (select: string) => string; params: Record<string, string | number | boolean | null> },
-): Promise<CsvReadResult> {
-  const { columns } = spec;
-  const result: CsvReadResult = { read: new Map(), setAside: new Set(), issues: [], columns: new Map() };
-  const timings: Record<string, number> = {};
-  const colDefs = columns
-    .map((c) => `${c.key} ${c.type === 'TIMESTAMPTZ' ? 'TIMESTAMPTZ' : c.type}`)
-    .join(', ');
-  if (!direct)
-    await wh.run(`CREATE OR REPLACE TEMP TABLE ${target} (filename VARCHAR, ${colDefs}, extras JSON)`);
-
-  const groups = new Map<string, { layout: Layout; files: CsvInput[] }>();
-  let t = process.hrtime.bigint();
-  const lap = (what: string) => {
-    const now = process.hrtime.bigint();
-    timings[what] = (timings[what] ?? 0) + Number(now - t) / 1e6;
-    t = now;
-  };
+  result: CsvReadResult,
+): Promise<LayoutGroup[]> {
+  const groups = new Map<string, LayoutGroup>();
   const starts = await mapPool(files, 16, (f) => readStart(f.abs));
-  lap('sniff');
   for (const [i, f] of files.entries()) {
     let sniff: CsvSniff;
     try {
@@ -214,76 +198,129 @@ export async function readCsvFiles(
     }
     result.columns.set(
       f.rel,
-      columns.filter((c) => layout.names.includes(c.key)).map((c) => c.key),
+      spec.columns.filter((c) => layout.names.includes(c.key)).map((c) => c.key),
     );
     const sig = JSON.stringify([sniff.encoding, sniff.delimiter, layout.names, layout.unknownHeaders]);
     const g = groups.get(sig) ?? { layout, files: [] };
     g.files.push(f);
     groups.set(sig, g);
   }
+  return [...groups.values()];
+}
 
+/** Where the rows read go: a TEMP table, or a caller's statement reading them as `csv_rows`. */
+type Destination =
+  { table: string } | { statement: string; params: Record<string, string | number | boolean | null> };
+
+/** One read_csv over a group of files of the same layout, written to `to`; DuckDB keeps the rows it rejects. */
+async function readGroup(wh: Warehouse, spec: CsvSpec, group: LayoutGroup, to: Destination): Promise<void> {
+  const { layout } = group;
+  const columnSpec = layout.names.map((n, i) => `'${n}': '${layout.types[i]}'`).join(', ');
+  const select = spec.columns.map((c) =>
+    layout.names.includes(c.key) ? c.key : `NULL::${c.type} AS ${c.key}`,
+  );
+  const extrasParams: Record<string, string> = {};
+  const extras = layout.unknownHeaders.length
+    ? `json_object(${layout.unknownHeaders
+        .map((u, i) => {
+          extrasParams[`h${i}`] = u.header;
+          return `$h${i}, ${u.name}`;
+        })
+        .join(', ')})`
+    : 'NULL::JSON';
+  // Column names in the spec are ours (keys and x<i>); the file's own header names only ever travel as values.
+  const read = `read_csv($files, header = true, auto_detect = false, delim = $delim, quote = '"', escape = '"',
+      encoding = $encoding, columns = {${columnSpec}}, dateformat = '%Y-%m-%d', filename = true,
+      strict_mode = false, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`;
+  const rows = `SELECT filename, ${select.join(', ')}, ${extras} AS extras FROM ${read}`;
+  await wh.run('DROP TABLE IF EXISTS csv_rejects');
+  await wh.run('DROP TABLE IF EXISTS csv_reject_scans');
+  await wh.con.run(
+    'table' in to ? `INSERT INTO ${to.table} ${rows}` : `WITH csv_rows AS (${rows}) ${to.statement}`,
+    {
+      files: listValue(group.files.map((f) => f.abs)),
+      delim: layout.sniff.delimiter,
+      encoding: layout.sniff.encoding,
+      ...extrasParams,
+      ...('params' in to ? to.params : {}),
+    },
+    { files: LIST(VARCHAR) },
+  );
+}
+
+/** The rows DuckDB rejected reading a group, as issues naming file, line and column, counted once per line. */
+async function reportRejects(
+  wh: Warehouse,
+  group: LayoutGroup,
+  relByAbs: Map<string, string>,
+  result: CsvReadResult,
+): Promise<void> {
+  const { layout } = group;
+  const rejects = await wh.all(
+    `SELECT s.file_path, e.line, e.column_name, e.error_type, e.error_message
+     FROM csv_rejects e JOIN csv_reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line`,
+  );
+  const rejectedLines = new Set<string>();
+  for (const r of rejects) {
+    const rel = relByAbs.get(String(r.file_path)) ?? String(r.file_path);
+    const key = String(r.column_name ?? '');
+    const pos = layout.names.indexOf(key);
+    const header = pos >= 0 ? layout.sniff.header[pos] : undefined;
+    result.issues.push({
+      severity: 'error',
+      code: 'bad_row',
+      file: rel,
+      line: Number(r.line),
+      column: header,
+      message: describeReject(
+        String(r.error_type),
+        String(r.error_message),
+        pos >= 0 ? layout.types[pos] : undefined,
+      ),
+    });
+    const counts = result.read.get(rel) ?? { loaded: 0, rejected: 0 };
+    if (!rejectedLines.has(`${rel}:${String(r.line)}`)) counts.rejected++;
+    rejectedLines.add(`${rel}:${String(r.line)}`);
+    result.read.set(rel, counts);
+  }
+  for (const f of group.files)
+    if (!result.read.has(f.rel)) result.read.set(f.rel, { loaded: 0, rejected: 0 });
+}
+
+/**
+ * Reads `files` into TEMP table `target` with columns (filename, <every column key>, extras JSON).
+ * A missing optional column reads as NULL.
+ */
+export async function readCsvFiles(
+  wh: Warehouse,
+  files: readonly CsvInput[],
+  spec: CsvSpec,
+  target: string,
+  /**
+   * Writes the rows somewhere else than the TEMP table: `statement` reads them (filename, columns…, extras) from
+   * the relation `csv_rows`, with its own $parameters in `params`. Loaded counts are then left to the caller.
+   */
+  direct?: { statement: string; params: Record<string, string | number | boolean | null> },
+): Promise<CsvReadResult> {
+  const result: CsvReadResult = { read: new Map(), setAside: new Set(), issues: [], columns: new Map() };
+  const timings: Record<string, number> = {};
+  let t = process.hrtime.bigint();
+  const lap = (what: string) => {
+    const now = process.hrtime.bigint();
+    timings[what] = (timings[what] ?? 0) + Number(now - t) / 1e6;
+    t = now;
+  };
+  if (!direct) {
+    const colDefs = spec.columns.map((c) => `${c.key} ${c.type}`).join(', ');
+    await wh.run(`CREATE OR REPLACE TEMP TABLE ${target} (filename VARCHAR, ${colDefs}, extras JSON)`);
+  }
+  const groups = await groupByLayout(files, spec, result);
+  lap('sniff');
   const relByAbs = new Map(files.map((f) => [f.abs, f.rel]));
-  for (const { layout, files: groupFiles } of groups.values()) {
-    const columnSpec = layout.names.map((n, i) => `'${n}': '${layout.types[i]}'`).join(', ');
-    const select = columns.map((c) => (layout.names.includes(c.key) ? c.key : `NULL::${c.type} AS ${c.key}`));
-    const extrasParams: Record<string, string> = {};
-    const extras = layout.unknownHeaders.length
-      ? `json_object(${layout.unknownHeaders
-          .map((u, i) => {
-            extrasParams[`h${i}`] = u.header;
-            return `$h${i}, ${u.name}`;
-          })
-          .join(', ')})`
-      : 'NULL::JSON';
-    // Column names in the spec are ours (keys and x<i>); the file's own header names only ever travel as values.
-    const read = `read_csv($files, header = true, auto_detect = false, delim = $delim, quote = '"', escape = '"',
-        encoding = $encoding, columns = {${columnSpec}}, dateformat = '%Y-%m-%d', filename = true,
-        strict_mode = false, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`;
-    await wh.run('DROP TABLE IF EXISTS csv_rejects');
-    await wh.run('DROP TABLE IF EXISTS csv_reject_scans');
-    await wh.con.run(
-      direct
-        ? direct.insert(`SELECT filename, ${select.join(', ')}, ${extras} AS extras FROM ${read}`)
-        : `INSERT INTO ${target} SELECT filename, ${select.join(', ')}, ${extras} FROM ${read}`,
-      {
-        files: listValue(groupFiles.map((f) => f.abs)),
-        delim: layout.sniff.delimiter,
-        encoding: layout.sniff.encoding,
-        ...extrasParams,
-        ...(direct?.params ?? {}),
-      },
-      { files: LIST(VARCHAR) },
-    );
+  for (const group of groups) {
+    await readGroup(wh, spec, group, direct ?? { table: target });
     lap('read_csv');
-    const rejects = await wh.all(
-      `SELECT s.file_path, e.line, e.column_name, e.error_type, e.error_message
-       FROM csv_rejects e JOIN csv_reject_scans s USING (scan_id, file_id) ORDER BY s.file_path, e.line`,
-    );
-    const rejectedLines = new Set<string>();
-    for (const r of rejects) {
-      const rel = relByAbs.get(String(r.file_path)) ?? String(r.file_path);
-      const key = String(r.column_name ?? '');
-      const pos = layout.names.indexOf(key);
-      const header = pos >= 0 ? layout.sniff.header[pos] : undefined;
-      result.issues.push({
-        severity: 'error',
-        code: 'bad_row',
-        file: rel,
-        line: Number(r.line),
-        column: header,
-        message: describeReject(
-          String(r.error_type),
-          String(r.error_message),
-          pos >= 0 ? layout.types[pos] : undefined,
-        ),
-      });
-      const counts = result.read.get(rel) ?? { loaded: 0, rejected: 0 };
-      if (!rejectedLines.has(`${rel}:${String(r.line)}`)) counts.rejected++;
-      rejectedLines.add(`${rel}:${String(r.line)}`);
-      result.read.set(rel, counts);
-    }
-    for (const f of groupFiles)
-      if (!result.read.has(f.rel)) result.read.set(f.rel, { loaded: 0, rejected: 0 });
+    await reportRejects(wh, group, relByAbs, result);
   }
   lap('rejects');
   await wh.run('DROP TABLE IF EXISTS csv_rejects');

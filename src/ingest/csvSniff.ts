@@ -56,7 +56,7 @@ export function sniffCsv(start: Buffer): CsvSniff {
   const { text, encoding } = decodeStart(start);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   if (firstLine.trim() === '') throw new CsvSniffError('has an empty first line where the header should be');
-  const counts = DELIMITERS.map((d) => splitCsvLine(firstLine, d).length);
+  const counts = DELIMITERS.map((delimiter) => splitCsvLine(firstLine, delimiter).length);
   const best = counts.indexOf(Math.max(...counts));
   const delimiter = DELIMITERS[best]!;
   return { encoding, delimiter, header: splitCsvLine(firstLine, delimiter) };

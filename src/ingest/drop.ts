@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadIssue } from './issues.js';
-import { normaliseGuid } from './jsonSources.js';
+import { normaliseGuid } from './values.js';
 import {
   compareManifest,
   countCsvRows,
@@ -152,88 +152,91 @@ async function hashStream(file: string, countRows: boolean): Promise<{ sha256: s
   return { sha256: hash.digest('hex'), rows: counter?.dataRows() };
 }
 
-export async function discoverDrop(dropDir: string, maxFileBytes: number): Promise<DiscoveredDrop> {
-  const issues: LoadIssue[] = [];
-  const realRoot = await realpath(dropDir);
-  const paths = await listFiles(dropDir, realRoot, issues);
-  const manifestPath = paths.find((abs) => path.relative(dropDir, abs).toLowerCase() === 'manifest.json');
-  const manifest: DropManifest = { present: Boolean(manifestPath), problems: [] };
-  let entries: ManifestEntry[] = [];
-  if (manifestPath) {
-    const parsed =
-      (await stat(manifestPath)).size > maxFileBytes
-        ? { error: `is over the limit of ${maxFileBytes} bytes (ingest.maxFileBytes)` }
-        : parseManifest(await readFile(manifestPath));
-    if ('error' in parsed) manifest.error = parsed.error;
-    else entries = parsed.entries;
+/** The entries of manifest.json; an unreadable or oversized manifest is noted in `manifest.error`. */
+async function readManifest(
+  manifestPath: string | undefined,
+  maxFileBytes: number,
+  manifest: DropManifest,
+): Promise<ManifestEntry[]> {
+  if (!manifestPath) return [];
+  const parsed =
+    (await stat(manifestPath)).size > maxFileBytes
+      ? { error: `is over the limit of ${maxFileBytes} bytes (ingest.maxFileBytes)` }
+      : parseManifest(await readFile(manifestPath));
+  if ('error' in parsed) {
+    manifest.error = parsed.error;
+    return [];
   }
-  const rowsWanted = new Set(entries.filter((e) => e.rows !== undefined).map((e) => e.path.toLowerCase()));
-  // Thousands of small files a night: stat and hash them several at a time.
-  const files = await mapPool(paths, 16, async (abs) => {
-    const rel = path.relative(dropDir, abs).split(path.sep).join('/');
-    const { kind, customerId, tenantFolder } = classify(rel);
-    const { size } = await stat(abs);
-    const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
-    // The price list's documented header ends with a typographic quote ("ERP Price“) that would throw a quote
-    // counter off for the whole file: its size and sha256 are checked, not its row count.
-    const countRows =
-      rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv') && kind !== 'pc_pricesheet';
-    if (tenantFolder !== undefined && !customerId) {
-      file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
-      file.refusedCode = 'bad_tenant_folder';
-    } else if (size > maxFileBytes) {
-      file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
-      file.refusedCode = 'file_too_large';
-    } else if (size <= READ_WHOLE_BYTES) {
-      const bytes = await readFile(abs);
-      file.sha256 = createHash('sha256').update(bytes).digest('hex');
-      if (countRows && !isUtf16(bytes)) file.rows = countCsvRows(bytes);
-      if (rel.toLowerCase().endsWith('.json')) file.content = bytes;
-    } else {
-      const h = await hashStream(abs, countRows);
-      file.sha256 = h.sha256;
-      file.rows = h.rows;
-    }
-    return file;
-  });
-  if (manifestPath && !manifest.error) {
-    manifest.problems = compareManifest(
-      entries,
-      files.filter((f) => !f.refused),
-    );
-    const byRel = new Map(files.map((f) => [f.rel, f]));
-    for (const p of manifest.problems) {
-      const f = byRel.get(p.file);
-      if (p.kind === 'mismatch' && f) {
-        // Not the file the exporter described: loading it could mix a half-copied or edited file into the night.
-        f.refused = `${p.message}; set aside`;
-        f.refusedCode = 'manifest_mismatch';
-      } else if (p.kind === 'missing') {
-        issues.push({ severity: 'error', code: 'manifest_missing_file', file: p.file, message: p.message });
-      } else if (p.kind === 'unlisted') {
-        issues.push({
-          severity: 'warning',
-          code: 'not_in_manifest',
-          file: p.file,
-          message: `${p.message}; loaded anyway`,
-        });
-      }
-    }
-  } else if (manifest.error) {
-    issues.push({
-      severity: 'error',
-      code: 'bad_manifest',
-      file: 'manifest.json',
-      message: `${manifest.error}; the drop is loaded without checking it against the manifest`,
-    });
+  return parsed.entries;
+}
+
+/** One file of the drop: what it is, its size and hash, and (when the manifest gives one) its CSV row count. */
+async function describeFile(
+  dropDir: string,
+  abs: string,
+  maxFileBytes: number,
+  rowsWanted: Set<string>,
+): Promise<DropFile> {
+  const rel = path.relative(dropDir, abs).split(path.sep).join('/');
+  const { kind, customerId, tenantFolder } = classify(rel);
+  const { size } = await stat(abs);
+  const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
+  // The price list's documented header ends with a typographic quote ("ERP Price“) that would throw a quote
+  // counter off for the whole file: its size and sha256 are checked, not its row count.
+  const countRows =
+    rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv') && kind !== 'pc_pricesheet';
+  if (tenantFolder !== undefined && !customerId) {
+    file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
+    file.refusedCode = 'bad_tenant_folder';
+  } else if (size > maxFileBytes) {
+    file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
+    file.refusedCode = 'file_too_large';
+  } else if (size <= READ_WHOLE_BYTES) {
+    const bytes = await readFile(abs);
+    file.sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (countRows && !isUtf16(bytes)) file.rows = countCsvRows(bytes);
+    if (rel.toLowerCase().endsWith('.json')) file.content = bytes;
   } else {
-    issues.push({
-      severity: 'info',
-      code: 'no_manifest',
-      file: 'manifest.json',
-      message: 'is missing: the files could not be checked against what the exporter wrote',
-    });
+    const h = await hashStream(abs, countRows);
+    file.sha256 = h.sha256;
+    file.rows = h.rows;
   }
+  return file;
+}
+
+/** Files that disagree with the manifest are refused; files it lists and the drop lacks, or the reverse, noted. */
+function checkManifest(
+  files: DropFile[],
+  entries: ManifestEntry[],
+  manifest: DropManifest,
+  issues: LoadIssue[],
+): void {
+  manifest.problems = compareManifest(
+    entries,
+    files.filter((f) => !f.refused),
+  );
+  const byRel = new Map(files.map((f) => [f.rel, f]));
+  for (const p of manifest.problems) {
+    const f = byRel.get(p.file);
+    if (p.kind === 'mismatch' && f) {
+      // Not the file the exporter described: loading it could mix a half-copied or edited file into the night.
+      f.refused = `${p.message}; set aside`;
+      f.refusedCode = 'manifest_mismatch';
+    } else if (p.kind === 'missing') {
+      issues.push({ severity: 'error', code: 'manifest_missing_file', file: p.file, message: p.message });
+    } else if (p.kind === 'unlisted') {
+      issues.push({
+        severity: 'warning',
+        code: 'not_in_manifest',
+        file: p.file,
+        message: `${p.message}; loaded anyway`,
+      });
+    }
+  }
+}
+
+function fileIssues(files: DropFile[]): LoadIssue[] {
+  const issues: LoadIssue[] = [];
   for (const file of files) {
     if (file.refused) {
       const code = file.refusedCode ?? 'file_too_large';
@@ -255,5 +258,36 @@ export async function discoverDrop(dropDir: string, maxFileBytes: number): Promi
       });
     }
   }
+  return issues;
+}
+
+export async function discoverDrop(dropDir: string, maxFileBytes: number): Promise<DiscoveredDrop> {
+  const issues: LoadIssue[] = [];
+  const realRoot = await realpath(dropDir);
+  const paths = await listFiles(dropDir, realRoot, issues);
+  const manifestPath = paths.find((abs) => path.relative(dropDir, abs).toLowerCase() === 'manifest.json');
+  const manifest: DropManifest = { present: Boolean(manifestPath), problems: [] };
+  const entries = await readManifest(manifestPath, maxFileBytes, manifest);
+  const rowsWanted = new Set(entries.filter((e) => e.rows !== undefined).map((e) => e.path.toLowerCase()));
+  // Thousands of small files a night: stat and hash them several at a time.
+  const files = await mapPool(paths, 16, (abs) => describeFile(dropDir, abs, maxFileBytes, rowsWanted));
+  if (manifestPath && !manifest.error) {
+    checkManifest(files, entries, manifest, issues);
+  } else if (manifest.error) {
+    issues.push({
+      severity: 'error',
+      code: 'bad_manifest',
+      file: 'manifest.json',
+      message: `${manifest.error}; the drop is loaded without checking it against the manifest`,
+    });
+  } else {
+    issues.push({
+      severity: 'info',
+      code: 'no_manifest',
+      file: 'manifest.json',
+      message: 'is missing: the files could not be checked against what the exporter wrote',
+    });
+  }
+  issues.push(...fileIssues(files));
   return { files, issues, manifest };
 }

@@ -1,5 +1,6 @@
-// The e-mail address rule, in one place: an owner_email at ingest and any address the program sends to are
-// checked by this pure function, so that what the ledger records is byte for byte what RCPT TO is given.
+// The value rules of the exports, each in one place: e-mail addresses, GUIDs, ISO dates, counts and booleans.
+// An owner_email at ingest and any address the program sends to are checked by the same pure function, so that
+// what the ledger records is byte for byte what RCPT TO is given.
 
 export type AddressCheck = { ok: true; address: string } | { ok: false; reason: string };
 
@@ -38,4 +39,54 @@ export function checkEmailAddress(raw: string): AddressCheck {
 
 export function isEmailAddress(raw: string): boolean {
   return checkEmailAddress(raw).ok;
+}
+
+const GUID_TEXT = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+/** Exactly a GUID, in either case, with nothing around it (configuration and assignment files). */
+export const GUID = new RegExp(`^${GUID_TEXT}$`);
+// Exports write GUIDs with or without braces ({...}, as .NET prints them).
+const GUID_IN_EXPORT = new RegExp(`^\\{?(${GUID_TEXT})\\}?$`);
+
+/** A GUID as exports write it, trimmed, out of any braces and in lower case; undefined when it is not one. */
+export function normaliseGuid(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = GUID_IN_EXPORT.exec(v.trim());
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+/** 'YYYY-MM-DD' from an ISO date or date-time ('2018-10-14T00:00:00'); undefined when it is not one. */
+export function isoDatePart(v: unknown): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(v.trim());
+  if (!m) return undefined;
+  const day = new Date(`${m[1]}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === m[1] ? m[1] : undefined;
+}
+
+/** An ISO date-time as 'YYYY-MM-DD HH:MM:SS' in UTC; undefined when it is not one. */
+export function isoTimestampUtc(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v.trim())) return undefined;
+  const s = v.trim();
+  // No offset means UTC (Partner Center's customTermEndDate is written so).
+  const t = new Date(/(Z|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}Z`);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A whole number of at least 0 (a licence count), from a number or its text; undefined when it is not one. */
+export function readCount(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** true/false as exports write them (true, "True", "1", "yes", 1; absent is false); undefined when it is neither. */
+export function readBoolean(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(s)) return true;
+    if (['false', '0', 'no', ''].includes(s)) return false;
+  }
+  if (v === 1) return true;
+  if (v === 0 || v === null || v === undefined) return false;
+  return undefined;
 }

@@ -4,10 +4,17 @@ import { readFile } from 'node:fs/promises';
 import type { Catalog, Config } from '../config/schema.js';
 import type { DropFile } from '../ingest/drop.js';
 import type { LoadIssue } from '../ingest/issues.js';
-import type { SubscriptionTerms } from '../ingest/jsonSources.js';
+import type { SubscriptionTerms } from '../ingest/sources/subscriptionRows.js';
+import { allStaging, runStaging } from '../ingest/stagingSql.js';
 import { insertRows, type ColumnType, type Value } from '../warehouse/insertRows.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { normaliseSkuId, readOfferMatrix, readPriceSheet, type SheetRead } from './priceSheet.js';
+import {
+  normaliseSkuId,
+  readOfferMatrix,
+  readPriceSheet,
+  type PriceRow,
+  type SheetRead,
+} from './priceSheet.js';
 
 export const SPEND_STAGING_TABLES = [
   'stg_prices',
@@ -83,6 +90,67 @@ function record<T>(result: SpendLoadResult, f: DropFile, read: SheetRead<T>): vo
   });
 }
 
+type PriceFilter = { market: string | null; currency: string | null };
+
+/** The notes a price list's rows call for: none kept for the market, P3Y prices, terms the job cannot divide. */
+function priceSheetIssues(f: DropFile, read: SheetRead<PriceRow>, filter: PriceFilter): LoadIssue[] {
+  const issues: LoadIssue[] = [];
+  if (read.rows.length === 0 && read.filteredOut > 0) {
+    issues.push({
+      severity: 'warning',
+      code: 'no_price_rows_kept',
+      file: f.rel,
+      message: `none of its ${read.filteredOut} price rows is for market ${filter.market ?? 'any'} and currency ${filter.currency ?? 'any'} (spend.market, spend.currency); no prices this day`,
+    });
+  }
+  const p3y = new Set(
+    read.rows.filter((r) => r.term_duration === 'P3Y').map((r) => `${r.product_id}:${r.nce_sku_id}`),
+  );
+  if (p3y.size > 0) {
+    issues.push({
+      severity: 'info',
+      code: 'p3y_price',
+      file: f.rel,
+      column: 'TermDuration',
+      message: `${p3y.size} product(s) have P3Y prices: their monthly price is UnitPrice / 36, which Microsoft does not document`,
+    });
+  }
+  const odd = read.rows.filter((r) => r.term_months === null);
+  if (odd.length > 0) {
+    issues.push({
+      severity: 'warning',
+      code: 'unknown_term',
+      file: f.rel,
+      line: odd[0]!.line,
+      column: 'TermDuration',
+      message: `${odd.length} row(s) have a term other than P1M, P1Y or P3Y (first: ${odd[0]!.term_duration}); they have no monthly price`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * A price that maps to no product this job reports is listed once, with a few of its ids, not row by row:
+ * Microsoft's list holds thousands of products a partner never sells. Then only the rows a metric can use are kept.
+ */
+async function keepUsablePrices(
+  wh: Warehouse,
+  date: string,
+  priceSheet: DropFile,
+  result: SpendLoadResult,
+): Promise<void> {
+  const [unmapped] = await allStaging(wh, 'stg_prices', 'unmapped', { date });
+  if (Number(unmapped?.n ?? 0) > 0) {
+    result.issues.push({
+      severity: 'info',
+      code: 'price_unmapped',
+      file: priceSheet.rel,
+      message: `${String(unmapped!.n)} priced product(s) map to no product of the catalogue (through the offer matrix or the catalogue's NCE ids), e.g. ${String(unmapped!.sample)}; not used`,
+    });
+  }
+  await runStaging(wh, 'stg_prices', 'keep_usable', { date });
+}
+
 /** Reads the price list(s) and offer matrix of the drop into stg_prices and stg_offer_matrix. */
 export async function loadSpendSources(
   wh: Warehouse,
@@ -90,11 +158,11 @@ export async function loadSpendSources(
 ): Promise<void> {
   const { config, date, files, result } = opts;
   const usable = (kind: DropFile['kind']) => files.filter((f) => f.kind === kind && !f.refused);
-  const filter = {
+  const filter: PriceFilter = {
     market: config.spend.market?.toUpperCase() ?? null,
     currency: config.spend.currency?.toUpperCase() ?? null,
   };
-  await wh.run('INSERT INTO stg_spend_settings VALUES ($date::DATE, $market, $currency, $term, $plan)', {
+  await runStaging(wh, 'stg_spend_settings', 'insert', {
     date,
     ...filter,
     term: config.spend.defaultTerm,
@@ -104,37 +172,7 @@ export async function loadSpendSources(
     const read = readPriceSheet(await fileBytes(f), f.rel, filter);
     record(result, f, read);
     if (read.setAside) continue;
-    if (read.rows.length === 0 && read.filteredOut > 0) {
-      result.issues.push({
-        severity: 'warning',
-        code: 'no_price_rows_kept',
-        file: f.rel,
-        message: `none of its ${read.filteredOut} price rows is for market ${filter.market ?? 'any'} and currency ${filter.currency ?? 'any'} (spend.market, spend.currency); no prices this day`,
-      });
-    }
-    const p3y = new Set(
-      read.rows.filter((r) => r.term_duration === 'P3Y').map((r) => `${r.product_id}:${r.nce_sku_id}`),
-    );
-    if (p3y.size > 0) {
-      result.issues.push({
-        severity: 'info',
-        code: 'p3y_price',
-        file: f.rel,
-        column: 'TermDuration',
-        message: `${p3y.size} product(s) have P3Y prices: their monthly price is UnitPrice / 36, which Microsoft does not document`,
-      });
-    }
-    const odd = read.rows.filter((r) => r.term_months === null);
-    if (odd.length > 0) {
-      result.issues.push({
-        severity: 'warning',
-        code: 'unknown_term',
-        file: f.rel,
-        line: odd[0]!.line,
-        column: 'TermDuration',
-        message: `${odd.length} row(s) have a term other than P1M, P1Y or P3Y (first: ${odd[0]!.term_duration}); they have no monthly price`,
-      });
-    }
+    result.issues.push(...priceSheetIssues(f, read, filter));
     await insertRows(
       wh,
       'stg_prices',
@@ -153,47 +191,9 @@ export async function loadSpendSources(
       read.rows.map((r) => ({ snapshot_date: date, ...r }) as Record<string, Value>),
     );
   }
-  if (usable('pc_pricesheet').length > 0) {
-    // A price that maps to no product this job reports is listed once, with a few of its ids, not row by row:
-    // Microsoft's list holds thousands of products a partner never sells.
-    const [unmapped] = await wh.all(
-      `WITH mapping AS (
-         SELECT product_id, nce_sku_id, sku_id FROM stg_offer_matrix WHERE snapshot_date = $date::DATE
-         UNION SELECT product_id, nce_sku_id, sku_id FROM catalog_nce
-           WHERE NOT EXISTS (SELECT 1 FROM stg_offer_matrix WHERE snapshot_date = $date::DATE)
-       ),
-       priced AS (SELECT DISTINCT product_id, nce_sku_id FROM stg_prices WHERE snapshot_date = $date::DATE)
-       SELECT count(*)::INTEGER AS n, string_agg(product_id || ':' || nce_sku_id, ', ' ORDER BY product_id, nce_sku_id)
-         FILTER (WHERE rn <= 5) AS sample
-       FROM (SELECT p.*, row_number() OVER (ORDER BY p.product_id, p.nce_sku_id) AS rn FROM priced p
-             WHERE NOT EXISTS (SELECT 1 FROM mapping m JOIN catalog_products c ON c.sku_id = m.sku_id
-                               WHERE m.product_id = p.product_id AND m.nce_sku_id = p.nce_sku_id))`,
-      { date },
-    );
-    if (Number(unmapped?.n ?? 0) > 0) {
-      result.issues.push({
-        severity: 'info',
-        code: 'price_unmapped',
-        file: usable('pc_pricesheet')[0]!.rel,
-        message: `${String(unmapped!.n)} priced product(s) map to no product of the catalogue (through the offer matrix or the catalogue's NCE ids), e.g. ${String(unmapped!.sample)}; not used`,
-      });
-    }
-    // Microsoft's list holds tens of thousands of rows a night; only those a metric can use are kept: products of the
-    // catalogue, and the offers of the partner's own subscriptions (a variant the mapping does not list).
-    await wh.run(
-      `DELETE FROM stg_prices p WHERE p.snapshot_date = $date::DATE
-         AND NOT EXISTS (SELECT 1 FROM stg_offer_matrix m JOIN catalog_products c USING (sku_id)
-                         WHERE m.snapshot_date = $date::DATE AND m.product_id = p.product_id AND m.nce_sku_id = p.nce_sku_id)
-         AND NOT EXISTS (SELECT 1 FROM catalog_nce n WHERE n.product_id = p.product_id AND n.nce_sku_id = p.nce_sku_id)
-         AND NOT EXISTS (SELECT 1 FROM stg_subscription_terms t
-                         WHERE t.snapshot_date = $date::DATE AND t.product_id = p.product_id AND t.nce_sku_id = p.nce_sku_id)`,
-      { date },
-    );
-  }
-  await wh.run(
-    `DELETE FROM stg_offer_matrix WHERE snapshot_date = $date::DATE AND sku_id NOT IN (SELECT sku_id FROM catalog_products)`,
-    { date },
-  );
+  const [priceSheet] = usable('pc_pricesheet');
+  if (priceSheet) await keepUsablePrices(wh, date, priceSheet, result);
+  await runStaging(wh, 'stg_offer_matrix', 'keep_catalogue', { date });
 }
 
 /** The spend terms of the Partner Center subscription rows parsed from the drop, for stg_subscription_terms. */

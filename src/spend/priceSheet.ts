@@ -5,6 +5,7 @@
 import { unzipSync } from 'fflate';
 import { headerKey } from '../ingest/csvSniff.js';
 import type { LoadIssue } from '../ingest/issues.js';
+import { normaliseGuid } from '../ingest/values.js';
 
 export interface PriceRow {
   line: number;
@@ -402,8 +403,6 @@ export function readPriceSheet(
   return out;
 }
 
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
-
 /** Reads the offer matrix: rows without a GUID ProvisioningId (non-licence offers) are left out, not errors. */
 export function readOfferMatrix(bytes: Uint8Array, rel: string): SheetRead<OfferMatrixRow> {
   const issues: LoadIssue[] = [];
@@ -419,7 +418,7 @@ export function readOfferMatrix(bytes: Uint8Array, rel: string): SheetRead<Offer
       const i = layout.index.get(headerKey(col));
       return i === undefined ? '' : (rec.fields[i] ?? '').trim();
     };
-    const guid = GUID.exec(get('ProvisioningId'));
+    const skuId = normaliseGuid(get('ProvisioningId'));
     if (!get('ProductId') || !get('SkuId')) {
       issues.push({
         severity: 'error',
@@ -432,14 +431,14 @@ export function readOfferMatrix(bytes: Uint8Array, rel: string): SheetRead<Offer
       out.rejected++;
       continue;
     }
-    if (!guid) {
+    if (!skuId) {
       out.filteredOut++;
       continue;
     }
     out.rows.push({
       product_id: get('ProductId').toUpperCase(),
       nce_sku_id: normaliseSkuId(get('SkuId')),
-      sku_id: guid[1]!.toLowerCase(),
+      sku_id: skuId,
       provisioning_string: get('ProvisioningString') || null,
       product_title: get('ProductTitle') || null,
       sku_title: get('SkuTitle') || null,
