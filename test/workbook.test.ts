@@ -69,7 +69,7 @@ describe('portfolio workbook', () => {
   let wb: ExcelJS.Workbook;
   let file: string;
   beforeAll(async () => {
-    file = (await buildReport(ctx, { week }, path.join(dir, 'out'))).file;
+    file = (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: path.join(dir, 'out') })).file;
     wb = await read(file);
   });
 
@@ -255,7 +255,12 @@ describe('portfolio workbook', () => {
 
 describe('scoped workbooks', () => {
   it("an account manager's workbook holds none of another manager's customers", async () => {
-    const { file } = await buildReport(ctx, { week, owner: 'am1@partner.example' }, path.join(dir, 'out'));
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      owner: 'am1@partner.example',
+      trigger: 'manual',
+      outDir: path.join(dir, 'out'),
+    });
     expect(path.basename(file)).toBe(`portfolio-${week}-am1@partner.example.xlsx`);
     const text = allText(await read(file));
     expect(text).toContain('Main Rules Ltd');
@@ -271,7 +276,12 @@ describe('scoped workbooks', () => {
   });
 
   it('a customer workbook holds that customer alone, under a safe file name', async () => {
-    const { file } = await buildReport(ctx, { week, customer: T.nothingSold }, path.join(dir, 'out'));
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      customer: T.nothingSold,
+      trigger: 'manual',
+      outDir: path.join(dir, 'out'),
+    });
     expect(path.basename(file)).toBe(`customer-HYPERLINK-http-evil.example-click-Co-a0000000-${week}.xlsx`);
     const wb = await read(file);
     expect(wb.title).toBe(`Customer insights: ${HOSTILE}`);
@@ -283,11 +293,13 @@ describe('scoped workbooks', () => {
   });
 
   it('a workbook made for a Chinese reader has its sheets, headers and definitions in Chinese', async () => {
-    const { file } = await buildReport(
-      ctx,
-      { week, owner: 'am1@partner.example', locale: 'zh-CN' },
-      path.join(dir, 'zh'),
-    );
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      owner: 'am1@partner.example',
+      locale: 'zh-CN',
+      trigger: 'manual',
+      outDir: path.join(dir, 'zh'),
+    });
     const wb = await read(file);
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       '摘要',

@@ -67,13 +67,14 @@ export interface WorkbookModel {
   pointsLabel?: string;
   /** the rows a sheet may hold: Excel's limit, unless a test or a benchmark lowers it to see a list split */
   maxRowsPerSheet?: number;
+  /** default: ENGLISH_CONTINUATION */
   continuation?: ContinuationWords;
 }
 
 /** The most rows an Excel (or LibreOffice) sheet holds. */
 export const EXCEL_MAX_ROWS = 1_048_576;
 
-const ENGLISH_CONTINUATION: ContinuationWords = {
+export const ENGLISH_CONTINUATION: ContinuationWords = {
   continuesOn: 'The list continues on the sheet "{sheet}".',
   continuedFrom: 'Continued from the sheet "{sheet}": a sheet holds at most {limit} rows.',
 };

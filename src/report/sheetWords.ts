@@ -1,7 +1,7 @@
 // The workbook in its reader's language (issue #20): sheet names, block titles, headers and fixed notes, from the
 // English the sheets are written in. Words with no translation stay English (a name, a product). Pure.
 import type { Locale } from '../render/email.js';
-import type { SheetModel } from '../render/workbook.js';
+import { ENGLISH_CONTINUATION, type ContinuationWords, type SheetModel } from '../render/workbook.js';
 
 const ZH: Record<string, string> = {
   // sheets
@@ -158,4 +158,14 @@ export function localiseSheets(sheets: SheetModel[], locale: Locale): SheetModel
       columns: b.columns.map((c) => ({ ...c, header: tr(locale, c.header) })),
     })),
   }));
+}
+
+/** What a list too long for one sheet says, at the end of a full sheet and at the top of the next. */
+export function continuationWords(locale: Locale): ContinuationWords {
+  return locale === 'zh-CN'
+    ? {
+        continuesOn: '列表在工作表“{sheet}”上继续。',
+        continuedFrom: '接续工作表“{sheet}”：一个工作表最多容纳 {limit} 行。',
+      }
+    : ENGLISH_CONTINUATION;
 }
