@@ -1,16 +1,17 @@
 // Workbooks read back with exceljs, cell by cell, against the warehouse; the fixture drop has two account managers
 // (am1: Main Rules, Nothing Sold; am2: Aggregate Only, PC Subs) and one customer with a hostile name.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import type { JobContext } from '../src/context.js';
 import { safeFileName } from '../src/deliver/files.js';
-import { renderWorkbook } from '../src/render/workbook.js';
+import { renderWorkbook, type WorkbookModel } from '../src/render/workbook.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { tempDir, testContext } from './helpers/context.js';
+import { convertToPdf, libreOfficeRuns } from './helpers/libreoffice.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
 import { DROP_DATE, T, rulesDrop } from './fixtures/rulesDrop.js';
 
@@ -350,6 +351,143 @@ describe('scoped workbooks', () => {
       /no data for the week ending 2026-01-05 \(the week holding 2026-01-01\)/,
     );
   });
+});
+
+describe('same model, same bytes', () => {
+  afterEach(() => vi.useRealTimers());
+  const model = (): WorkbookModel => ({
+    title: 't',
+    subject: 's',
+    created: new Date('2026-11-23T00:00:00Z'),
+    sheets: [
+      {
+        name: 'S',
+        notes: ['A title', 'a note'],
+        freeze: true,
+        blocks: [
+          {
+            title: 'Block',
+            tableName: 'T',
+            columns: [
+              { header: 'Name', key: 'n', format: 'text' },
+              { header: 'Usage %', key: 'u', format: 'pct', flag: 'usage' },
+              { header: 'Day', key: 'd', format: 'date' },
+            ],
+            rows: (async function* () {
+              for (let i = 0; i < 50; i++) yield { n: `user ${i}`, u: i / 50, d: '2026-11-20' };
+            })(),
+          },
+        ],
+      },
+    ],
+  });
+
+  it("renders a model twice to the same bytes: the package's dates are the model's, never the clock's", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2027-03-01T10:00:00Z'));
+    const first = await renderWorkbook(model());
+    vi.setSystemTime(new Date('2031-07-15T18:30:00Z'));
+    const second = await renderWorkbook(model());
+    expect(first.length).toBeGreaterThan(1000);
+    expect(first.equals(second)).toBe(true);
+  });
+
+  it('the report job writes the same bytes for the same week, chart included, whenever it runs', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bytes: Buffer[] = [];
+    for (const [i, now] of ['2027-03-01T10:00:00Z', '2031-07-15T18:30:00Z'].entries()) {
+      vi.setSystemTime(new Date(now));
+      const out = path.join(dir, `same-bytes-${i}`);
+      const { file } = await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: out });
+      bytes.push(readFileSync(file));
+    }
+    expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+  });
+});
+
+describe('a list longer than a sheet holds', () => {
+  // A sheet of 5 rows: on the inactive users' sheets a note, the header, two users, and the line saying where the
+  // list goes on.
+  const LIMIT = 5;
+  let full: ExcelJS.Workbook;
+  let split: ExcelJS.Workbook;
+  let splitFile: string;
+  beforeAll(async () => {
+    const outDir = path.join(dir, 'split');
+    full = await read(
+      (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: path.join(dir, 'full') })).file,
+    );
+    splitFile = (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir, maxRowsPerSheet: LIMIT }))
+      .file;
+    split = await read(splitFile);
+  });
+
+  /** The values of rows `from`…`to`, in the six columns of the inactive users' list. */
+  const values = (ws: ExcelJS.Worksheet, from: number, to: number) => {
+    const out: unknown[][] = [];
+    for (let r = from; r <= to; r++) out.push([1, 2, 3, 4, 5, 6].map((c) => ws.getRow(r).getCell(c).value));
+    return out;
+  };
+
+  it('goes on on further sheets: every inactive user once, in order, cell by cell', () => {
+    const expected = rowsOf(full.getWorksheet('Inactive users')!, 2).map((r) =>
+      Object.values(r).map((c) => c.value),
+    );
+    expect(expected.length).toBeGreaterThan(2 * (LIMIT - 3));
+    const parts = split.worksheets.filter((ws) => /^Inactive users( \(\d+\))?$/.test(ws.name));
+    expect(parts.map((ws) => ws.name)).toEqual([
+      'Inactive users',
+      ...Array.from({ length: parts.length - 1 }, (_, i) => `Inactive users (${i + 2})`),
+    ]);
+    expect(parts.length).toBe(Math.ceil(expected.length / (LIMIT - 3)));
+    const got = parts.flatMap((ws, i) => values(ws, 3, i < parts.length - 1 ? LIMIT - 1 : ws.rowCount));
+    expect(expected[0]).toHaveLength(6);
+    expect(got).toEqual(expected);
+  });
+
+  it('says so in words on the sheets: where the list goes on, and where it comes from', () => {
+    const parts = split.worksheets.filter((ws) => ws.name.startsWith('Inactive users'));
+    const header = full.getWorksheet('Inactive users')!.getRow(2).values;
+    for (const [i, ws] of parts.entries()) {
+      if (i < parts.length - 1) {
+        expect(ws.rowCount).toBe(LIMIT);
+        expect(ws.getRow(LIMIT).getCell(1).value).toBe(
+          `The list continues on the sheet "${parts[i + 1]!.name}".`,
+        );
+      }
+      if (i > 0) {
+        expect(ws.getRow(1).getCell(1).value).toBe(
+          `Continued from the sheet "${parts[i - 1]!.name}": a sheet holds at most ${LIMIT} rows.`,
+        );
+        expect(ws.getRow(2).values).toEqual(header);
+        expect(tablesOf(ws)).toHaveLength(1);
+        expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2, xSplit: 1 });
+      }
+    }
+  });
+
+  it('never puts more rows on a sheet than it holds, and stays a sound package', async () => {
+    for (const ws of split.worksheets) expect(ws.rowCount, ws.name).toBeLessThanOrEqual(LIMIT);
+    expect(await checkXlsx(readFileSync(splitFile))).toEqual([]);
+  });
+
+  it('refuses a sheet too small to say where a list goes on', async () => {
+    await expect(
+      renderWorkbook({ title: 't', subject: 's', created: new Date(0), sheets: [], maxRowsPerSheet: 4 }),
+    ).rejects.toThrow(/at least 5 rows/);
+  });
+
+  it.skipIf(!libreOfficeRuns)(
+    'opens in LibreOffice with no error',
+    () => {
+      const { pdf, status, output } = convertToPdf(splitFile, dir);
+      expect(status, output).toBe(0);
+      expect(output).not.toMatch(/error/i);
+      expect(existsSync(pdf), output).toBe(true);
+      expect(statSync(pdf).size).toBeGreaterThan(10_000);
+    },
+    240_000,
+  );
 });
 
 describe('safe file names', () => {

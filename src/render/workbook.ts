@@ -89,6 +89,8 @@ interface OpenSheet {
   ws: ExcelJS.Worksheet;
   no: number;
   name: string;
+  /** 1 for the sheet itself, 2 for its first continuation, … */
+  part: number;
   row: number;
   fit: number[];
 }
@@ -163,14 +165,14 @@ class WorkbookRenderer {
   async sheet(sheet: SheetModel): Promise<void> {
     const notes = sheet.notes ?? [];
     const firstHeaderRow = notes.length + (sheet.blocks[0]?.title ? 1 : 0) + 1;
-    let open = this.open(sheet, sheet.name, notes, firstHeaderRow);
+    let open = this.open(sheet, sheet.name, 1, notes, firstHeaderRow);
     if (sheet.picture) this.pictures.push({ ...sheet.picture, sheet: open.no });
     for (const block of sheet.blocks) open = await this.block(open, sheet, block);
     open.ws.commit();
   }
 
   /** A new worksheet, its notes written; `headerRow` is the first block's header, where the freeze goes. */
-  private open(sheet: SheetModel, name: string, notes: string[], headerRow: number): OpenSheet {
+  private open(sheet: SheetModel, name: string, part: number, notes: string[], headerRow: number): OpenSheet {
     const frozen = sheet.freeze || sheet.freezeColumns;
     const ws = this.wb.addWorksheet(name, {
       views: frozen
@@ -186,7 +188,7 @@ class WorkbookRenderer {
       );
     if (notes.length) widths[0] = Math.max(widths[0] ?? 10, 14);
     ws.columns = widths.map((width) => ({ width }));
-    const open: OpenSheet = { ws, no: ++this.sheets, name, row: 1, fit: [] };
+    const open: OpenSheet = { ws, no: ++this.sheets, name, part, row: 1, fit: [] };
     this.widths.set(open.no, open.fit);
     notes.forEach((note, i) => this.line(open, note, i === 0 ? TITLE_FONT : NOTE_FONT));
     return open;
@@ -223,6 +225,9 @@ class WorkbookRenderer {
    */
   private async block(first: OpenSheet, sheet: SheetModel, block: Block): Promise<OpenSheet> {
     let open = first;
+    const titleRows = block.title ? 1 : 0;
+    // the title, the header and a first row must fit above the line that would say where the sheet goes on
+    if (open.row + titleRows + 2 > this.maxRows) open = this.continued(open, sheet, 2 + titleRows);
     if (block.title) this.line(open, block.title, BLOCK_TITLE_FONT);
     let headerRow = this.header(open, block);
     // One style object per column, shared by its cells: exceljs recognises a style object it has seen and skips
@@ -233,17 +238,10 @@ class WorkbookRenderer {
       return { value, link: { ...value, font: LINK_FONT } };
     });
     let count = 0;
-    let part = 1;
     for await (const data of rowsOf(block.rows)) {
       if (open.row >= this.maxRows) {
         this.table(open, block, headerRow, count);
-        const next = continuationName(sheet.name, ++part);
-        this.line(open, this.words.continuesOn.replace('{sheet}', next), NOTE_FONT);
-        open.ws.commit();
-        const from = this.words.continuedFrom
-          .replace('{sheet}', open.name)
-          .replace('{limit}', this.maxRows.toLocaleString('en'));
-        open = this.open(sheet, next, [from], 2);
+        open = this.continued(open, sheet, 2);
         headerRow = this.header(open, block);
         count = 0;
       }
@@ -264,6 +262,18 @@ class WorkbookRenderer {
     this.table(open, block, headerRow, count);
     open.row += 1; // a blank row between blocks
     return open;
+  }
+
+  /** The sheet full: its last row says where it goes on, and the next sheet, where it comes from. */
+  private continued(open: OpenSheet, sheet: SheetModel, headerRow: number): OpenSheet {
+    const next = continuationName(sheet.name, open.part + 1);
+    open.row = Math.min(open.row, this.maxRows);
+    this.line(open, this.words.continuesOn.replace('{sheet}', next), NOTE_FONT);
+    open.ws.commit();
+    const from = this.words.continuedFrom
+      .replace('{sheet}', open.name)
+      .replace('{limit}', this.maxRows.toLocaleString('en'));
+    return this.open(sheet, next, open.part + 1, [from], headerRow);
   }
 
   /** The block's rows on this sheet become an Excel table, their flagged columns formatted. */
