@@ -480,10 +480,10 @@ describe('a list longer than a sheet holds', () => {
   it.skipIf(!libreOfficeRuns)(
     'opens in LibreOffice with no error',
     () => {
-      const { pdf, status, output } = convertToPdf(splitFile, dir);
-      expect(status, output).toBe(0);
-      expect(output).not.toMatch(/error/i);
-      expect(existsSync(pdf), output).toBe(true);
+      const { pdf, status, stdout, stderr } = convertToPdf(splitFile, dir);
+      expect(status, stderr).toBe(0);
+      expect(stderr).not.toMatch(/error/i);
+      expect(existsSync(pdf), `${pdf}\n${stdout}\n${stderr}`).toBe(true);
       expect(statSync(pdf).size).toBeGreaterThan(10_000);
     },
     240_000,

@@ -13,7 +13,7 @@ export const libreOfficeRuns = Boolean(soffice) || process.env.CI === 'true';
 export function convertToPdf(
   file: string,
   dir: string,
-): { pdf: string; status: number | null; output: string } {
+): { pdf: string; status: number | null; stdout: string; stderr: string } {
   if (!soffice) throw new Error('LibreOffice is not installed: .ci/run installs libreoffice-calc-nogui');
   const out = path.join(dir, 'pdf');
   const r = spawnSync(
@@ -33,6 +33,7 @@ export function convertToPdf(
   return {
     pdf: path.join(out, path.basename(file).replace(/\.xlsx$/, '.pdf')),
     status: r.status,
-    output: `${r.stdout}\n${r.stderr}`,
+    stdout: r.stdout,
+    stderr: r.stderr,
   };
 }
