@@ -3,11 +3,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import type { JobContext } from '../src/context.js';
 import { safeFileName } from '../src/deliver/files.js';
+import { findInPieces, storedParts } from '../src/render/storedZip.js';
 import { renderWorkbook, type WorkbookModel } from '../src/render/workbook.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { tempDir, testContext } from './helpers/context.js';
@@ -488,6 +490,37 @@ describe('a list longer than a sheet holds', () => {
     },
     240_000,
   );
+});
+
+describe('a stored package read in place (storedZip.ts)', () => {
+  /** `bytes` cut into pieces of the given sizes, cycling. */
+  const cut = (bytes: Buffer, sizes: number[]) => {
+    const out: Buffer[] = [];
+    for (let at = 0, i = 0; at < bytes.length; at += sizes[i++ % sizes.length]!)
+      out.push(bytes.subarray(at, at + sizes[i % sizes.length]!));
+    return out;
+  };
+
+  it('finds a marker inside a piece and across pieces, first or last', () => {
+    const text = Buffer.from('<a><sheetData><row/></sheetData><x/></sheetData>tail');
+    for (const sizes of [[1], [2, 3], [5, 7, 11], [text.length]]) {
+      const pieces = cut(text, sizes);
+      expect(findInPieces(pieces, '<sheetData')).toBe(text.indexOf('<sheetData'));
+      expect(findInPieces(pieces, '</sheetData>', true)).toBe(text.lastIndexOf('</sheetData>'));
+      expect(findInPieces(pieces, '<nothing>')).toBe(-1);
+    }
+  });
+
+  it('gives every part of a stored zip, whatever the chunks it arrives in', () => {
+    const files = { 'a.xml': strToU8('<a>'.repeat(1000)), 'b/c.xml': strToU8('x'), 'empty.txt': strToU8('') };
+    const zip = Buffer.from(zipSync(files, { level: 0 }));
+    for (const sizes of [[1], [7, 13], [4096], [zip.length]]) {
+      const parts = storedParts(cut(zip, sizes));
+      expect([...parts.keys()]).toEqual(Object.keys(files));
+      for (const [name, bytes] of Object.entries(files))
+        expect(Buffer.concat(parts.get(name)!).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
 });
 
 describe('safe file names', () => {

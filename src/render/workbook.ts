@@ -317,5 +317,5 @@ export async function renderWorkbook(model: WorkbookModel): Promise<Buffer> {
   await wb.commit();
   await done;
   const { tables, pictures, widths } = renderer;
-  return addTablesAndPictures(Buffer.concat(chunks), { tables, pictures, widths, mtime: model.created });
+  return addTablesAndPictures(chunks, { tables, pictures, widths, mtime: model.created });
 }

@@ -2,11 +2,12 @@
 // pictures. This adds both to the finished .xlsx package: a real Excel table (with its filter) over each data
 // range, and PNG pictures anchored on a sheet. Sheets are addressed by position (xl/worksheets/sheetN.xml).
 //
-// The package exceljs writes is stored (not compressed): fflate lists its parts without inflating anything, and
-// yazl deflates the finished parts with Node's own zlib on the thread pool. JSZip did both in JavaScript: for the
-// 40 account managers' workbooks, 2.9 s of JSZip against 0.55 s this way.
-import { unzipSync } from 'fflate';
+// The package exceljs writes is stored (not compressed): its parts are read in place, as views into the chunks it
+// was written in (storedZip.ts), and yazl deflates the finished parts with Node's own zlib on the thread pool.
+// JSZip did both in JavaScript: for the 40 account managers' workbooks, 2.9 s of JSZip against 0.55 s this way.
+import { Readable } from 'node:stream';
 import yazl from 'yazl';
+import { findInPieces, slicePieces, storedParts, type Pieces } from './storedZip.js';
 
 export interface TableSpec {
   sheet: number; // 1-based, in the order sheets were added
@@ -81,21 +82,21 @@ function addRels(existing: string | undefined, rels: Rel[]): string {
 }
 
 /**
- * A worksheet part as its head (up to <sheetData>), its rows (left as bytes) and its tail (after </sheetData>):
- * what is changed lives in the head and the tail, and a sheet of a million rows is never one JavaScript string.
+ * A worksheet part as its head (up to <sheetData>), its rows (left as they are) and its tail (after </sheetData>):
+ * what is changed lives in the head and the tail, and a sheet of a million rows is never copied or made a string.
  */
 class Worksheet {
   head: string;
   tail: string;
-  private readonly rows: Uint8Array;
-  constructor(bytes: Uint8Array) {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const start = buffer.indexOf('<sheetData');
-    const close = buffer.lastIndexOf('</sheetData>');
-    const end = close >= 0 ? close + '</sheetData>'.length : buffer.indexOf('/>', start) + 2;
-    this.head = buffer.toString('utf8', 0, start);
-    this.rows = buffer.subarray(start, end);
-    this.tail = buffer.toString('utf8', end);
+  private readonly rows: Pieces;
+  constructor(pieces: Pieces) {
+    const total = pieces.reduce((n, p) => n + p.length, 0);
+    const start = findInPieces(pieces, '<sheetData');
+    const close = findInPieces(pieces, '</sheetData>', true);
+    const end = close >= 0 ? close + '</sheetData>'.length : findInPieces(pieces, '/>', false) + 2;
+    this.head = Buffer.concat(slicePieces(pieces, 0, start)).toString('utf8');
+    this.rows = slicePieces(pieces, start, end);
+    this.tail = Buffer.concat(slicePieces(pieces, end, total)).toString('utf8');
   }
   /** Inserts elements where the schema wants them: after everything but extLst, at the end of the worksheet. */
   append(elements: string): void {
@@ -103,27 +104,28 @@ class Worksheet {
     const end = at >= 0 ? at : this.tail.lastIndexOf('</worksheet>');
     this.tail = this.tail.slice(0, end) + elements + this.tail.slice(end);
   }
-  bytes(): Buffer {
-    return Buffer.concat([Buffer.from(this.head, 'utf8'), this.rows, Buffer.from(this.tail, 'utf8')]);
+  pieces(): Pieces {
+    return [Buffer.from(this.head, 'utf8'), ...this.rows, Buffer.from(this.tail, 'utf8')];
   }
 }
 
 /** The parts of a package, in their order, read and replaced by name. */
 class Parts {
-  private readonly parts: Map<string, Uint8Array>;
-  constructor(xlsx: Buffer) {
-    this.parts = new Map(Object.entries(unzipSync(xlsx)));
+  private readonly parts: Map<string, Pieces>;
+  constructor(chunks: Buffer[]) {
+    this.parts = storedParts(chunks);
   }
   text(name: string): string | undefined {
-    const bytes = this.parts.get(name);
-    return bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const pieces = this.parts.get(name);
+    return pieces && Buffer.concat(pieces).toString('utf8');
   }
   worksheet(sheet: number): Worksheet | undefined {
-    const bytes = this.parts.get(`xl/worksheets/sheet${sheet}.xml`);
-    return bytes && new Worksheet(bytes);
+    const pieces = this.parts.get(`xl/worksheets/sheet${sheet}.xml`);
+    return pieces && new Worksheet(pieces);
   }
-  set(name: string, content: string | Buffer): void {
-    this.parts.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  set(name: string, content: string | Buffer | Pieces): void {
+    const pieces = typeof content === 'string' ? [Buffer.from(content, 'utf8')] : content;
+    this.parts.set(name, Array.isArray(pieces) ? pieces : [pieces]);
   }
   /**
    * The package, every part deflated at level 1 (a workbook is mostly XML: fast, and 7–8× smaller), every part
@@ -131,9 +133,9 @@ class Parts {
    */
   async zip(mtime: Date): Promise<Buffer> {
     const out = new yazl.ZipFile();
-    for (const [name, bytes] of this.parts) {
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      out.addBuffer(buffer, name, { mtime, compressionLevel: name.endsWith('.png') ? 0 : 1 });
+    for (const [name, pieces] of this.parts) {
+      const compressionLevel = name.endsWith('.png') ? 0 : 1;
+      out.addReadStream(Readable.from(pieces), name, { mtime, compressionLevel });
     }
     out.end();
     const chunks: Buffer[] = [];
@@ -211,8 +213,9 @@ function addTables(zip: Parts, types: ContentTypes, tables: TableSpec[], n: Coun
   return `<tableParts count="${parts.length}">${parts.join('')}</tableParts>`;
 }
 
-export async function addTablesAndPictures(xlsx: Buffer, add: PackageAdditions): Promise<Buffer> {
-  const zip = new Parts(xlsx);
+/** `chunks`: the stored package exceljs wrote, as it wrote it. */
+export async function addTablesAndPictures(chunks: Buffer[], add: PackageAdditions): Promise<Buffer> {
+  const zip = new Parts(chunks);
   const types = new ContentTypes(zip.text('[Content_Types].xml')!);
   const sheets = new Set([
     ...add.widths.keys(),
@@ -238,7 +241,7 @@ export async function addTablesAndPictures(xlsx: Buffer, add: PackageAdditions):
       const relsPath = `xl/worksheets/_rels/sheet${sheet}.xml.rels`;
       zip.set(relsPath, addRels(zip.text(relsPath), rels));
     }
-    zip.set(`xl/worksheets/sheet${sheet}.xml`, ws.bytes());
+    zip.set(`xl/worksheets/sheet${sheet}.xml`, ws.pieces());
   }
   if (counters.image > 0 && !/Extension="png"/i.test(types.xml))
     types.xml = types.xml.replace('</Types>', '<Default Extension="png" ContentType="image/png"/></Types>');
