@@ -450,6 +450,10 @@ describe('a list longer than a sheet holds', () => {
   it('says so in words on the sheets: where the list goes on, and where it comes from', () => {
     const parts = split.worksheets.filter((ws) => ws.name.startsWith('Inactive users'));
     const header = full.getWorksheet('Inactive users')!.getRow(2).values;
+    // at the top, the choice itself: where a long list goes on
+    expect(String(parts[0]!.getRow(1).getCell(1).value)).toMatch(
+      /A list longer than a sheet holds \(1,048,576 rows\) goes on on the next sheets: "Inactive users \(2\)"/,
+    );
     for (const [i, ws] of parts.entries()) {
       if (i < parts.length - 1) {
         expect(ws.rowCount).toBe(LIMIT);

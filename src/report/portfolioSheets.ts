@@ -157,7 +157,7 @@ export function inactiveUsersSheet(rows: Rows): SheetModel {
     freeze: true,
     freezeColumns: 1,
     notes: [
-      "Licence holders with no activity in the 28 days up to the data's as-of date: candidates to reclaim, or to train.",
+      'Licence holders with no activity in the 28 days up to the data\'s as-of date: candidates to reclaim, or to train. A list longer than a sheet holds (1,048,576 rows) goes on on the next sheets: "Inactive users (2)", "Inactive users (3)", …',
     ],
     blocks: [
       {
