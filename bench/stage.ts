@@ -183,7 +183,9 @@ switch (stage) {
     // The portfolio workbook of every customer, from a warehouse already loaded.
     const ctx = await context(o);
     const week = await resolveWeek(ctx, o.date!);
-    const { seconds, result } = await timed(() => buildReport(ctx, { week }, path.dirname(o.db)));
+    const { seconds, result } = await timed(() =>
+      buildReport(ctx, { asOf: week, trigger: 'manual', outDir: path.dirname(o.db) }),
+    );
     out = { seconds, rows: result.rows };
     ctx.wh.close();
     break;
@@ -193,7 +195,9 @@ switch (stage) {
     // weekly tables, then the portfolio workbook of all of them.
     const ctx = await context(o);
     await seedBigPortfolio(ctx, o.date!);
-    const { seconds, result } = await timed(() => buildReport(ctx, { week: o.date! }, path.dirname(o.db)));
+    const { seconds, result } = await timed(() =>
+      buildReport(ctx, { asOf: o.date!, trigger: 'manual', outDir: path.dirname(o.db) }),
+    );
     out = { seconds, rows: result.rows };
     ctx.wh.close();
     break;

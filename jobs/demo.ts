@@ -156,12 +156,17 @@ export async function runDemo(
     print(await portfolioSummary(ctx, dates.at(-1)!));
     const week = await resolveWeek(ctx, dates.at(-1)!);
     const reports = path.join(outDir, 'reports');
-    const portfolio = await buildReport(ctx, { week }, reports);
+    const portfolio = await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: reports });
     const [first] = await ctx.wh.all(
       `SELECT customer_id FROM adoption_customer_weekly WHERE week_ending = $w::DATE AND has_data ORDER BY unused DESC, customer_name LIMIT 1`,
       { w: week },
     );
-    const customer = await buildReport(ctx, { week, customer: String(first!.customer_id) }, reports);
+    const customer = await buildReport(ctx, {
+      asOf: week,
+      customer: String(first!.customer_id),
+      trigger: 'manual',
+      outDir: reports,
+    });
     print('');
     print(`portfolio workbook: ${portfolio.file}`);
     print(`customer workbook:  ${customer.file}`);

@@ -1,8 +1,8 @@
 // Charts in every language on a bare server (issue #20): the chart's fonts come with the project (npm packages),
 // resvg never reads the system's, so a zh-CN chart draws its Chinese on a machine with no font installed.
 import { describe, expect, it } from 'vitest';
-import { chartFonts, trendChartImage, trendChartPng, type TrendPoint } from '../src/render/chart.js';
-import { bundledFonts } from '../src/render/fonts.js';
+import { bundledFonts, chartFonts } from '../src/config/fonts.js';
+import { trendChartImage, trendChartPng, type TrendPoint } from '../src/render/chart.js';
 
 const WEEKS = ['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23'];
 const points: TrendPoint[] = WEEKS.map((week, i) => ({ week, series: 'Ana Lima', value: 0.5 + i * 0.05 }));
@@ -49,8 +49,8 @@ describe('chart fonts', () => {
   });
 
   it('localises the axis title and the dates: a zh-CN chart differs from an en one only in its words', async () => {
-    const zh = await trendChartPng(points, { title: 'T', locale: 'zh-CN' });
-    const en = await trendChartPng(points, { title: 'T', locale: 'en' });
+    const zh = await trendChartPng(points, { title: 'T', locale: 'zh-CN', fonts: chartFonts() });
+    const en = await trendChartPng(points, { title: 'T', locale: 'en', fonts: chartFonts() });
     expect(zh.equals(en)).toBe(false);
     // and the Chinese axis words are drawn, not left as boxes: without the CJK font the picture changes
     const zhLatin = await trendChartPng(points, { title: 'T', locale: 'zh-CN', fonts: latinOnly() });

@@ -288,7 +288,9 @@ describe('Copilot findings', () => {
 
 describe('the Copilot sheet', () => {
   it('shows each customer’s Copilot seats, usage and apps, the weakest app named, and "not measurable" without a report', async () => {
-    const file = (await buildReport(ctx, { week: COPILOT_DATE }, path.join(dir, 'out'))).file;
+    const file = (
+      await buildReport(ctx, { asOf: COPILOT_DATE, trigger: 'manual', outDir: path.join(dir, 'out') })
+    ).file;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.getWorksheet('Copilot')!;

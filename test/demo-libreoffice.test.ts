@@ -1,7 +1,6 @@
 // The demo end to end at a small size, and its workbook opened by LibreOffice: a workbook Excel would need to
 // repair fails to convert. In CI (CI=true) LibreOffice must be there (.ci/run installs it); elsewhere the
 // conversion is skipped when it is missing.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +9,9 @@ import { runDemo } from '../jobs/demo.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 import { rowsOf } from './helpers/sheets.js';
 import { tempDir } from './helpers/context.js';
+import { convertToPdf, libreOfficeRuns, soffice } from './helpers/libreoffice.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
 
-const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => existsSync(p));
 let dir: string;
 let cleanup: () => void;
 let printed: string[];
@@ -113,33 +112,15 @@ describe('demo', () => {
     for (const f of workbooks) expect(await checkXlsx(readFileSync(f)), f).toEqual([]);
   });
 
-  it.skipIf(!soffice && process.env.CI !== 'true')(
+  it.skipIf(!libreOfficeRuns)(
     'its workbooks open in LibreOffice with no error',
     () => {
       expect(soffice, 'LibreOffice is not installed: .ci/run installs libreoffice-calc-nogui').toBeDefined();
       for (const wb of workbooks) {
-        const out = path.join(dir, 'pdf');
-        const r = spawnSync(
-          soffice!,
-          [
-            '--headless',
-            '--norestore',
-            `-env:UserInstallation=file://${path.join(dir, 'lo-profile')}`,
-            '--convert-to',
-            'pdf',
-            '--outdir',
-            out,
-            wb,
-          ],
-          {
-            encoding: 'utf8',
-            timeout: 120_000,
-          },
-        );
-        expect(r.status, r.stderr).toBe(0);
-        expect(r.stderr).not.toMatch(/error/i);
-        const pdf = path.join(out, path.basename(wb).replace(/\.xlsx$/, '.pdf'));
-        expect(existsSync(pdf), `${pdf}\n${r.stdout}\n${r.stderr}`).toBe(true);
+        const { pdf, status, stdout, stderr } = convertToPdf(wb, dir);
+        expect(status, stderr).toBe(0);
+        expect(stderr).not.toMatch(/error/i);
+        expect(existsSync(pdf), `${pdf}\n${stdout}\n${stderr}`).toBe(true);
         expect(statSync(pdf).size).toBeGreaterThan(10_000);
       }
     },

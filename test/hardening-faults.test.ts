@@ -37,7 +37,7 @@ afterEach(() => {
 describe('faults', () => {
   it('the disk full while writing a workbook: a clear error, no half file where users look, the old one intact', async () => {
     const out = path.join(dir, 'reports');
-    const first = await buildReport(ctx, { week: DROP_DATE }, out);
+    const first = await buildReport(ctx, { asOf: DROP_DATE, trigger: 'manual', outDir: out });
     const before = readFileSync(first.file);
     // The disk fills up half-way through the next write.
     const realWrite = fs.writeFileSync;
@@ -50,7 +50,7 @@ describe('faults', () => {
     }) as typeof fs.writeFileSync;
     syncBuiltinESMExports();
     try {
-      await expect(buildReport(ctx, { week: DROP_DATE }, out)).rejects.toThrow(
+      await expect(buildReport(ctx, { asOf: DROP_DATE, trigger: 'manual', outDir: out })).rejects.toThrow(
         new RegExp(
           `cannot write .*${path.basename(first.file)}: the disk is full \\(ENOSPC\\); nothing was written there`,
         ),

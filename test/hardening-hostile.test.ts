@@ -61,7 +61,11 @@ describe('hostile data', () => {
   });
 
   it('formula-looking names and user keys (=, +, @, leading tab) stay text in the workbook, never formulas', async () => {
-    const res = await buildReport(ctx, { week: DROP_DATE }, path.join(dir, 'reports'));
+    const res = await buildReport(ctx, {
+      asOf: DROP_DATE,
+      trigger: 'manual',
+      outDir: path.join(dir, 'reports'),
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(res.file);
     const texts: string[] = [];
@@ -86,7 +90,8 @@ describe('hostile data', () => {
 
   it('names that reach a file name cannot leave the output folder or take a reserved name', async () => {
     const out = path.join(dir, 'customer-reports');
-    for (const id of Object.keys(NAMES)) await buildReport(ctx, { week: DROP_DATE, customer: id }, out);
+    for (const id of Object.keys(NAMES))
+      await buildReport(ctx, { asOf: DROP_DATE, customer: id, trigger: 'manual', outDir: out });
     const files = readdirSync(out);
     expect(files).toHaveLength(4);
     for (const f of files) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_FILE, loadConfig, parseConfig } from '../src/config/load.js';
 import { recipientFor, undescribedLine } from '../src/digest/recipients.js';
 import { spendView } from '../src/digest/spend.js';
-import { loadTemplates } from '../src/render/email.js';
+import { loadTemplates } from '../src/config/templates.js';
 import { tempDir } from './helpers/context.js';
 
 const defaults = () => JSON.parse(readFileSync(DEFAULT_CONFIG_FILE, 'utf8')) as Record<string, unknown>;

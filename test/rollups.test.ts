@@ -232,7 +232,14 @@ describe('weekly roll-ups', () => {
 
 describe('one workbook', () => {
   it('shows the same figures for the same week on its Summary and Trend sheets', async () => {
-    const file = (await buildReport(ctx, { week: '2026-11-16', owner: OWNER }, path.join(dir, 'out'))).file;
+    const file = (
+      await buildReport(ctx, {
+        asOf: '2026-11-16',
+        owner: OWNER,
+        trigger: 'manual',
+        outDir: path.join(dir, 'out'),
+      })
+    ).file;
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const summary = wb.getWorksheet('Summary')!;

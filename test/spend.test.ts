@@ -425,11 +425,11 @@ describe('the Spend sheet of the workbook', () => {
   let ws: ExcelJS.Worksheet;
   beforeAll(async () => {
     const week = await resolveWeek(ctx, SPEND_DROP_DATE);
-    const { file } = await buildReport(
-      ctx,
-      { week },
-      path.join(path.dirname(ctx.config.warehouse.path), 'out'),
-    );
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      trigger: 'manual',
+      outDir: path.join(path.dirname(ctx.config.warehouse.path), 'out'),
+    });
     expect(await checkXlsx(readFileSync(file))).toEqual([]);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);

@@ -248,7 +248,8 @@ describe('a product the user report cannot measure', () => {
 describe('the workbook', () => {
   let wb: ExcelJS.Workbook;
   beforeAll(async () => {
-    const file = (await buildReport(ctx, { week }, path.join(dir, 'out'))).file;
+    const file = (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: path.join(dir, 'out') }))
+      .file;
     wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
   });

@@ -1,16 +1,19 @@
 // Workbooks read back with exceljs, cell by cell, against the warehouse; the fixture drop has two account managers
 // (am1: Main Rules, Nothing Sold; am2: Aggregate Only, PC Subs) and one customer with a hostile name.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strToU8, zipSync } from 'fflate';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import type { JobContext } from '../src/context.js';
 import { safeFileName } from '../src/deliver/files.js';
-import { renderWorkbook } from '../src/render/workbook.js';
+import { findInPieces, storedParts } from '../src/render/storedZip.js';
+import { renderWorkbook, type WorkbookModel } from '../src/render/workbook.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { tempDir, testContext } from './helpers/context.js';
+import { convertToPdf, libreOfficeRuns } from './helpers/libreoffice.js';
 import { checkXlsx } from './helpers/xlsxCheck.js';
 import { DROP_DATE, T, rulesDrop } from './fixtures/rulesDrop.js';
 
@@ -69,7 +72,7 @@ describe('portfolio workbook', () => {
   let wb: ExcelJS.Workbook;
   let file: string;
   beforeAll(async () => {
-    file = (await buildReport(ctx, { week }, path.join(dir, 'out'))).file;
+    file = (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: path.join(dir, 'out') })).file;
     wb = await read(file);
   });
 
@@ -255,7 +258,12 @@ describe('portfolio workbook', () => {
 
 describe('scoped workbooks', () => {
   it("an account manager's workbook holds none of another manager's customers", async () => {
-    const { file } = await buildReport(ctx, { week, owner: 'am1@partner.example' }, path.join(dir, 'out'));
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      owner: 'am1@partner.example',
+      trigger: 'manual',
+      outDir: path.join(dir, 'out'),
+    });
     expect(path.basename(file)).toBe(`portfolio-${week}-am1@partner.example.xlsx`);
     const text = allText(await read(file));
     expect(text).toContain('Main Rules Ltd');
@@ -271,7 +279,12 @@ describe('scoped workbooks', () => {
   });
 
   it('a customer workbook holds that customer alone, under a safe file name', async () => {
-    const { file } = await buildReport(ctx, { week, customer: T.nothingSold }, path.join(dir, 'out'));
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      customer: T.nothingSold,
+      trigger: 'manual',
+      outDir: path.join(dir, 'out'),
+    });
     expect(path.basename(file)).toBe(`customer-HYPERLINK-http-evil.example-click-Co-a0000000-${week}.xlsx`);
     const wb = await read(file);
     expect(wb.title).toBe(`Customer insights: ${HOSTILE}`);
@@ -283,11 +296,13 @@ describe('scoped workbooks', () => {
   });
 
   it('a workbook made for a Chinese reader has its sheets, headers and definitions in Chinese', async () => {
-    const { file } = await buildReport(
-      ctx,
-      { week, owner: 'am1@partner.example', locale: 'zh-CN' },
-      path.join(dir, 'zh'),
-    );
+    const { file } = await buildReport(ctx, {
+      asOf: week,
+      owner: 'am1@partner.example',
+      locale: 'zh-CN',
+      trigger: 'manual',
+      outDir: path.join(dir, 'zh'),
+    });
     const wb = await read(file);
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       '摘要',
@@ -337,6 +352,178 @@ describe('scoped workbooks', () => {
     await expect(resolveWeek(ctx, '2026-01-01')).rejects.toThrow(
       /no data for the week ending 2026-01-05 \(the week holding 2026-01-01\)/,
     );
+  });
+});
+
+describe('same model, same bytes', () => {
+  afterEach(() => vi.useRealTimers());
+  const model = (): WorkbookModel => ({
+    title: 't',
+    subject: 's',
+    created: new Date('2026-11-23T00:00:00Z'),
+    sheets: [
+      {
+        name: 'S',
+        notes: ['A title', 'a note'],
+        freeze: true,
+        blocks: [
+          {
+            title: 'Block',
+            tableName: 'T',
+            columns: [
+              { header: 'Name', key: 'n', format: 'text' },
+              { header: 'Usage %', key: 'u', format: 'pct', flag: 'usage' },
+              { header: 'Day', key: 'd', format: 'date' },
+            ],
+            rows: (async function* () {
+              for (let i = 0; i < 50; i++) yield { n: `user ${i}`, u: i / 50, d: '2026-11-20' };
+            })(),
+          },
+        ],
+      },
+    ],
+  });
+
+  it("renders a model twice to the same bytes: the package's dates are the model's, never the clock's", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2027-03-01T10:00:00Z'));
+    const first = await renderWorkbook(model());
+    vi.setSystemTime(new Date('2031-07-15T18:30:00Z'));
+    const second = await renderWorkbook(model());
+    expect(first.length).toBeGreaterThan(1000);
+    expect(first.equals(second)).toBe(true);
+  });
+
+  it('the report job writes the same bytes for the same week, chart included, whenever it runs', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bytes: Buffer[] = [];
+    for (const [i, now] of ['2027-03-01T10:00:00Z', '2031-07-15T18:30:00Z'].entries()) {
+      vi.setSystemTime(new Date(now));
+      const out = path.join(dir, `same-bytes-${i}`);
+      const { file } = await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: out });
+      bytes.push(readFileSync(file));
+    }
+    expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+  });
+});
+
+describe('a list longer than a sheet holds', () => {
+  // A sheet of 5 rows: on the inactive users' sheets a note, the header, two users, and the line saying where the
+  // list goes on.
+  const LIMIT = 5;
+  let full: ExcelJS.Workbook;
+  let split: ExcelJS.Workbook;
+  let splitFile: string;
+  beforeAll(async () => {
+    const outDir = path.join(dir, 'split');
+    full = await read(
+      (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: path.join(dir, 'full') })).file,
+    );
+    splitFile = (await buildReport(ctx, { asOf: week, trigger: 'manual', outDir, maxRowsPerSheet: LIMIT }))
+      .file;
+    split = await read(splitFile);
+  });
+
+  /** The values of rows `from`…`to`, in the six columns of the inactive users' list. */
+  const values = (ws: ExcelJS.Worksheet, from: number, to: number) => {
+    const out: unknown[][] = [];
+    for (let r = from; r <= to; r++) out.push([1, 2, 3, 4, 5, 6].map((c) => ws.getRow(r).getCell(c).value));
+    return out;
+  };
+
+  it('goes on on further sheets: every inactive user once, in order, cell by cell', () => {
+    const expected = rowsOf(full.getWorksheet('Inactive users')!, 2).map((r) =>
+      Object.values(r).map((c) => c.value),
+    );
+    expect(expected.length).toBeGreaterThan(2 * (LIMIT - 3));
+    const parts = split.worksheets.filter((ws) => /^Inactive users( \(\d+\))?$/.test(ws.name));
+    expect(parts.map((ws) => ws.name)).toEqual([
+      'Inactive users',
+      ...Array.from({ length: parts.length - 1 }, (_, i) => `Inactive users (${i + 2})`),
+    ]);
+    expect(parts.length).toBe(Math.ceil(expected.length / (LIMIT - 3)));
+    const got = parts.flatMap((ws, i) => values(ws, 3, i < parts.length - 1 ? LIMIT - 1 : ws.rowCount));
+    expect(expected[0]).toHaveLength(6);
+    expect(got).toEqual(expected);
+  });
+
+  it('says so in words on the sheets: where the list goes on, and where it comes from', () => {
+    const parts = split.worksheets.filter((ws) => ws.name.startsWith('Inactive users'));
+    const header = full.getWorksheet('Inactive users')!.getRow(2).values;
+    // at the top, the choice itself: where a long list goes on
+    expect(String(parts[0]!.getRow(1).getCell(1).value)).toMatch(
+      /A list longer than a sheet holds \(1,048,576 rows\) goes on on the next sheets: "Inactive users \(2\)"/,
+    );
+    for (const [i, ws] of parts.entries()) {
+      if (i < parts.length - 1) {
+        expect(ws.rowCount).toBe(LIMIT);
+        expect(ws.getRow(LIMIT).getCell(1).value).toBe(
+          `The list continues on the sheet "${parts[i + 1]!.name}".`,
+        );
+      }
+      if (i > 0) {
+        expect(ws.getRow(1).getCell(1).value).toBe(
+          `Continued from the sheet "${parts[i - 1]!.name}": a sheet holds at most ${LIMIT} rows.`,
+        );
+        expect(ws.getRow(2).values).toEqual(header);
+        expect(tablesOf(ws)).toHaveLength(1);
+        expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2, xSplit: 1 });
+      }
+    }
+  });
+
+  it('never puts more rows on a sheet than it holds, and stays a sound package', async () => {
+    for (const ws of split.worksheets) expect(ws.rowCount, ws.name).toBeLessThanOrEqual(LIMIT);
+    expect(await checkXlsx(readFileSync(splitFile))).toEqual([]);
+  });
+
+  it('refuses a sheet too small to say where a list goes on', async () => {
+    await expect(
+      renderWorkbook({ title: 't', subject: 's', created: new Date(0), sheets: [], maxRowsPerSheet: 4 }),
+    ).rejects.toThrow(/at least 5 rows/);
+  });
+
+  it.skipIf(!libreOfficeRuns)(
+    'opens in LibreOffice with no error',
+    () => {
+      const { pdf, status, stdout, stderr } = convertToPdf(splitFile, dir);
+      expect(status, stderr).toBe(0);
+      expect(stderr).not.toMatch(/error/i);
+      expect(existsSync(pdf), `${pdf}\n${stdout}\n${stderr}`).toBe(true);
+      expect(statSync(pdf).size).toBeGreaterThan(10_000);
+    },
+    240_000,
+  );
+});
+
+describe('a stored package read in place (storedZip.ts)', () => {
+  /** `bytes` cut into pieces of the given sizes, cycling. */
+  const cut = (bytes: Buffer, sizes: number[]) => {
+    const out: Buffer[] = [];
+    for (let at = 0, i = 0; at < bytes.length; at += sizes[i++ % sizes.length]!)
+      out.push(bytes.subarray(at, at + sizes[i % sizes.length]!));
+    return out;
+  };
+
+  it('finds a marker inside a piece and across pieces, first or last', () => {
+    const text = Buffer.from('<a><sheetData><row/></sheetData><x/></sheetData>tail');
+    for (const sizes of [[1], [2, 3], [5, 7, 11], [text.length]]) {
+      const pieces = cut(text, sizes);
+      expect(findInPieces(pieces, '<sheetData')).toBe(text.indexOf('<sheetData'));
+      expect(findInPieces(pieces, '</sheetData>', true)).toBe(text.lastIndexOf('</sheetData>'));
+      expect(findInPieces(pieces, '<nothing>')).toBe(-1);
+    }
+  });
+
+  it('gives every part of a stored zip, whatever the chunks it arrives in', () => {
+    const files = { 'a.xml': strToU8('<a>'.repeat(1000)), 'b/c.xml': strToU8('x'), 'empty.txt': strToU8('') };
+    const zip = Buffer.from(zipSync(files, { level: 0 }));
+    for (const sizes of [[1], [7, 13], [4096], [zip.length]]) {
+      const parts = storedParts(cut(zip, sizes));
+      expect([...parts.keys()]).toEqual(Object.keys(files));
+      for (const [name, bytes] of Object.entries(files))
+        expect(Buffer.concat(parts.get(name)!).equals(Buffer.from(bytes))).toBe(true);
+    }
   });
 });
 

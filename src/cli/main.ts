@@ -331,7 +331,12 @@ export function buildProgram(): Command {
   ).action(async (opts: CommonOptions & { date: string; owner?: string; out?: string }) => {
     const res = await withContext(opts, async (ctx) => {
       const week = await resolveWeek(ctx, opts.date);
-      return buildReport(ctx, { week, owner: opts.owner?.toLowerCase() }, opts.out ?? ctx.config.outputDir);
+      return buildReport(ctx, {
+        asOf: week,
+        owner: opts.owner?.toLowerCase(),
+        trigger: 'manual',
+        outDir: opts.out ?? ctx.config.outputDir,
+      });
     });
     console.log(
       `wrote ${res.file} (${res.customers} customers, week ending ${res.week}, ${res.seconds.toFixed(1)} s)`,
@@ -349,7 +354,12 @@ export function buildProgram(): Command {
     if (!customer) throw new UserError(`--customer "${opts.customer}" is not a tenant GUID`);
     const res = await withContext(opts, async (ctx) => {
       const week = await resolveWeek(ctx, opts.date);
-      return buildReport(ctx, { week, customer }, opts.out ?? ctx.config.outputDir);
+      return buildReport(ctx, {
+        asOf: week,
+        customer,
+        trigger: 'manual',
+        outDir: opts.out ?? ctx.config.outputDir,
+      });
     });
     console.log(`wrote ${res.file} (week ending ${res.week}, ${res.seconds.toFixed(1)} s)`);
   });

@@ -1,8 +1,9 @@
-// Charts as PNG, with no canvas: vega-lite → vega → SVG → resvg. Pure: data in, bytes out.
+// Charts as PNG, with no canvas: vega-lite → vega → SVG → resvg. Pure: data and fonts in, bytes out; the fonts are
+// found once, at start-up (src/config/fonts.ts), and resvg reads only those.
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { bundledFonts, type ChartFonts } from './fonts.js';
+import type { ChartFonts } from '../config/fonts.js';
 
 export interface TrendPoint {
   week: string; // YYYY-MM-DD
@@ -15,23 +16,10 @@ export interface ChartOptions {
   yTitle?: string;
   width?: number; // PNG width in pixels
   height?: number;
-  percent?: boolean;
   /** the language of the axis titles and dates (default en) */
   locale?: string;
-  /** default: chartFonts() */
-  fonts?: ChartFonts;
-}
-
-let bundled: ChartFonts | undefined;
-
-/**
- * The fonts the chart is drawn with: the project's own (Latin and Chinese, src/render/fonts.ts), found once at
- * start-up. System fonts are never read: a chart looks the same on a bare server as on a laptop, and scanning
- * every installed font cost ~60 ms a chart.
- */
-export function chartFonts(): ChartFonts {
-  bundled ??= bundledFonts();
-  return bundled;
+  /** the project's own fonts (chartFonts()): system fonts are never read */
+  fonts: ChartFonts;
 }
 
 /** Week labels on the x axis, in the reader's language (vega's own month names are English only). */
@@ -54,7 +42,7 @@ export async function trendChartImage(
   const width = options.width ?? 720;
   const height = options.height ?? 320;
   const locale = options.locale && options.locale in AXIS_WORDS ? options.locale : 'en';
-  const fonts = options.fonts ?? chartFonts();
+  const { fonts } = options;
   const family = fonts.families.map((f) => `'${f}'`).join(', ');
   const spec: vl.TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -88,7 +76,7 @@ export async function trendChartImage(
         field: 'value',
         type: 'quantitative',
         title: options.yTitle ?? '',
-        axis: { format: options.percent === false ? ',d' : '.0%' },
+        axis: { format: '.0%' },
         scale: { zero: true },
       },
       color: {

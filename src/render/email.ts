@@ -1,10 +1,11 @@
 // The digest e-mail: handlebars templates in templates/digest (HTML with inline styles, plain text, subject,
-// partials). Loading reads the template files once; rendering is pure: a view in, strings out. Every data field
-// is printed with {{ }}, so handlebars escapes it; templates never use {{{ }}} on data.
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import Handlebars from 'handlebars';
-import { PROJECT_ROOT } from '../config/load.js';
+// partials), loaded once at start-up (src/config/templates.ts). Rendering is pure: templates and a view in,
+// strings out. Every data field is printed with {{ }}, so handlebars escapes it; templates never use {{{ }}} on
+// data.
+import type Handlebars from 'handlebars';
+
+// Where the digest job has always imported the loader from.
+export { loadTemplates } from '../config/templates.js';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -15,30 +16,6 @@ export interface DigestTemplates {
   html: Handlebars.TemplateDelegate;
   text: Handlebars.TemplateDelegate;
   strings: Record<Locale, Strings>;
-}
-
-const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
-
-export function loadTemplates(dir = TEMPLATES_DIR): DigestTemplates {
-  const hb = Handlebars.create();
-  const partials = path.join(dir, 'digest', 'partials');
-  for (const f of readdirSync(partials))
-    hb.registerPartial(path.basename(f, '.hbs'), readFileSync(path.join(partials, f), 'utf8'));
-  const compile = (f: string, noEscape = false) =>
-    hb.compile(readFileSync(path.join(dir, 'digest', f), 'utf8'), { strict: true, noEscape });
-  const strings = Object.fromEntries(
-    LOCALES.map((l) => [
-      l,
-      JSON.parse(readFileSync(path.join(dir, 'locales', `${l}.json`), 'utf8')) as Strings,
-    ]),
-  ) as Record<Locale, Strings>;
-  // The subject and the text part are not HTML: no entities there (header injection is handled where headers are made).
-  return {
-    subject: compile('subject.hbs', true),
-    html: compile('html.hbs'),
-    text: compile('text.hbs', true),
-    strings,
-  };
 }
 
 // `{n, plural, one {seat} other {seats}}`: the branch the locale's plural rule picks for the number n, so that no

@@ -1,11 +1,11 @@
 // The workbooks' Copilot sheet (DESIGN.md §1.6): per customer the Microsoft 365 Copilot seats sold, assigned and
 // active, usage and its change, and the usage of each Copilot app (the weakest named); and the scope's Copilot
-// seats and usage over the last 12 weeks.
+// seats and usage over the last 12 weeks. Pure: the query rows in, the sheet's model out.
 import { COPILOT_APPS, type CopilotApp } from '../config/schema.js';
-import type { JobContext } from '../context.js';
-import type { Column, RowInput, SheetModel } from '../render/workbook.js';
+import type { RowInput, SheetModel } from '../render/workbook.js';
 import { NOT_MEASURABLE } from '../render/words.js';
-import type { Params, Row } from '../warehouse/warehouse.js';
+import type { Row } from '../warehouse/warehouse.js';
+import { col } from './summarySheet.js';
 
 /** The apps' names as Microsoft's Copilot usage report titles them. */
 export const COPILOT_APP_NAMES: Record<CopilotApp, string> = {
@@ -24,13 +24,6 @@ export const COPILOT_APP_NAMES: Record<CopilotApp, string> = {
   copilot_agent: 'Agents',
 };
 
-const col = (header: string, key: string, format: Column['format'], extra: Partial<Column> = {}): Column => ({
-  header,
-  key,
-  format,
-  ...extra,
-});
-
 /** The app with the lowest usage among those the report has, when there are at least two: '' otherwise. Pure. */
 export function weakestApp(r: Row): string {
   const present = COPILOT_APPS.filter((a) => typeof r[a] === 'number');
@@ -39,14 +32,8 @@ export function weakestApp(r: Row): string {
   return COPILOT_APP_NAMES[weakest];
 }
 
-export async function copilotSheet(
-  ctx: JobContext,
-  params: Params,
-  counts: Record<string, number>,
-): Promise<SheetModel> {
-  const rows = await ctx.wh.allFile('reports/copilot', params);
-  const trend = await ctx.wh.allFile('reports/copilot_trend', params);
-  counts.copilot = rows.length;
+/** `rows`: the Copilot products per customer (reports/copilot.sql); `trend`, the scope's last 12 weeks. */
+export function copilotSheet(rows: Row[], trend: Row[]): SheetModel {
   // Only the apps some customer's report has: v2's apps stay out of a book whose tenants all report v1.
   const apps = COPILOT_APPS.filter((a) => rows.some((r) => r[a] !== null && r[a] !== undefined));
   const unmeasured = (r: Row) => r.usage_basis === 'not_measurable';

@@ -1,7 +1,7 @@
 // The workbook in its reader's language (issue #20): sheet names, block titles, headers and fixed notes, from the
 // English the sheets are written in. Words with no translation stay English (a name, a product). Pure.
 import type { Locale } from '../render/email.js';
-import type { SheetModel } from '../render/workbook.js';
+import { ENGLISH_CONTINUATION, type ContinuationWords, type SheetModel } from '../render/workbook.js';
 
 const ZH: Record<string, string> = {
   // sheets
@@ -119,8 +119,8 @@ const ZH: Record<string, string> = {
     '本周范围内没有客户持有 Microsoft 365 Copilot。',
   'Usage % can exceed 100%: see the Definitions sheet. Changes are against the week before, in percentage points for rates.':
     '使用率可能超过 100%：请参阅“定义”工作表。变化与前一周相比，比率的变化以百分点表示。',
-  "Licence holders with no activity in the 28 days up to the data's as-of date: candidates to reclaim, or to train.":
-    '截至数据日期的 28 天内没有任何活动的许可证持有者：可回收许可证，或安排培训。',
+  'Licence holders with no activity in the 28 days up to the data\'s as-of date: candidates to reclaim, or to train. A list longer than a sheet holds (1,048,576 rows) goes on on the next sheets: "Inactive users (2)", "Inactive users (3)", …':
+    '截至数据日期的 28 天内没有任何活动的许可证持有者：可回收许可证，或安排培训。超过一个工作表容量（1,048,576 行）的列表在后续工作表“非活跃用户 (2)”、“非活跃用户 (3)”……上继续。',
   'What the loads of the week set aside (errors), noticed (warnings), and ignored or missed (info). A repeated issue is one line, with how many times and on which nights.':
     '本周加载时搁置的内容（错误）、注意到的问题（警告）以及忽略或缺失的内容（信息）。重复出现的问题合并为一行，并注明次数和日期。',
   'How the numbers are defined (Partner Center, "Increase adoption and satisfaction").':
@@ -158,4 +158,14 @@ export function localiseSheets(sheets: SheetModel[], locale: Locale): SheetModel
       columns: b.columns.map((c) => ({ ...c, header: tr(locale, c.header) })),
     })),
   }));
+}
+
+/** What a list too long for one sheet says, at the end of a full sheet and at the top of the next. */
+export function continuationWords(locale: Locale): ContinuationWords {
+  return locale === 'zh-CN'
+    ? {
+        continuesOn: '列表在工作表“{sheet}”上继续。',
+        continuedFrom: '接续工作表“{sheet}”：一个工作表最多容纳 {limit} 行。',
+      }
+    : ENGLISH_CONTINUATION;
 }

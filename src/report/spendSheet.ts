@@ -1,9 +1,8 @@
 // The workbooks' Spend sheet (DESIGN.md §1.7): per customer × product the price, what unassigned and inactive seats
 // cost a month, the renewal and the seats reducible then and now; totals per currency (never added together) and
-// the actions due (queries/findings/spend_findings.sql).
-import type { JobContext } from '../context.js';
+// the actions due (queries/findings/spend_findings.sql). Pure: the query rows in, the sheet's model out.
 import type { Column, SheetModel } from '../render/workbook.js';
-import type { Params, Row } from '../warehouse/warehouse.js';
+import type { Row } from '../warehouse/warehouse.js';
 
 const col = (header: string, key: string, format: Column['format'], width: number): Column => ({
   header,
@@ -22,27 +21,15 @@ const BASIS_WORDS: Record<string, string> = {
   default_term: 'default term (no Partner Center subscription)',
 };
 
-/** The spend rows, totals and actions of a scope and week, as the sheet and the digest show them. */
-export async function spendData(
-  ctx: JobContext,
-  params: Params,
-): Promise<{ rows: Row[]; totals: Row[]; actions: Row[] }> {
-  const rows = await ctx.wh.allFile('reports/spend', params);
-  const totals = await ctx.wh.allFile('reports/spend_totals', params);
-  const actions = await ctx.wh.allFile('findings/spend_findings', {
-    ...params,
-    horizon_days: ctx.config.spend.renewalHorizonDays,
-  });
-  return { rows, totals, actions };
+/** The spend rows of a scope and week (reports/spend.sql), their totals per currency, and the actions due. */
+export interface SpendData {
+  rows: Row[];
+  totals: Row[];
+  actions: Row[];
 }
 
-export async function spendSheet(
-  ctx: JobContext,
-  params: Params,
-  counts: Record<string, number>,
-): Promise<SheetModel> {
-  const { rows, totals, actions } = await spendData(ctx, params);
-  counts.spend = rows.length;
+/** What the sheet's figures are, and where the prices come from. */
+function spendNotes(rows: Row[]): string[] {
   const notes = [
     'Licence spend: what seats paid for and unused cost each month, and when they can be cut.',
     'Amounts are per month, tax-exclusive, from the Partner Center price list (or your own sheet of the same shape), in the currency of their row: never added across currencies.',
@@ -52,10 +39,15 @@ export async function spendSheet(
     notes.push(
       'Prices of products with DEMO… ids are made-up demo values, not Microsoft price list figures.',
     );
+  return notes;
+}
+
+/** `horizonDays`: how far ahead a renewal is shown as an action. */
+export function spendSheet({ rows, totals, actions }: SpendData, horizonDays: number): SheetModel {
   return {
     name: 'Spend',
     freeze: false,
-    notes,
+    notes: spendNotes(rows),
     blocks: [
       {
         title: 'Per currency',
@@ -76,7 +68,7 @@ export async function spendSheet(
         rows: totals.map((t) => ({ ...t, currency: t.currency ?? 'no price' })),
       },
       {
-        title: `Seats to cut: renewals in the next ${ctx.config.spend.renewalHorizonDays} days, and seats still in their 7-day window`,
+        title: `Seats to cut: renewals in the next ${horizonDays} days, and seats still in their 7-day window`,
         tableName: 'SpendActions',
         empty: 'No seats to cut this week.',
         columns: [
