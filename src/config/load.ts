@@ -10,6 +10,7 @@ import {
   type Catalog,
   type Config,
   type ContentCatalog,
+  type ProductCatalog,
 } from './schema.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -79,7 +80,15 @@ export function loadConfig(configFile?: string): Config {
   return parseConfig(deepMerge(defaults, override), configFile);
 }
 
+/**
+ * Both catalogues, validated together at start-up with the rest of the configuration: a bad content catalogue
+ * stops the command (or the scheduler) at once, not the digest run of Monday morning.
+ */
 export function loadCatalog(config: Config): Catalog {
+  return { ...loadProductCatalog(config), content: loadContentCatalog(config) };
+}
+
+export function loadProductCatalog(config: Config): ProductCatalog {
   const file = config.catalog.products ?? DEFAULT_CATALOG_FILE;
   const result = catalogSchema.safeParse(readJsonFile(file, 'product catalogue'));
   if (!result.success) {

@@ -30,6 +30,8 @@ export interface DigestData {
     suggestions: { title: string; url: string; kind: string }[];
     followUps: { title: string; weeksAgo: number; change: number | null }[];
   }[];
+  /** customers needing attention beyond digest.maxCustomers: counted in the e-mail, listed in the workbook */
+  attentionMore?: number;
   upsell: { name: string; usage: number | null; deployment: number | null }[];
   over100: {
     name: string;
