@@ -165,6 +165,7 @@ export const configSchema = z
         from: z.string().min(3),
         fallbackRecipient: plainEmail,
         maxSuggestionsPerCustomer: z.number().int().min(0).max(20),
+        // the e-mail's attention list stops here: the rest are counted ("N more") and are in the workbook
         maxCustomers: z.number().int().min(1).max(200),
         cooldownWeeks: z.number().int().min(0).max(52),
         outbox: z.string().min(1),
