@@ -147,7 +147,7 @@ export const configSchema = z
       .strict(),
     tickets: z
       .object({
-        categories: z.object({ how_to: z.array(z.string()), incident: z.array(z.string()) }).strict(),
+        categories: z.object({ how_to: z.array(z.string()) }).strict(),
         // null: ISO 8601 only. Otherwise one format such as "MM/DD/YYYY hh:mm A", for help desks that export another.
         openedAtFormat: z
           .string()
