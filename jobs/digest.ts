@@ -3,23 +3,23 @@
 // Read (src/digest/read.ts) → plan, pure (src/digest/plan.ts) → deliver (src/deliver/batch.ts).
 import path from 'node:path';
 import type { JobContext, JobRequest } from '../src/context.js';
-import { deliverAll, retryOptions, runStop, type RecipientOutcome } from '../src/deliver/batch.js';
+import { deliverAll, runStop, type RecipientOutcome } from '../src/deliver/batch.js';
 import { markInterruptedUncertain } from '../src/deliver/ledger.js';
-import {
-  describeSmtpError,
-  fileMailer,
-  sendWithRetry,
-  smtpMailer,
-  type Mailer,
-} from '../src/deliver/mailer.js';
+import { fileMailer, smtpMailer, type Mailer, type Outgoing } from '../src/deliver/mailer.js';
 import { digestMessage, messageIdFor } from '../src/digest/message.js';
 import { planDigest } from '../src/digest/plan.js';
-import { computeFindings, digestAddressees, readDigestRows, recordSuggestions } from '../src/digest/read.js';
-import { checkedRecipient, undescribedLine, type Recipient } from '../src/digest/recipients.js';
-import { operatorSummary, runVerdict } from '../src/digest/summary.js';
-import { loadWeekPlan } from '../src/digest/weekPlan.js';
+import {
+  computeFindings,
+  digestAddressees,
+  readDigestRows,
+  recordSuggestions,
+  type DigestAddressee,
+} from '../src/digest/read.js';
+import { checkedRecipient, type Recipient } from '../src/digest/recipients.js';
+import { closeDigestBatch, runVerdict } from '../src/digest/summary.js';
+import { loadWeekPlan, type WeekPlan } from '../src/digest/weekPlan.js';
 import { UserError } from '../src/errors.js';
-import { loadTemplates } from '../src/render/email.js';
+import { loadTemplates, type DigestTemplates } from '../src/render/email.js';
 import { finishRun, startRun, updateRunParams } from '../src/warehouse/runLedger.js';
 import { buildReport, resolveWeek } from './report.js';
 
@@ -75,6 +75,47 @@ async function startDigestRun(ctx: JobContext, req: JobRequest & DigestOptions, 
   return { runId, week };
 }
 
+/** One recipient's digest: read, plan (the week's counts carried on), record the suggestions, render. */
+function digestMaker(
+  ctx: JobContext,
+  req: DigestOptions,
+  week: string,
+  weekPlan: WeekPlan,
+  templates: DigestTemplates,
+) {
+  const { config } = ctx;
+  const readers: Recipient[] = [];
+  let counts = weekPlan;
+  const make = async ({ owner, recipient }: DigestAddressee): Promise<Outgoing> => {
+    const reader = checkedRecipient(config, recipient);
+    readers.push(reader);
+    const rows = await readDigestRows(ctx, week, owner);
+    const plan = planDigest({
+      week,
+      reader,
+      rows,
+      weekPlan: counts,
+      rules: config.digest,
+      partnerName: config.partner.name,
+      items: ctx.catalog.content.items,
+    });
+    counts = plan.weekPlan;
+    if (!req.dryRun) await recordSuggestions(ctx, plan.suggestions);
+    const outDir = path.join(config.outputDir, week);
+    const workbook = async () =>
+      (await buildReport(ctx, { week, owner, locale: reader.locale }, outDir)).file;
+    const attach = config.digest.attachWorkbook && !req.dryRun;
+    return digestMessage(ctx, {
+      templates,
+      data: plan.data,
+      reader,
+      owner,
+      workbook: attach ? workbook : undefined,
+    });
+  };
+  return { readers, make };
+}
+
 export async function sendDigests(ctx: JobContext, req: JobRequest & DigestOptions): Promise<DigestResult> {
   const started = process.hrtime.bigint();
   const { wh, config, log } = ctx;
@@ -87,26 +128,24 @@ export async function sendDigests(ctx: JobContext, req: JobRequest & DigestOptio
   const mailer = mailerFor(ctx, req, week);
   // A dry run computes everything in a transaction that is rolled back: it changes nothing.
   if (req.dryRun) await wh.run('BEGIN TRANSACTION');
-  const readers: Recipient[] = [];
-  const notes: string[] = [];
   try {
     await computeFindings(ctx, week);
     // One plan for the whole week: no item goes to more than a third of the flagged customers.
-    let weekPlan = await loadWeekPlan(wh, config, week);
-    const addressees = await digestAddressees(ctx, week, req.owner);
-    if (addressees.length === 0)
+    const maker = digestMaker(ctx, req, week, await loadWeekPlan(wh, config, week), templates);
+    const entries = await digestAddressees(ctx, week, req.owner);
+    if (entries.length === 0)
       throw new UserError(
         `no customer${req.owner ? ` of ${req.owner}` : ''} has data in the week ending ${week}: nothing to send`,
       );
-    const batch = await deliverAll({
+    const { outcomes, stopped } = await deliverAll({
       wh,
       log,
-      smtp: config.smtp,
       week,
-      entries: addressees,
+      entries,
       mailer,
       ledgered,
       stop,
+      smtp: config.smtp,
       sleep: req.sleep,
       choices: {
         resend: req.resend,
@@ -114,49 +153,18 @@ export async function sendDigests(ctx: JobContext, req: JobRequest & DigestOptio
         graceHours: config.digest.resendUncertainAfterHours,
       },
       messageId: (recipient) => messageIdFor(week, recipient),
-      prepare: async ({ owner, recipient }) => {
-        const reader = checkedRecipient(config, recipient);
-        readers.push(reader);
-        const plan = planDigest({
-          week,
-          reader,
-          partnerName: config.partner.name,
-          weekPlan,
-          items: ctx.catalog.content.items,
-          rows: await readDigestRows(ctx, week, owner),
-          rules: config.digest,
-        });
-        weekPlan = plan.weekPlan;
-        if (!req.dryRun) await recordSuggestions(ctx, plan.suggestions);
-        const outDir = path.join(config.outputDir, week);
-        const workbook = async () =>
-          (await buildReport(ctx, { week, owner, locale: reader.locale }, outDir)).file;
-        const attach = config.digest.attachWorkbook && !req.dryRun;
-        return digestMessage(ctx, {
-          templates,
-          data: plan.data,
-          reader,
-          owner,
-          workbook: attach ? workbook : undefined,
-        });
-      },
+      prepare: maker.make,
     });
-    // Once for the run, not once per recipient per week.
-    const undescribed = undescribedLine(config, readers);
-    if (undescribed) {
-      notes.push(undescribed);
-      log.warn({ recipients: readers.filter((r) => !r.described).map((r) => r.email) }, undescribed);
-    }
-    const summaryTo = config.digest.operatorSummaryTo;
-    if (ledgered && mailer && summaryTo)
-      await sendWithRetry(
-        mailer,
-        operatorSummary({ from: config.digest.from, to: summaryTo }, week, batch.outcomes, notes, Date.now()),
-        retryOptions(config.smtp, stop, req.sleep),
-      ).catch((err) => log.error({ error: describeSmtpError(err) }, 'operator summary not sent'));
-    if (runId) await finishRun(wh, runId, runVerdict(batch.outcomes, batch.stopped));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { week, channel, outcomes: batch.outcomes, seconds, stopped: batch.stopped, notes };
+    const notes = await closeDigestBatch(ctx, req, { week, outcomes, readers: maker.readers, mailer, stop });
+    if (runId) await finishRun(wh, runId, runVerdict(outcomes, stopped));
+    return {
+      week,
+      channel,
+      outcomes,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      stopped,
+      notes,
+    };
   } catch (err) {
     if (runId)
       await finishRun(wh, runId, { state: 'failed', error: (err as Error).message }).catch(() => undefined);

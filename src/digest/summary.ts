@@ -1,8 +1,11 @@
-// What a digest run tells the operator: one message listing every recipient's outcome (digest.operatorSummaryTo),
-// and the run's line in the run ledger. Pure.
-import type { RecipientOutcome } from '../deliver/batch.js';
-import type { Outgoing } from '../deliver/mailer.js';
+// What a digest run tells the operator: a note naming the recipients config does not describe, one message listing
+// every recipient's outcome (digest.operatorSummaryTo), and the run's line in the run ledger. Only
+// closeDigestBatch sends; the rest is pure.
+import type { JobContext } from '../context.js';
+import { retryOptions, type RecipientOutcome, type RunStop } from '../deliver/batch.js';
+import { describeSmtpError, sendWithRetry, type Mailer, type Outgoing } from '../deliver/mailer.js';
 import { messageIdFor } from './message.js';
+import { undescribedLine, type Recipient } from './recipients.js';
 
 const count = (outcomes: readonly RecipientOutcome[], state: RecipientOutcome['state']) =>
   outcomes.filter((o) => o.state === state).length;
@@ -51,4 +54,33 @@ export function runVerdict(outcomes: readonly RecipientOutcome[], stopped: strin
     ),
     error: stopped ?? (problems || undefined),
   };
+}
+
+/** The run's notes (once for the run, not once per recipient), and the operator's summary when config asks. */
+export async function closeDigestBatch(
+  ctx: JobContext,
+  req: { dryRun?: boolean; outDir?: string; sleep?: (ms: number) => Promise<void> },
+  sent: {
+    week: string;
+    outcomes: RecipientOutcome[];
+    readers: Recipient[];
+    mailer: Mailer | null;
+    stop: RunStop;
+  },
+): Promise<string[]> {
+  const { config, log } = ctx;
+  const notes: string[] = [];
+  const undescribed = undescribedLine(config, sent.readers);
+  if (undescribed) {
+    notes.push(undescribed);
+    log.warn({ recipients: sent.readers.filter((r) => !r.described).map((r) => r.email) }, undescribed);
+  }
+  const to = config.digest.operatorSummaryTo;
+  if (!req.dryRun && !req.outDir && sent.mailer && to)
+    await sendWithRetry(
+      sent.mailer,
+      operatorSummary({ from: config.digest.from, to }, sent.week, sent.outcomes, notes, Date.now()),
+      retryOptions(config.smtp, sent.stop, req.sleep),
+    ).catch((err) => log.error({ error: describeSmtpError(err) }, 'operator summary not sent'));
+  return notes;
 }
