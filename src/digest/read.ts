@@ -12,23 +12,23 @@ import { ownerSpend } from './spend.js';
 
 /** The week's findings (queries/findings/findings.sql), computed afresh from the week's data. */
 export async function computeFindings(ctx: JobContext, week: string): Promise<void> {
-  const t = ctx.config.thresholds;
+  const limits = ctx.config.thresholds;
   await ctx.wh.runFile('reports/digest_findings_clear', { week });
   await ctx.wh.runFile('findings/findings', {
     week,
-    low_deployment: t.lowDeployment,
-    low_usage: t.lowUsage,
-    weak_gap: t.weakWorkloadGap,
-    how_to_per_100: t.howToPer100,
-    declining: t.decliningDrop,
-    renewal_days: t.renewalDays,
-    upsell_deployment: t.upsellDeployment,
-    upsell_usage: t.upsellUsage,
-    copilot_low_usage: t.copilot.lowUsage,
-    copilot_low_deployment: t.copilot.lowDeployment,
-    copilot_weak_gap: t.copilot.weakAppGap,
-    copilot_readiness_usage: t.copilot.readinessUsage,
-    copilot_min_entitlements: t.copilot.readinessMinEntitlements,
+    low_deployment: limits.lowDeployment,
+    low_usage: limits.lowUsage,
+    weak_gap: limits.weakWorkloadGap,
+    how_to_per_100: limits.howToPer100,
+    declining: limits.decliningDrop,
+    renewal_days: limits.renewalDays,
+    upsell_deployment: limits.upsellDeployment,
+    upsell_usage: limits.upsellUsage,
+    copilot_low_usage: limits.copilot.lowUsage,
+    copilot_low_deployment: limits.copilot.lowDeployment,
+    copilot_weak_gap: limits.copilot.weakAppGap,
+    copilot_readiness_usage: limits.copilot.readinessUsage,
+    copilot_min_entitlements: limits.copilot.readinessMinEntitlements,
     window_days: ACTIVE_WINDOW_DAYS,
     retired_workloads: JSON.stringify(RETIRED_WORKLOADS),
     how_to_categories: JSON.stringify(

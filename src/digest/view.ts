@@ -73,12 +73,12 @@ export function formatters(locale: Locale, strings: Strings) {
 type Formatters = ReturnType<typeof formatters>;
 type Say = (key: string, values?: Record<string, string | number>) => string;
 
-function kpiViews(d: DigestData, f: Formatters, s: Say) {
+function kpiViews(digest: DigestData, f: Formatters, s: Say) {
   // A first week has no change to show: the digest says so once, not with a dash on every line.
-  const firstWeek = d.kpis.prev === null;
+  const firstWeek = digest.kpis.prev === null;
   const kpi = (key: string, label: string, kind: 'count' | 'rate') => {
-    const now = d.kpis.now[key] ?? null;
-    const prev = d.kpis.prev?.[key] ?? null;
+    const now = digest.kpis.now[key] ?? null;
+    const prev = digest.kpis.prev?.[key] ?? null;
     const change = now !== null && prev !== null ? now - prev : null;
     const good = key === 'unused' ? -1 : 1;
     return {
@@ -133,16 +133,18 @@ function findingWords(x: Customer['findings'][number], f: Formatters, s: Say): s
   return `${x.product}: ${s(`finding.${x.finding}`, values)}${label}`;
 }
 
-function attentionViews(d: DigestData, f: Formatters, s: Say) {
-  const more = d.attentionMore ?? 0;
+function attentionViews(digest: DigestData, f: Formatters, s: Say) {
+  const more = digest.attentionMore ?? 0;
   return {
     attentionTitle: s('attentionTitle'),
     attentionNone: s('attentionNone'),
     // A book of thousands lists the first digest.maxCustomers and counts the rest, which the workbook holds.
     attentionMore:
-      more > 0 ? s(d.workbookAttached ? 'attentionMore' : 'attentionMoreNoWorkbook', { n: f.num(more) }) : '',
+      more > 0
+        ? s(digest.workbookAttached ? 'attentionMore' : 'attentionMoreNoWorkbook', { n: f.num(more) })
+        : '',
     suggestedTitle: s('suggested'),
-    attention: d.attention.map((a, i) => ({
+    attention: digest.attention.map((a, i) => ({
       rank: i + 1,
       suggestedTitle: s('suggested'),
       name: a.name,
@@ -177,36 +179,40 @@ function causesOf(c: DigestData['over100'][number]['counts'], s: Say): string {
     .join('; ');
 }
 
-export function buildDigestView(d: DigestData, locale: Locale, strings: Strings): Record<string, unknown> {
+export function buildDigestView(
+  digest: DigestData,
+  locale: Locale,
+  strings: Strings,
+): Record<string, unknown> {
   const f = formatters(locale, strings);
   const s: Say = (key, values) => fill(strings[key] ?? key, values, locale);
-  const week = f.date(d.week);
+  const week = f.date(digest.week);
   // The subject counts every customer needing attention, listed or not.
-  const needing = d.attention.length + (d.attentionMore ?? 0);
+  const needing = digest.attention.length + (digest.attentionMore ?? 0);
   return {
     locale,
     subject: needing ? s('subject', { week, count: needing }) : s('subjectNone', { week }),
-    greeting: d.recipientName ? s('greeting', { name: d.recipientName }) : s('greetingNoName'),
-    intro: s('intro', { customers: d.kpis.now.customers ?? 0 }),
-    ...kpiViews(d, f, s),
-    chartCid: d.chartCid,
+    greeting: digest.recipientName ? s('greeting', { name: digest.recipientName }) : s('greetingNoName'),
+    intro: s('intro', { customers: digest.kpis.now.customers ?? 0 }),
+    ...kpiViews(digest, f, s),
+    chartCid: digest.chartCid,
     chartAlt: s('chartAlt'),
-    ...attentionViews(d, f, s),
+    ...attentionViews(digest, f, s),
     upsellTitle: s('upsellTitle'),
-    upsell: d.upsell.map((u) => ({
+    upsell: digest.upsell.map((u) => ({
       name: u.name,
       line: s('usageLineNoChange', { usage: f.pct(u.usage), deployment: f.pct(u.deployment) }),
     })),
     over100Title: s('over100Title'),
     over100Intro: s('over100Intro'),
-    over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causesOf(o.counts, s) })),
-    spend: spendView(d.spend, locale, strings, d.timeZone),
-    copilot: copilotView(d.copilot, locale, strings),
+    over100: digest.over100.map((o) => ({ name: o.name, product: o.product, causes: causesOf(o.counts, s) })),
+    spend: spendView(digest.spend, locale, strings, digest.timeZone),
+    copilot: copilotView(digest.copilot, locale, strings),
     asOfLine:
-      d.oldestAsOf !== d.asOf
-        ? s('asOfRange', { asOf: f.date(d.asOf), oldest: f.date(d.oldestAsOf) })
-        : s('asOf', { asOf: f.date(d.asOf) }),
-    workbookLine: d.workbookAttached ? s('workbook') : '',
-    footer: s('footer', { partner: d.partnerName }),
+      digest.oldestAsOf !== digest.asOf
+        ? s('asOfRange', { asOf: f.date(digest.asOf), oldest: f.date(digest.oldestAsOf) })
+        : s('asOf', { asOf: f.date(digest.asOf) }),
+    workbookLine: digest.workbookAttached ? s('workbook') : '',
+    footer: s('footer', { partner: digest.partnerName }),
   };
 }
