@@ -39,8 +39,6 @@ export interface DigestOptions {
   deadlineMs?: number;
 }
 
-export type { RecipientOutcome };
-
 export interface DigestResult {
   week: string;
   channel: 'smtp' | 'outbox' | 'preview' | 'dry_run';
