@@ -227,7 +227,9 @@ switch (stage) {
       user: null,
     });
     ctx.config.outputDir = path.join(path.dirname(o.db), 'digest-workbooks');
-    const { seconds, result } = await timed(() => sendDigests(ctx, { weekEnding: o.date!, resend: true }));
+    const { seconds, result } = await timed(() =>
+      sendDigests(ctx, { asOf: o.date!, trigger: 'manual', resend: true }),
+    );
     await new Promise<void>((r) => server.close(() => r()));
     out = {
       seconds,

@@ -171,7 +171,7 @@ export async function runDemo(
     print(`portfolio workbook: ${portfolio.file}`);
     print(`customer workbook:  ${customer.file}`);
     workbooks.push(portfolio.file, customer.file);
-    const digests = await sendDigests(ctx, { weekEnding: week });
+    const digests = await sendDigests(ctx, { asOf: week, trigger: 'manual' });
     print(
       `digests: ${digests.outcomes.length} e-mails written to ${path.join(outDir, 'outbox', week)} (no SMTP server configured)`,
     );

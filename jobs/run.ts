@@ -266,7 +266,7 @@ export async function runJob(deps: RunDeps, req: RunRequest): Promise<RunReport>
       wh = await openWarehouse(config, purpose, { create: 'in-existing-folder' });
       const ctx: JobContext = { config, catalog: deps.catalog, log, wh };
       const res = await sendDigests(ctx, {
-        weekEnding: asOf,
+        asOf,
         trigger: req.trigger,
         dueAt: utcTimestamp(req.dueMs),
         signal: req.signal,

@@ -429,7 +429,8 @@ describe('the demo', () => {
       await ctx.wh.run(`DELETE FROM suggestions WHERE week_ending = $week::DATE`, { week });
       for (const o of owners)
         await sendDigests(ctx, {
-          weekEnding: week,
+          trigger: 'manual',
+          asOf: week,
           owner: String(o.owner),
           outDir: path.join(dir, 'preview'),
         });

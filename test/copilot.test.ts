@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, type IngestSummary } from '../jobs/ingest.js';
-import { computeFindings, sendDigests } from '../jobs/digest.js';
+import { sendDigests } from '../jobs/digest.js';
+import { computeFindings } from '../src/digest/read.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { buildReport } from '../jobs/report.js';
@@ -324,7 +325,7 @@ describe('the Copilot sheet', () => {
 describe('the digest', () => {
   it('has a Copilot section: the owner’s seats and usage, and the customers whose Copilot needs attention', async () => {
     const out = path.join(dir, 'preview');
-    await sendDigests(ctx, { weekEnding: COPILOT_DATE, outDir: out });
+    await sendDigests(ctx, { asOf: COPILOT_DATE, trigger: 'manual', outDir: out });
     const files = readdirSync(out).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);
     const text = (await simpleParser(readFileSync(path.join(out, files[0]!)))).text ?? '';

@@ -37,7 +37,7 @@ beforeAll(async () => {
     const zhDir = path.join(dir, 'zh');
     await sendDigests(
       { config, catalog: loadCatalog(config), log: silentLogger(), wh },
-      { weekEnding: '2026-11-23', outDir: zhDir },
+      { asOf: '2026-11-23', trigger: 'manual', outDir: zhDir },
     );
     for (const f of readdirSync(zhDir)) mails.push(await simpleParser(readFileSync(path.join(zhDir, f))));
   } finally {

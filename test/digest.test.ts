@@ -5,7 +5,8 @@ import ExcelJS from 'exceljs';
 import type { ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { messageIdFor, sendDigests } from '../jobs/digest.js';
+import { sendDigests } from '../jobs/digest.js';
+import { messageIdFor } from '../src/digest/message.js';
 import { ingest } from '../jobs/ingest.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
@@ -36,7 +37,7 @@ async function useSmtp(s: TestSmtp, retries = 2): Promise<void> {
 }
 const env = { ADOPTION_SMTP_PASSWORD: SMTP_PASSWORD };
 const send = (extra: Partial<Parameters<typeof sendDigests>[1]> = {}) =>
-  sendDigests(ctx, { weekEnding: DROP_DATE, env, sleep: noSleep, ...extra });
+  sendDigests(ctx, { asOf: DROP_DATE, trigger: 'manual', env, sleep: noSleep, ...extra });
 
 beforeEach(async () => {
   ({ dir, cleanup } = tempDir());

@@ -3,7 +3,7 @@
 // below the best, 5 how-to tickets per 100 entitlements in 28 days, a drop of 10 points, renewal within 60 days
 // with unassigned licences, upsell at ≥ 90% deployed and ≥ 80% used, usage over 100%).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeFindings } from '../jobs/digest.js';
+import { computeFindings } from '../src/digest/read.js';
 import type { JobContext } from '../src/context.js';
 import { insertRows } from '../src/warehouse/insertRows.js';
 import { tempDir, testContext } from './helpers/context.js';

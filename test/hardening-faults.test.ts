@@ -77,7 +77,12 @@ describe('faults', () => {
       retryDelayMs: 1,
     });
     const env = { ADOPTION_SMTP_PASSWORD: SMTP_PASSWORD };
-    const down = await sendDigests(ctx, { weekEnding: DROP_DATE, env, sleep: () => Promise.resolve() });
+    const down = await sendDigests(ctx, {
+      asOf: DROP_DATE,
+      trigger: 'manual',
+      env,
+      sleep: () => Promise.resolve(),
+    });
     expect(down.outcomes.map((o) => o.state)).toEqual(['failed', 'failed']);
     expect(down.outcomes[0]!.error).toMatch(/ECONNREFUSED|connect/i);
     const ledger = await ctx.wh.all(`SELECT recipient, state FROM deliveries ORDER BY recipient`);
@@ -91,13 +96,13 @@ describe('faults', () => {
     const back = await startSmtp();
     try {
       ctx.config.smtp.port = back.port;
-      const later = await sendDigests(ctx, { weekEnding: DROP_DATE, env });
+      const later = await sendDigests(ctx, { asOf: DROP_DATE, trigger: 'manual', env });
       expect(later.outcomes.map((o) => o.state)).toEqual(['sent', 'sent']);
       expect(back.messages.map((m) => (m.to && 'text' in m.to ? m.to.text : '')).sort()).toEqual([
         'am1@partner.example',
         'am2@partner.example',
       ]);
-      const again = await sendDigests(ctx, { weekEnding: DROP_DATE, env });
+      const again = await sendDigests(ctx, { asOf: DROP_DATE, trigger: 'manual', env });
       expect(again.outcomes.map((o) => o.state)).toEqual(['skipped', 'skipped']);
       expect(back.messages).toHaveLength(2);
     } finally {

@@ -102,7 +102,7 @@ describe('hostile data', () => {
   });
 
   it('the digest escapes HTML, and CR/LF + "Bcc:" in a name never becomes a header', async () => {
-    const res = await sendDigests(ctx, { weekEnding: DROP_DATE });
+    const res = await sendDigests(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(res.outcomes.length).toBeGreaterThan(0);
     expect(res.outcomes.every((o) => o.state === 'sent')).toBe(true);
     const box = path.join(dir, 'outbox', DROP_DATE);

@@ -111,7 +111,7 @@ describe('owner_email at ingest', () => {
                       WHERE customer_id = $c`,
       { c: T.pcSubs },
     );
-    const res = await sendDigests(ctx, { weekEnding: DROP_DATE });
+    const res = await sendDigests(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const bad = res.outcomes.find((o) => o.recipient.includes('evil'))!;
     expect(bad.state).toBe('failed');
     expect(bad.error).toMatch(/is not exactly one e-mail address/);

@@ -62,7 +62,7 @@ function useSmtp(s: TestSmtp, extra: Partial<JobContext['config']['smtp']> = {})
   });
 }
 const send = (extra: Partial<Parameters<typeof sendDigests>[1]> = {}) =>
-  sendDigests(ctx, { weekEnding: DROP_DATE, env, sleep: noSleep, ...extra });
+  sendDigests(ctx, { asOf: DROP_DATE, trigger: 'manual', env, sleep: noSleep, ...extra });
 const ledger = () =>
   ctx.wh.all(`SELECT recipient, state, attempts, error FROM deliveries ORDER BY recipient`);
 const rcpt = (s: TestSmtp, to: string) => s.envelopes.filter((e) => e.length === 1 && e[0] === to).length;

@@ -56,7 +56,8 @@ beforeAll(async () => {
     retryDelayMs: 1,
   });
   await sendDigests(ctx, {
-    weekEnding: SPEND_DROP_DATE,
+    trigger: 'manual',
+    asOf: SPEND_DROP_DATE,
     env: { ADOPTION_SMTP_PASSWORD: SMTP_PASSWORD },
     sleep: () => Promise.resolve(),
   });

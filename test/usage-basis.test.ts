@@ -9,7 +9,8 @@ import { ingest } from '../jobs/ingest.js';
 import { buildReport, resolveWeek } from '../jobs/report.js';
 import type { JobContext } from '../src/context.js';
 import { writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
-import { computeFindings, sendDigests } from '../jobs/digest.js';
+import { sendDigests } from '../jobs/digest.js';
+import { computeFindings } from '../src/digest/read.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { PARTNER, tempDir, testContext } from './helpers/context.js';
@@ -287,7 +288,7 @@ describe('the workbook', () => {
 describe('the digest', () => {
   it('labels a usage figure from Partner Center and never shows a 0% for a product nobody measures', async () => {
     const out = path.join(dir, 'preview');
-    const res = await sendDigests(ctx, { weekEnding: week, outDir: out });
+    const res = await sendDigests(ctx, { asOf: week, trigger: 'manual', outDir: out });
     expect(res.outcomes.map((o) => o.state)).toEqual(['written']);
     const files = readdirSync(out).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);

@@ -400,7 +400,8 @@ export function buildProgram(): Command {
       const stop = stopOnSignals();
       const res = await withContext(opts, (ctx) =>
         sendDigests(ctx, {
-          weekEnding: opts.weekEnding,
+          asOf: opts.weekEnding,
+          trigger: 'manual',
           owner: opts.owner,
           dryRun: opts.dryRun,
           outDir: opts.out,

@@ -10,6 +10,7 @@ import {
   type Catalog,
   type Config,
   type ContentCatalog,
+  type ProductCatalog,
 } from './schema.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,8 +61,25 @@ export function formatIssues(issues: z.core.$ZodIssue[]): string[] {
   });
 }
 
+/**
+ * Keys an earlier version accepted and nothing reads any more, by path. A configuration that still carries one stays
+ * valid (an upgrade never stops the scheduler over a key that did nothing); the key is dropped before validation.
+ */
+const RETIRED_KEYS = [['tickets', 'categories', 'incident']];
+
+function withoutRetiredKeys(raw: unknown): unknown {
+  if (!isPlainObject(raw)) return raw;
+  const copy = structuredClone(raw);
+  for (const keys of RETIRED_KEYS) {
+    let node: Json | undefined = copy;
+    for (const key of keys.slice(0, -1)) node = isPlainObject(node) ? node[key] : undefined;
+    if (isPlainObject(node)) delete node[keys.at(-1)!];
+  }
+  return copy;
+}
+
 export function parseConfig(raw: unknown, source: string): Config {
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse(withoutRetiredKeys(raw));
   if (!result.success) {
     throw new UserError(
       `invalid configuration (${source}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
@@ -79,7 +97,15 @@ export function loadConfig(configFile?: string): Config {
   return parseConfig(deepMerge(defaults, override), configFile);
 }
 
+/**
+ * Both catalogues, validated together at start-up with the rest of the configuration: a bad content catalogue
+ * stops the command (or the scheduler) at once, not the digest run of Monday morning.
+ */
 export function loadCatalog(config: Config): Catalog {
+  return { ...loadProductCatalog(config), content: loadContentCatalog(config) };
+}
+
+export function loadProductCatalog(config: Config): ProductCatalog {
   const file = config.catalog.products ?? DEFAULT_CATALOG_FILE;
   const result = catalogSchema.safeParse(readJsonFile(file, 'product catalogue'));
   if (!result.success) {

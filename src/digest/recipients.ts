@@ -1,6 +1,8 @@
 // Who reads a digest (DESIGN.md §2: account managers described in config): their name for the greeting, the
 // locale of their digest and workbook, their time zone, and a manager to copy. Pure.
 import type { Config } from '../config/schema.js';
+import { UserError } from '../errors.js';
+import { checkEmailAddress } from '../ingest/values.js';
 import type { Locale } from '../render/email.js';
 
 export interface Recipient {
@@ -45,4 +47,17 @@ export function undescribedLine(config: Config, recipients: readonly Recipient[]
     `(recipients): ${missing.join(', ')}; ${missing.length === 1 ? 'it gets' : 'they get'} the defaults ` +
     `(${config.defaults.locale}, ${config.defaults.timeZone}) and a greeting without a name`
   );
+}
+
+/**
+ * The recipient of a digest, refused unless the address is exactly one plain e-mail address: one loaded by an older
+ * version, or configured, that is not gets nothing sent to it.
+ */
+export function checkedRecipient(config: Config, email: string): Recipient {
+  const check = checkEmailAddress(email);
+  if (!check.ok)
+    throw new UserError(
+      `${JSON.stringify(email)} is not exactly one e-mail address: it ${check.reason}; correct owner_email in customers.csv`,
+    );
+  return recipientFor(config, email);
 }

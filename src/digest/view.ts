@@ -30,6 +30,8 @@ export interface DigestData {
     suggestions: { title: string; url: string; kind: string }[];
     followUps: { title: string; weeksAgo: number; change: number | null }[];
   }[];
+  /** customers needing attention beyond digest.maxCustomers: counted in the e-mail, listed in the workbook */
+  attentionMore?: number;
   upsell: { name: string; usage: number | null; deployment: number | null }[];
   over100: {
     name: string;
@@ -68,15 +70,15 @@ export function formatters(locale: Locale, strings: Strings) {
   };
 }
 
-export function buildDigestView(d: DigestData, locale: Locale, strings: Strings): Record<string, unknown> {
-  const f = formatters(locale, strings);
-  const s = (key: string, values?: Record<string, string | number>) =>
-    fill(strings[key] ?? key, values, locale);
+type Formatters = ReturnType<typeof formatters>;
+type Say = (key: string, values?: Record<string, string | number>) => string;
+
+function kpiViews(digest: DigestData, f: Formatters, s: Say) {
   // A first week has no change to show: the digest says so once, not with a dash on every line.
-  const firstWeek = d.kpis.prev === null;
+  const firstWeek = digest.kpis.prev === null;
   const kpi = (key: string, label: string, kind: 'count' | 'rate') => {
-    const now = d.kpis.now[key] ?? null;
-    const prev = d.kpis.prev?.[key] ?? null;
+    const now = digest.kpis.now[key] ?? null;
+    const prev = digest.kpis.prev?.[key] ?? null;
     const change = now !== null && prev !== null ? now - prev : null;
     const good = key === 'unused' ? -1 : 1;
     return {
@@ -86,35 +88,6 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
       color: change === null || change === 0 ? '#6b7280' : change * good > 0 ? '#107c10' : '#c50f1f',
     };
   };
-  const findingWords = (x: DigestData['attention'][number]['findings'][number]) => {
-    const values: Record<string, string | number> = {
-      value:
-        x.finding === 'high_how_to'
-          ? f.num(x.value)
-          : x.finding === 'declining'
-            ? f.pointsUnsigned(Math.abs(x.value ?? 0))
-            : f.pct(x.value),
-      workload: s(`workload.${x.workload ?? ''}`),
-      best: f.pct(Number(x.detail.best ?? NaN)),
-      unassigned: f.num(Number(x.detail.unassigned ?? 0)),
-      termEnd: x.detail.term_end ? f.date(String(x.detail.term_end)) : '—',
-    };
-    // A usage figure from Partner Center's aggregates says so: it is a lower bound, not the user-level figure.
-    const basis = String(x.detail.basis ?? '');
-    const label = ['partner_center', 'busiest_workload_lower_bound'].includes(basis)
-      ? s('basis.aggregate')
-      : '';
-    return `${x.product}: ${s(`finding.${x.finding}`, values)}${label}`;
-  };
-  const causes = (c: DigestData['over100'][number]['counts']) =>
-    [
-      c.deleted > 0 ? s('cause.turnover', { n: c.deleted }) : '',
-      c.overCapacity > 0 ? s(`cause.${c.cause ?? 'unexplained'}`, { n: c.overCapacity }) : '',
-      c.yammerOnly > 0 ? s('cause.yammer', { n: c.yammerOnly }) : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
-  const week = f.date(d.week);
   const kpis = [
     kpi('customers', 'kpi.customers', 'count'),
     kpi('licenses_sold', 'kpi.sold', 'count'),
@@ -126,12 +99,6 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     kpi('usage_pct_adjusted', 'kpi.usageAdjusted', 'rate'),
   ];
   return {
-    locale,
-    subject: d.attention.length
-      ? s('subject', { week, count: d.attention.length })
-      : s('subjectNone', { week }),
-    greeting: d.recipientName ? s('greeting', { name: d.recipientName }) : s('greetingNoName'),
-    intro: s('intro', { customers: d.kpis.now.customers ?? 0 }),
     kpiTitle: s('kpiTitle'),
     kpiMeasure: s('kpiMeasure'),
     kpiValue: s('kpiValue'),
@@ -140,12 +107,44 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
     // Four cards a row on a wide screen; the HTML lets them wrap to two on a phone (Outlook keeps the rows of four).
     kpiRows: [kpis.slice(0, 4), kpis.slice(4)],
     kpiNoPrevious: firstWeek ? s('kpiNoPrevious') : '',
-    chartCid: d.chartCid,
-    chartAlt: s('chartAlt'),
+  };
+}
+
+type Customer = DigestData['attention'][number];
+
+function findingWords(x: Customer['findings'][number], f: Formatters, s: Say): string {
+  const values: Record<string, string | number> = {
+    value:
+      x.finding === 'high_how_to'
+        ? f.num(x.value)
+        : x.finding === 'declining'
+          ? f.pointsUnsigned(Math.abs(x.value ?? 0))
+          : f.pct(x.value),
+    workload: s(`workload.${x.workload ?? ''}`),
+    best: f.pct(Number(x.detail.best ?? NaN)),
+    unassigned: f.num(Number(x.detail.unassigned ?? 0)),
+    termEnd: x.detail.term_end ? f.date(String(x.detail.term_end)) : '—',
+  };
+  // A usage figure from Partner Center's aggregates says so: it is a lower bound, not the user-level figure.
+  const basis = String(x.detail.basis ?? '');
+  const label = ['partner_center', 'busiest_workload_lower_bound'].includes(basis)
+    ? s('basis.aggregate')
+    : '';
+  return `${x.product}: ${s(`finding.${x.finding}`, values)}${label}`;
+}
+
+function attentionViews(digest: DigestData, f: Formatters, s: Say) {
+  const more = digest.attentionMore ?? 0;
+  return {
     attentionTitle: s('attentionTitle'),
     attentionNone: s('attentionNone'),
+    // A book of thousands lists the first digest.maxCustomers and counts the rest, which the workbook holds.
+    attentionMore:
+      more > 0
+        ? s(digest.workbookAttached ? 'attentionMore' : 'attentionMoreNoWorkbook', { n: f.num(more) })
+        : '',
     suggestedTitle: s('suggested'),
-    attention: d.attention.map((a, i) => ({
+    attention: digest.attention.map((a, i) => ({
       rank: i + 1,
       suggestedTitle: s('suggested'),
       name: a.name,
@@ -157,7 +156,7 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
         change: f.points(a.usageChange),
         deployment: f.pct(a.deployment),
       }),
-      findings: a.findings.map(findingWords),
+      findings: a.findings.map((x) => findingWords(x, f, s)),
       suggestions: a.suggestions.map((x) => ({ title: x.title, url: x.url, kind: s(`kind.${x.kind}`) })),
       followUps: a.followUps.map((x) =>
         s(x.change === null ? 'followUpNoChange' : 'followUp', {
@@ -167,21 +166,53 @@ export function buildDigestView(d: DigestData, locale: Locale, strings: Strings)
         }),
       ),
     })),
+  };
+}
+
+function causesOf(c: DigestData['over100'][number]['counts'], s: Say): string {
+  return [
+    c.deleted > 0 ? s('cause.turnover', { n: c.deleted }) : '',
+    c.overCapacity > 0 ? s(`cause.${c.cause ?? 'unexplained'}`, { n: c.overCapacity }) : '',
+    c.yammerOnly > 0 ? s('cause.yammer', { n: c.yammerOnly }) : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+export function buildDigestView(
+  digest: DigestData,
+  locale: Locale,
+  strings: Strings,
+): Record<string, unknown> {
+  const f = formatters(locale, strings);
+  const s: Say = (key, values) => fill(strings[key] ?? key, values, locale);
+  const week = f.date(digest.week);
+  // The subject counts every customer needing attention, listed or not.
+  const needing = digest.attention.length + (digest.attentionMore ?? 0);
+  return {
+    locale,
+    subject: needing ? s('subject', { week, count: needing }) : s('subjectNone', { week }),
+    greeting: digest.recipientName ? s('greeting', { name: digest.recipientName }) : s('greetingNoName'),
+    intro: s('intro', { customers: digest.kpis.now.customers ?? 0 }),
+    ...kpiViews(digest, f, s),
+    chartCid: digest.chartCid,
+    chartAlt: s('chartAlt'),
+    ...attentionViews(digest, f, s),
     upsellTitle: s('upsellTitle'),
-    upsell: d.upsell.map((u) => ({
+    upsell: digest.upsell.map((u) => ({
       name: u.name,
       line: s('usageLineNoChange', { usage: f.pct(u.usage), deployment: f.pct(u.deployment) }),
     })),
     over100Title: s('over100Title'),
     over100Intro: s('over100Intro'),
-    over100: d.over100.map((o) => ({ name: o.name, product: o.product, causes: causes(o.counts) })),
-    spend: spendView(d.spend, locale, strings, d.timeZone),
-    copilot: copilotView(d.copilot, locale, strings),
+    over100: digest.over100.map((o) => ({ name: o.name, product: o.product, causes: causesOf(o.counts, s) })),
+    spend: spendView(digest.spend, locale, strings, digest.timeZone),
+    copilot: copilotView(digest.copilot, locale, strings),
     asOfLine:
-      d.oldestAsOf !== d.asOf
-        ? s('asOfRange', { asOf: f.date(d.asOf), oldest: f.date(d.oldestAsOf) })
-        : s('asOf', { asOf: f.date(d.asOf) }),
-    workbookLine: d.workbookAttached ? s('workbook') : '',
-    footer: s('footer', { partner: d.partnerName }),
+      digest.oldestAsOf !== digest.asOf
+        ? s('asOfRange', { asOf: f.date(digest.asOf), oldest: f.date(digest.oldestAsOf) })
+        : s('asOf', { asOf: f.date(digest.asOf) }),
+    workbookLine: digest.workbookAttached ? s('workbook') : '',
+    footer: s('footer', { partner: digest.partnerName }),
   };
 }

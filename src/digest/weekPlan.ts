@@ -1,6 +1,6 @@
 // The state one week's digests share so that content is spread across customers (issue #18): how many customers each
-// item has already been suggested to this week, and how many customers are flagged. Read once per digest run; the
-// run adds each recipient's new suggestions to the counts before the next recipient is matched.
+// item has already been suggested to this week, and how many customers are flagged. Read once per digest run; each
+// recipient's plan (src/digest/plan.ts) returns the counts with its new suggestions added, for the next recipient.
 import type { Config } from '../config/schema.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 

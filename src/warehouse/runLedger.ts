@@ -44,3 +44,12 @@ export async function finishRun(
     },
   );
 }
+
+/** A run's parameters once they are known for sure (a week-ending date the job resolved from the one it was given). */
+export async function updateRunParams(
+  wh: Warehouse,
+  id: string,
+  params: Record<string, unknown>,
+): Promise<void> {
+  await wh.run('UPDATE runs SET params = $params WHERE run_id = $id', { id, params: JSON.stringify(params) });
+}
