@@ -6,7 +6,7 @@
 import { addDays, daysBetween } from '../dates.js';
 import { createPortfolio, simulateDay } from './simulation.js';
 import { snapshot } from './snapshot.js';
-import type { DropSpec } from './writeDrop.js';
+import type { DropSpec } from './dropSpec.js';
 
 export { demoAccountManagers } from './demoCatalog.js';
 export { rng } from './random.js';

@@ -1,7 +1,7 @@
 // The demo portfolio's people and subscriptions, day by day: customers with a base propensity to use what they
 // bought that drifts over the weeks, users who leave and are replaced, and the special cases of DESIGN.md §1.2 on
 // fixed customers. Every draw comes from one seeded stream in a fixed order, so that a seed gives the same drops.
-import type { CompanySubscription } from './writeDrop.js';
+import type { CompanySubscription } from './dropSpec.js';
 import { COPILOT_STATES, planCopilot, simulateCopilotDay, type CopilotSim } from './copilotDemo.js';
 import {
   COPILOT,

@@ -7,15 +7,14 @@ import { copilotReport } from './copilotDemo.js';
 import { FREE_POWER_BI, TICKET_CATEGORIES, WORKLOAD_CODES } from './demoCatalog.js';
 import { demoOfferMatrix, demoPriceRows, demoSpendTerms } from './demoPrices.js';
 import type { SimCustomer, SimSubscription } from './simulation.js';
-import {
-  offerMatrixCsv,
-  priceSheetCsv,
-  type CompanySubscription,
-  type DropSpec,
-  type GraphUser,
-  type PartnerCenterSubscription,
-  type TenantDrop,
-} from './writeDrop.js';
+import type {
+  CompanySubscription,
+  DropSpec,
+  GraphUser,
+  PartnerCenterSubscription,
+  TenantDrop,
+} from './dropSpec.js';
+import { offerMatrixCsv, priceSheetCsv } from './priceFiles.js';
 
 const OTHER_PARTNER_TENANT = '1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9';
 const DEMO_PRICE_SHEET = priceSheetCsv(demoPriceRows());
