@@ -45,7 +45,10 @@ function partnerWideError(err: unknown, c: ListedCustomer): NightFailed | undefi
 }
 
 /** Fetches every unit still missing; throws the first partner-wide refusal once the running units are done. */
-export async function collectCustomerUnits(night: Night, customers: readonly ListedCustomer[]): Promise<void> {
+export async function collectCustomerUnits(
+  night: Night,
+  customers: readonly ListedCustomer[],
+): Promise<void> {
   const work = planWork(customers, readDiskFacts(night.paths));
   let partnerWide: NightFailed | undefined;
   await mapPool(work, night.config.collect.concurrency, async ({ customer: c, units }) => {
@@ -62,7 +65,12 @@ export async function collectCustomerUnits(night: Night, customers: readonly Lis
           return;
         }
         const call = err instanceof FailedCall ? err.call : unit === 'graph' ? 'report' : 'pcSubscriptions';
-        recordFailure(night, c, unit, describeCallError(err instanceof FailedCall ? err.cause : err, call, c.name));
+        recordFailure(
+          night,
+          c,
+          unit,
+          describeCallError(err instanceof FailedCall ? err.cause : err, call, c.name),
+        );
       }
     }
   });

@@ -30,7 +30,9 @@ export async function streamToFile(
   const announced = res.headers.get('content-length');
   const cap = limits.maxBytes;
   if (announced !== null && Number(announced) > cap)
-    throw new ContentError(`the download announces ${announced} bytes, over collect.maxDownloadBytes (${cap})`);
+    throw new ContentError(
+      `the download announces ${announced} bytes, over collect.maxDownloadBytes (${cap})`,
+    );
   const tmp = `${file}.tmp`;
   let bytes = 0;
   const head: Buffer[] = [];

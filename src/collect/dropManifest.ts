@@ -28,7 +28,7 @@ function manifestEntry(dropDir: string, rel: string) {
   const buf = Buffer.alloc(1 << 20);
   let bytes = 0;
   try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) {
       const chunk = buf.subarray(0, n);
       hash.update(chunk);
       counter?.push(chunk);

@@ -41,11 +41,16 @@ export async function fetchAllPages(
   while (url) {
     const r = await getJson(url, await headers(), policy);
     const doc = r.doc as Record<string, unknown> | null;
-    if (!doc || typeof doc !== 'object' || !Array.isArray(doc[list.itemsKey])) throw new ContentError(list.noItems);
+    if (!doc || typeof doc !== 'object' || !Array.isArray(doc[list.itemsKey]))
+      throw new ContentError(list.noItems);
     pages.push({ text: r.text, doc });
     const next = doc[list.nextKey];
     url =
-      typeof next === 'string' && next ? (list.relativeLinks ? new URL(next, `${list.base}/`).href : next) : null;
+      typeof next === 'string' && next
+        ? list.relativeLinks
+          ? new URL(next, `${list.base}/`).href
+          : next
+        : null;
     if (url && !sameOrigin(url, list.base)) throw new ContentError(`${list.nextKey} leaves ${list.base}`);
   }
   return pages;
