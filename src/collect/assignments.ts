@@ -14,11 +14,12 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
+      // Inside quotes only a lone quote ends the field; a doubled one stands for itself.
+      if (ch === '"' && s[i + 1] !== '"') quoted = false;
+      else {
+        field += ch;
+        if (ch === '"') i++;
+      }
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
       row.push(field);
