@@ -1,7 +1,7 @@
 // CSV as the drops' files are written: RFC 4180 quoting only where a value needs it.
 
 /** RFC 4180 quoting: only where needed, doubling quotes. */
-export function csvField(v: string | number | boolean | undefined | null): string {
+function csvField(v: string | number | boolean | undefined | null): string {
   const s = v === undefined || v === null ? '' : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import type { AssignmentRow } from './plan.js';
 
 /** A small RFC 4180 reader for the assignment file. */
-export function parseCsv(text: string): string[][] {
+function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';

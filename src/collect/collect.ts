@@ -16,11 +16,8 @@ import { collectPartnerAnalytics } from './partnerAnalytics.js';
 import { collectPriceLists } from './priceLists.js';
 import { nightPaths, prepareNight } from './workDir.js';
 
-export { parseCsv, readAssignments } from './assignments.js';
-export { NightFailed } from './callErrors.js';
 export { writeCollectManifest } from './dropManifest.js';
 export { retryPolicy, type CollectResult } from './night.js';
-export { COLLECT_REPORT } from './workDir.js';
 
 export interface CollectOptions {
   config: Config;

@@ -24,8 +24,10 @@ function recordFailure(night: Night, c: ListedCustomer, unit: Unit, f: CollectFa
 
 async function collectPartnerCenter(night: Night, c: ListedCustomer): Promise<void> {
   const url = `${night.pcBase}/v1/customers/${encodeURIComponent(c.id)}/subscriptions`;
-  const r = await step('pcSubscriptions', async () => getJson(url, await night.pcHeaders(), night.policy));
-  const items = (r.doc as { items?: unknown }).items;
+  const answer = await step('pcSubscriptions', async () =>
+    getJson(url, await night.pcHeaders(), night.policy),
+  );
+  const items = (answer.doc as { items?: unknown }).items;
   if (!Array.isArray(items)) throw new FailedCall('pcSubscriptions', new ContentError('no "items" list'));
   // Partner Center's Subscription carries no customer id; the drop's merged document needs one per item.
   const withCustomer = (items as Record<string, unknown>[]).map((item) =>

@@ -52,17 +52,17 @@ async function downloadReport(night: Night, auth: Headers, file: string): Promis
     if (problem) throw new ContentError(problem);
     // The link is pre-authenticated: it gets no Authorization header, and no other header of ours either.
     night.result.calls++;
-    const dl = await fetch(new URL(location!, url), { redirect: 'error', signal });
-    if (dl.status !== 200) {
-      await dl.body?.cancel();
+    const download = await fetch(new URL(location!, url), { redirect: 'error', signal });
+    if (download.status !== 200) {
+      await download.body?.cancel();
       throw new CallError(
-        `download HTTP ${dl.status}`,
-        dl.status === 404 || dl.status === 403 ? 503 : dl.status,
+        `download HTTP ${download.status}`,
+        download.status === 404 || download.status === 403 ? 503 : download.status,
         '',
-        dl.headers.get('retry-after'),
+        download.headers.get('retry-after'),
       );
     }
-    await streamToFile(dl, file, signal, {
+    await streamToFile(download, file, signal, {
       maxBytes: config.collect.maxDownloadBytes,
       required: REQUIRED_REPORT_COLUMNS,
     });

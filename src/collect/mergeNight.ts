@@ -17,51 +17,54 @@ export function byTenantUnitCode(a: RecordedFailure, b: RecordedFailure): number
   return a.tenantId.localeCompare(b.tenantId) || a.unit.localeCompare(b.unit) || a.code.localeCompare(b.code);
 }
 
-function mergePartnerCenter(p: NightPaths, customers: readonly ListedCustomer[]): void {
+function mergePartnerCenter(paths: NightPaths, customers: readonly ListedCustomer[]): void {
   const items: unknown[] = [];
   for (const c of customers) {
-    const kept = readJsonFile<unknown[]>(path.join(p.partnerCenter, `${c.id.toLowerCase()}.json`));
+    const kept = readJsonFile<unknown[]>(path.join(paths.partnerCenter, `${c.id.toLowerCase()}.json`));
     if (kept) items.push(...kept);
   }
-  if (existsSync(p.partnerCenter))
+  if (existsSync(paths.partnerCenter))
     writeFileAtomic(
-      path.join(p.drop, 'partner-center', 'subscriptions.json'),
+      path.join(paths.drop, 'partner-center', 'subscriptions.json'),
       JSON.stringify({ totalCount: items.length, items, attributes: { objectType: 'Collection' } }, null, 1),
     );
   for (const name of ANALYTICS_FILES) {
-    const kept = path.join(p.work, name);
-    if (existsSync(kept)) writeFileAtomic(path.join(p.drop, 'partner-center', name), readFileSync(kept));
+    const kept = path.join(paths.work, name);
+    if (existsSync(kept)) writeFileAtomic(path.join(paths.drop, 'partner-center', name), readFileSync(kept));
   }
-  const priceFiles = namesIn(p.prices)
+  const priceFiles = namesIn(paths.prices)
     .filter((n) => !n.endsWith('.tmp'))
     .sort();
   for (const name of priceFiles)
-    writeFileAtomic(path.join(p.drop, 'partner-center', name), readFileSync(path.join(p.prices, name)));
+    writeFileAtomic(
+      path.join(paths.drop, 'partner-center', name),
+      readFileSync(path.join(paths.prices, name)),
+    );
 }
 
-function recordedFailures(p: NightPaths): RecordedFailure[] {
-  return (existsSync(p.failures) ? readdirSync(p.failures).sort() : [])
-    .map((n) => readJsonFile<RecordedFailure>(path.join(p.failures, n)))
+function recordedFailures(paths: NightPaths): RecordedFailure[] {
+  return (existsSync(paths.failures) ? readdirSync(paths.failures).sort() : [])
+    .map((n) => readJsonFile<RecordedFailure>(path.join(paths.failures, n)))
     .filter((f): f is RecordedFailure => f !== undefined)
     .sort(byTenantUnitCode);
 }
 
 /** Writes the night's merged files and the manifest; returns what the collect report says. */
 export function mergeNight(
-  p: NightPaths,
+  paths: NightPaths,
   customers: readonly ListedCustomer[],
   assignments: ReadonlyMap<string, AssignmentRow>,
 ): { failures: RecordedFailure[]; unassigned: ListedCustomer[] } {
   const { rows, unassigned } = customerRows(customers, assignments);
-  writeFileAtomic(path.join(p.drop, 'customers.csv'), csvLines(CUSTOMER_COLUMNS, rows, '\n'));
-  mergePartnerCenter(p, customers);
-  const failures = recordedFailures(p);
-  writeJsonAtomic(path.join(p.drop, COLLECT_REPORT), {
-    date: path.basename(p.drop),
+  writeFileAtomic(path.join(paths.drop, 'customers.csv'), csvLines(CUSTOMER_COLUMNS, rows, '\n'));
+  mergePartnerCenter(paths, customers);
+  const failures = recordedFailures(paths);
+  writeJsonAtomic(path.join(paths.drop, COLLECT_REPORT), {
+    date: path.basename(paths.drop),
     customers: customers.length,
     notCollected: failures,
     unassigned: unassigned.map((c) => ({ customerId: c.id, tenantId: c.tenantId, customerName: c.name })),
   });
-  writeCollectManifest(p.drop);
+  writeCollectManifest(paths.drop);
   return { failures, unassigned };
 }

@@ -49,16 +49,16 @@ export interface DemoDrop {
 
 /** Yields the drops oldest first; each is a complete, self-contained drop. */
 export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generator<DemoDrop> {
-  const o = { ...DEMO_DEFAULTS, ...options };
-  const portfolio = createPortfolio(o);
-  const firstDrop = addDays(o.endDate, -(o.drops - 1) * o.cadenceDays);
+  const demo = { ...DEMO_DEFAULTS, ...options };
+  const portfolio = createPortfolio(demo);
+  const firstDrop = addDays(demo.endDate, -(demo.drops - 1) * demo.cadenceDays);
   const day0 = addDays(firstDrop, -WARMUP_DAYS);
-  const totalDays = daysBetween(day0, o.endDate);
+  const totalDays = daysBetween(day0, demo.endDate);
   for (let t = 0; t <= totalDays; t++) {
     const date = addDays(day0, t);
     simulateDay(portfolio, t, (t - WARMUP_DAYS) / 7);
     const dropIndex = daysBetween(firstDrop, date);
-    if (dropIndex < 0 || dropIndex % o.cadenceDays !== 0) continue;
+    if (dropIndex < 0 || dropIndex % demo.cadenceDays !== 0) continue;
     // The drop of date D holds data as of D − 1 (Graph's reports lag about a day).
     const asOf = t - 1;
     const day = {
@@ -66,8 +66,8 @@ export function* generateDemoDrops(options: Partial<DemoOptions> = {}): Generato
       asOfDate: addDays(day0, asOf),
       day0,
       dropDate: date,
-      endDate: o.endDate,
-      partnerTenantId: o.partnerTenantId,
+      endDate: demo.endDate,
+      partnerTenantId: demo.partnerTenantId,
     };
     yield { date, spec: snapshot(portfolio.customers, day, portfolio.rand) };
   }

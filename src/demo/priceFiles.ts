@@ -3,12 +3,14 @@
 import { OFFER_MATRIX_COLUMNS } from '../spend/priceSheet.js';
 import type { PriceSheetRow } from './dropSpec.js';
 
+/** Partner Center quotes every field of its price files, needed or not. */
+const quoted = (v: string) => `"${v.replace(/"/g, '""')}"`;
+
 /**
  * The price list as Partner Center downloads it: a UTF-8 byte-order mark, every field quoted, CRLF, and the documented
  * header's typographic closing quote on "ERP Price“ (licence-spend.md §2.1).
  */
 export function priceSheetCsv(rows: PriceSheetRow[]): string {
-  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
   const header =
     '"ProductTitle","ProductId","SkuId","SkuTitle","Publisher","SkuDescription","UnitOfMeasure","TermDuration",' +
     '"BillingPlan","Market","Currency","UnitPrice","PricingTierRangeMin","PricingTierRangeMax",' +
@@ -34,7 +36,7 @@ export function priceSheetCsv(rows: PriceSheetRow[]): string {
       r.Tags ?? 'License',
       r.ErpPrice ?? r.UnitPrice,
     ]
-      .map(q)
+      .map(quoted)
       .join(','),
   );
   return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`;
@@ -61,7 +63,6 @@ export function offerMatrixCsv(
     'Description',
     'AllowedCountries',
   ];
-  const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
   const lines = rows.map((r) =>
     [
       r.ProductTitle,
@@ -79,8 +80,8 @@ export function offerMatrixCsv(
       r.ProductTitle,
       'US;GB;DE',
     ]
-      .map(q)
+      .map(quoted)
       .join(','),
   );
-  return `\uFEFF${[header.map(q).join(','), ...lines].join('\r\n')}\r\n`;
+  return `\uFEFF${[header.map(quoted).join(','), ...lines].join('\r\n')}\r\n`;
 }

@@ -4,7 +4,7 @@ import type { CopilotApp } from '../config/schema.js';
 import { csvLines } from '../csvText.js';
 import type { CopilotReport, GraphUser } from './dropSpec.js';
 
-export const GRAPH_USER_HEADER = [
+const GRAPH_USER_HEADER = [
   'Report Refresh Date',
   'User Principal Name',
   'Display Name',
@@ -99,23 +99,25 @@ export function copilotUsageCsv(report: CopilotReport): string {
   return csvLines(header, rows);
 }
 
-const tf = (b: boolean) => (b ? 'True' : 'False');
+/** Graph prints booleans capitalised. */
+const trueFalse = (b: boolean) => (b ? 'True' : 'False');
 
 export function graphUserCsv(refreshDate: string, users: GraphUser[]): string {
   const rows = users.map((u) => {
-    const has = (w: string | undefined) => tf(u.products.length > 0 && w !== 'none');
+    // The report's per-workload licence flags: the demo's users hold every workload of a licence or none.
+    const licensed = trueFalse(u.products.length > 0);
     return [
       refreshDate,
       u.upn,
       u.displayName ?? u.upn,
-      tf(u.isDeleted ?? false),
+      trueFalse(u.isDeleted ?? false),
       u.deletedDate ?? '',
-      has(''),
-      has(''),
-      has(''),
-      has(''),
-      has(''),
-      has(''),
+      licensed,
+      licensed,
+      licensed,
+      licensed,
+      licensed,
+      licensed,
       u.exchange ?? '',
       u.onedrive ?? '',
       u.sharepoint ?? '',

@@ -7,7 +7,7 @@ import { countCsvRows } from '../ingest/manifest.js';
 import type { DropSpec } from './dropSpec.js';
 import { renderDropFiles } from './renderDrop.js';
 
-export { csvField, csvLines } from '../csvText.js';
+export { csvLines } from '../csvText.js';
 export type {
   CompanySubscription,
   CopilotReport,
@@ -20,8 +20,7 @@ export type {
   TenantDrop,
 } from './dropSpec.js';
 export { offerMatrixCsv, priceSheetCsv } from './priceFiles.js';
-export { customersCsv, renderDropFiles, ticketsCsv } from './renderDrop.js';
-export { copilotUsageCsv, GRAPH_USER_HEADER, graphUserCsv } from './reportCsv.js';
+export { renderDropFiles, ticketsCsv } from './renderDrop.js';
 
 export function writeDrop(dropDir: string, spec: DropSpec): void {
   mkdirSync(dropDir, { recursive: true });

@@ -28,10 +28,9 @@ import { deviceCodeEndpoint, issueRefreshToken, tokenEndpoint } from './identity
 import { partnerCenterAnswer } from './partnerCenterApi.js';
 import { jsonAnswer, type AccessGrant, type Answer, type FakeOptions, type FakeState } from './state.js';
 
-export { routeOf } from './answers.js';
 export type { FakeOptions } from './state.js';
 
-export const FAKE_CLIENT_ID = '5f1c7a4e-2b3d-4e6f-8a9b-0c1d2e3f4a5b';
+const FAKE_CLIENT_ID = '5f1c7a4e-2b3d-4e6f-8a9b-0c1d2e3f4a5b';
 const DOWNLOAD_VALID_MS = 5 * 60_000;
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const PC_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
@@ -100,19 +99,13 @@ export class FakeMicrosoft {
     return this.state.issuedAccessTokens;
   }
 
-  /** The fake's time: token lifetimes, download URLs and device codes follow it, not the machine's clock. */
-  now(): number {
-    return this.state.clockMs;
-  }
+  /** Moves the fake's clock: token lifetimes, download URLs and device codes follow it, not the machine's. */
   advance(ms: number): void {
     this.state.clockMs += ms;
   }
 
   get origin(): string {
     return this.state.apiOrigin;
-  }
-  get downloadOrigin(): string {
-    return this.state.downloadOrigin;
   }
 
   /** Config overrides that point `collect` at this fake. */
@@ -124,21 +117,6 @@ export class FakeMicrosoft {
   /** A refresh token as an earlier interactive sign-in would have left it. */
   issueRefreshToken(lastUsedMs = this.state.clockMs): string {
     return issueRefreshToken(this.state, this.state.partnerUser, lastUsedMs);
-  }
-
-  revokeAllRefreshTokens(): void {
-    for (const g of this.state.refresh.values()) g.revoked = true;
-  }
-
-  /** Approves a pending device code, as the operator signing in in a browser would. */
-  approveDeviceCodes(): number {
-    let n = 0;
-    for (const d of this.state.devices.values()) {
-      if (d.approved) continue;
-      d.approved = true;
-      n++;
-    }
-    return n;
   }
 
   async start(): Promise<void> {

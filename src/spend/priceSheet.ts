@@ -7,8 +7,8 @@ import type { LoadIssue } from '../ingest/issues.js';
 import { normaliseSkuId, parsePrice, parsePriceDate, termMonths } from './priceValues.js';
 import { openSheet, type CsvRecord, type SheetRead } from './sheetCsv.js';
 
-export { normaliseSkuId, parsePrice, parsePriceDate, termMonths } from './priceValues.js';
-export { decodeSheetBytes, parseCsvRecords, type CsvRecord, type SheetRead } from './sheetCsv.js';
+export { normaliseSkuId, parsePriceDate } from './priceValues.js';
+export type { SheetRead } from './sheetCsv.js';
 
 export interface PriceRow {
   line: number;
@@ -39,7 +39,7 @@ export interface OfferMatrixRow {
 }
 
 /** The 18 documented columns of the `updatedlicensebased` price list (licence-spend.md §2.1), in order. */
-export const PRICE_SHEET_COLUMNS = [
+const PRICE_SHEET_COLUMNS = [
   'ProductTitle',
   'ProductId',
   'SkuId',
