@@ -10,49 +10,50 @@ export interface DemoProduct {
   workloads: ('exchange' | 'sharepoint' | 'skype' | 'teams' | 'yammer' | 'dynamics')[];
 }
 
-const FULL = ['exchange', 'sharepoint', 'teams', 'skype', 'yammer'] as DemoProduct['workloads'];
+/** The workloads of a full Microsoft 365 or Office 365 suite. */
+const SUITE_WORKLOADS = ['exchange', 'sharepoint', 'teams', 'skype', 'yammer'] as DemoProduct['workloads'];
 export const PRODUCTS: DemoProduct[] = [
   {
     skuId: '05e9a617-0261-4cee-bb44-138d3ef5d965',
     part: 'SPE_E3',
     name: 'MICROSOFT 365 E3',
     offer: 'Microsoft 365 E3',
-    workloads: FULL,
+    workloads: SUITE_WORKLOADS,
   },
   {
     skuId: '06ebc4ee-1bb5-47dd-8120-11324bc54e06',
     part: 'SPE_E5',
     name: 'MICROSOFT 365 E5',
     offer: 'Microsoft 365 E5',
-    workloads: FULL,
+    workloads: SUITE_WORKLOADS,
   },
   {
     skuId: 'f245ecc8-75af-4f8e-b61f-27d8114de5f3',
     part: 'O365_BUSINESS_PREMIUM',
     name: 'MICROSOFT 365 BUSINESS STANDARD',
     offer: 'Microsoft 365 Business Standard',
-    workloads: FULL,
+    workloads: SUITE_WORKLOADS,
   },
   {
     skuId: '3b555118-da6a-4418-894f-7df1e2096870',
     part: 'O365_BUSINESS_ESSENTIALS',
     name: 'MICROSOFT 365 BUSINESS BASIC',
     offer: 'Microsoft 365 Business Basic',
-    workloads: FULL,
+    workloads: SUITE_WORKLOADS,
   },
   {
     skuId: 'cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46',
     part: 'SPB',
     name: 'MICROSOFT 365 BUSINESS PREMIUM',
     offer: 'Microsoft 365 Business Premium',
-    workloads: FULL,
+    workloads: SUITE_WORKLOADS,
   },
   {
     skuId: '6fd2c87f-b296-42f0-b197-1e91e994b900',
     part: 'ENTERPRISEPACK',
     name: 'OFFICE 365 E3',
     offer: 'Office 365 E3',
-    workloads: FULL,
+    workloads: SUITE_WORKLOADS,
   },
   {
     skuId: '4b9405b0-7788-4568-add1-99614e613b69',
@@ -126,7 +127,7 @@ export const NAMES = [
   'Sunrise Clinics',
 ];
 export const SUFFIXES = ['Ltd', 'GmbH', 'Inc.', 'S.A.', 'plc', 'Pty Ltd', 'Co.'];
-export const OWNERS = [
+const OWNERS = [
   ['alex.wilber', 'en'],
   ['megan.bowen', 'en'],
   ['lee.gu', 'zh-CN'],
