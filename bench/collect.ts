@@ -25,11 +25,18 @@ const concurrency = Number(arg('concurrency', '16'));
 const LATENCY_MS = 100;
 const RATE_429 = 0.02;
 
-async function main(): Promise<void> {
+/** The benchmark's night, served by the fake with its latency and throttling. */
+async function startFake(): Promise<{ fake: FakeMicrosoft; date: string; spec: Omit<DropSpec, 'tickets'> }> {
   process.stderr.write(`generating ${customers} customers (about ${users} users each)…\n`);
   let night: { date: string; spec: DropSpec } | undefined;
-  for (const d of generateDemoDrops({ seed: 42, customers, owners: 40, usersPerCustomer: users, drops: 1 }))
-    night = d;
+  for (const drop of generateDemoDrops({
+    seed: 42,
+    customers,
+    owners: 40,
+    usersPerCustomer: users,
+    drops: 1,
+  }))
+    night = drop;
   const { tickets: _tickets, ...spec } = night!.spec;
   void _tickets;
   const fake = new FakeMicrosoft({
@@ -41,76 +48,107 @@ async function main(): Promise<void> {
   fake.faults.rate429 = RATE_429;
   fake.faults.retryAfterSeconds = 1;
   await fake.start();
+  return { fake, date: night!.date, spec };
+}
+
+/** A config file pointing `collect` at the fake, with a signed-in token and the assignment file. */
+function writeBenchConfig(dir: string, fake: FakeMicrosoft, spec: Omit<DropSpec, 'tickets'>): string {
+  const tokenFile = path.join(dir, 'token.json');
+  importToken(tokenFile, fake.issueRefreshToken());
+  const assignments = path.join(dir, 'assignments.csv');
+  writeFileSync(
+    assignments,
+    'customer_id,owner_email,locale,segment\n' +
+      (spec.customers ?? []).map((c) => `${c.customer_id},${c.owner_email},${c.locale ?? ''},`).join('\n'),
+  );
+  const config = path.join(dir, 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      exportsRoot: path.join(dir, 'exports'),
+      partner: { tenantId: DEMO_PARTNER_TENANT },
+      microsoft: { endpoints: fake.endpoints(), clientId: fake.clientId, tokenFile },
+      collect: { assignments, downloadHosts: ['127.0.0.1'], concurrency },
+    }),
+  );
+  return config;
+}
+
+/** `adoption collect` under /usr/bin/time: its output, and the wall time and peak memory time printed last. */
+function timedCollect(
+  date: string,
+  config: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      '/usr/bin/time',
+      [
+        '-f',
+        '%e %M',
+        process.execPath,
+        path.join(HERE, '..', 'bin', 'adoption.js'),
+        'collect',
+        '--date',
+        date,
+        '--config',
+        config,
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'error' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function resultsMarkdown(
+  m: { wall: number; peakMiB: number; calls: number; throttled: number; tenants: number },
+  summary: string,
+): string[] {
+  return [
+    `# Collect benchmark`,
+    '',
+    `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPU(s), Node ${process.version}. \`tsx bench/collect.ts --customers ${customers} --users ${users} --concurrency ${concurrency}\`.`,
+    '',
+    `| customers | users (≈) | latency | 429 rate | concurrency | wall | peak memory | calls | calls per customer | answered 429 | tenants collected |`,
+    `|---|---|---|---|---|---|---|---|---|---|---|`,
+    `| ${customers} | ${users * customers} | ${LATENCY_MS} ms | ${RATE_429 * 100}% | ${concurrency} | ${m.wall.toFixed(1)} s | ${m.peakMiB.toFixed(0)} MiB | ${m.calls} | ${(m.calls / customers).toFixed(2)} | ${m.throttled} | ${m.tenants} |`,
+    '',
+    `Targets: under 300 s (${m.wall < 300 ? 'met' : 'MISSED'}), under 400 MiB (${m.peakMiB < 400 ? 'met' : 'MISSED'}).`,
+    '',
+    "The collect command's own summary:",
+    '',
+    '```',
+    summary,
+    '```',
+    '',
+  ];
+}
+
+async function main(): Promise<void> {
+  const { fake, date, spec } = await startFake();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'adoption-bench-collect-'));
   try {
-    const tokenFile = path.join(dir, 'token.json');
-    importToken(tokenFile, fake.issueRefreshToken());
-    const assignments = path.join(dir, 'assignments.csv');
-    writeFileSync(
-      assignments,
-      'customer_id,owner_email,locale,segment\n' +
-        (spec.customers ?? []).map((c) => `${c.customer_id},${c.owner_email},${c.locale ?? ''},`).join('\n'),
-    );
-    const config = path.join(dir, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        exportsRoot: path.join(dir, 'exports'),
-        partner: { tenantId: DEMO_PARTNER_TENANT },
-        microsoft: { endpoints: fake.endpoints(), clientId: fake.clientId, tokenFile },
-        collect: { assignments, downloadHosts: ['127.0.0.1'], concurrency },
-      }),
-    );
+    const config = writeBenchConfig(dir, fake, spec);
     process.stderr.write(
       `collecting through the fake (${LATENCY_MS} ms per call, ${RATE_429 * 100}% answered 429, concurrency ${concurrency})…\n`,
     );
-    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(
-        '/usr/bin/time',
-        [
-          '-f',
-          '%e %M',
-          process.execPath,
-          path.join(HERE, '..', 'bin', 'adoption.js'),
-          'collect',
-          '--date',
-          night!.date,
-          '--config',
-          config,
-        ],
-        { env: { ...process.env, LOG_LEVEL: 'error' } },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await timedCollect(date, config);
     if (r.code !== 0 && r.code !== 3)
       throw new Error(`collect failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
     const [wall, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-    const calls = fake.requests.length + fake.downloads.length;
-    const throttled = fake.requests.filter((q) => q.status === 429).length;
-    const tenants = readdirSync(path.join(dir, 'exports', night!.date, 'tenants')).length;
-    const peakMiB = kb! / 1024;
-    const lines = [
-      `# Collect benchmark`,
-      '',
-      `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPU(s), Node ${process.version}. \`tsx bench/collect.ts --customers ${customers} --users ${users} --concurrency ${concurrency}\`.`,
-      '',
-      `| customers | users (≈) | latency | 429 rate | concurrency | wall | peak memory | calls | calls per customer | answered 429 | tenants collected |`,
-      `|---|---|---|---|---|---|---|---|---|---|---|`,
-      `| ${customers} | ${users * customers} | ${LATENCY_MS} ms | ${RATE_429 * 100}% | ${concurrency} | ${wall!.toFixed(1)} s | ${peakMiB.toFixed(0)} MiB | ${calls} | ${(calls / customers).toFixed(2)} | ${throttled} | ${tenants} |`,
-      '',
-      `Targets: under 300 s (${wall! < 300 ? 'met' : 'MISSED'}), under 400 MiB (${peakMiB < 400 ? 'met' : 'MISSED'}).`,
-      '',
-      "The collect command's own summary:",
-      '',
-      '```',
+    const lines = resultsMarkdown(
+      {
+        wall: wall!,
+        peakMiB: kb! / 1024,
+        calls: fake.requests.length + fake.downloads.length,
+        throttled: fake.requests.filter((q) => q.status === 429).length,
+        tenants: readdirSync(path.join(dir, 'exports', date, 'tenants')).length,
+      },
       r.stdout.trim().split('\n')[0]!,
-      '```',
-      '',
-    ];
+    );
     writeFileSync(path.join(HERE, 'collect-results.md'), lines.join('\n'));
     process.stdout.write(lines.join('\n'));
   } finally {

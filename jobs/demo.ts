@@ -11,7 +11,7 @@ import {
   generateDemoDrops,
   type DemoOptions,
 } from '../src/demo/generate.js';
-import { csvLines, writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
+import { csvLines, ticketsCsv, writeDrop, type DropSpec } from '../src/demo/writeDrop.js';
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../src/config/schema.js';
 import { importToken } from '../src/collect/auth.js';
@@ -88,55 +88,105 @@ export async function portfolioSummary(ctx: JobContext, date: string): Promise<s
   ].join('\n');
 }
 
+/** The demo's drops, oldest first: every night but the last written directly; the last returned to be collected. */
+function writeHistory(
+  exportsRoot: string,
+  opts: DemoRun,
+): { dates: string[]; last: { date: string; spec: DropSpec } } {
+  const dates: string[] = [];
+  let last: { date: string; spec: DropSpec } | undefined;
+  for (const drop of generateDemoDrops({ seed: opts.seed ?? 7, ...opts.size })) {
+    // History is written directly (Graph cannot re-serve old days); the last night is collected.
+    if (last) writeDrop(path.join(exportsRoot, last.date), last.spec);
+    last = drop;
+    dates.push(drop.date);
+  }
+  return { dates, last: last! };
+}
+
+/** The configuration the demo runs with: its own folders, the demo partner, and its account managers. */
+function demoConfiguration(outDir: string, owners: number): Config {
+  const config = loadConfig();
+  config.exportsRoot = path.join(outDir, 'exports');
+  config.warehouse.path = path.join(outDir, 'warehouse.duckdb');
+  config.partner.tenantId = DEMO_PARTNER_TENANT;
+  config.digest.outbox = path.join(outDir, 'outbox');
+  config.outputDir = path.join(outDir, 'reports');
+  // The account managers as a partner describes them in config (DESIGN.md §2): each reads in their own language.
+  for (const m of demoAccountManagers(owners))
+    config.recipients[m.email] = { name: m.name, locale: m.locale, timeZone: m.timeZone };
+  return config;
+}
+
+/**
+ * A configuration file for the demo's data, so that every command of the README runs on it as written with
+ * `--config demo-output/config.json` (its own warehouse, exports, outputs and account managers; no SMTP).
+ */
+function writeDemoConfigFile(outDir: string, config: Config): string {
+  const file = path.join(outDir, 'config.json');
+  const written = {
+    $comment: 'Written by `adoption demo`: the demo data. Add --config <this file> to any command.',
+    exportsRoot: config.exportsRoot,
+    warehouse: { path: config.warehouse.path },
+    outputDir: path.join(outDir, 'reports'),
+    partner: { tenantId: DEMO_PARTNER_TENANT },
+    digest: { outbox: path.join(outDir, 'outbox') },
+    recipients: config.recipients,
+  };
+  writeFileSync(file, `${JSON.stringify(written, null, 2)}\n`);
+  return file;
+}
+
+/** The history loaded, the portfolio summarised, the two workbooks built and the digests written. */
+async function loadAndReport(
+  ctx: JobContext,
+  dates: string[],
+  outDir: string,
+  print: (line: string) => void,
+): Promise<string[]> {
+  // History goes in the way an operator would load it: one backfill, then one set-based pass of the metrics.
+  const result = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
+  print(
+    `loaded ${result.loaded.length} drops into ${ctx.config.warehouse.path} in ${result.seconds.toFixed(1)} s (${result.rowsLoaded} rows, ${result.errors} errors)`,
+  );
+  print('');
+  print(await portfolioSummary(ctx, dates.at(-1)!));
+  const week = await resolveWeek(ctx, dates.at(-1)!);
+  const reports = path.join(outDir, 'reports');
+  const portfolio = await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: reports });
+  const [first] = await ctx.wh.all(
+    `SELECT customer_id FROM adoption_customer_weekly WHERE week_ending = $w::DATE AND has_data ORDER BY unused DESC, customer_name LIMIT 1`,
+    { w: week },
+  );
+  const customer = await buildReport(ctx, {
+    asOf: week,
+    customer: String(first!.customer_id),
+    trigger: 'manual',
+    outDir: reports,
+  });
+  print('');
+  print(`portfolio workbook: ${portfolio.file}`);
+  print(`customer workbook:  ${customer.file}`);
+  const digests = await sendDigests(ctx, { asOf: week, trigger: 'manual' });
+  print(
+    `digests: ${digests.outcomes.length} e-mails written to ${path.join(outDir, 'outbox', week)} (no SMTP server configured)`,
+  );
+  return [portfolio.file, customer.file];
+}
+
 export async function runDemo(
   opts: DemoRun,
 ): Promise<{ dates: string[]; warehouse: string; workbooks: string[] }> {
   const print = opts.print ?? (() => undefined);
   const outDir = path.resolve(opts.outDir);
+  rmSync(outDir, { recursive: true, force: true });
   const exportsRoot = path.join(outDir, 'exports');
   const warehouse = path.join(outDir, 'warehouse.duckdb');
-  const workbooks: string[] = [];
-  rmSync(outDir, { recursive: true, force: true });
-
-  const dates: string[] = [];
-  let last: { date: string; spec: DropSpec } | undefined;
-  for (const drop of generateDemoDrops({ seed: opts.seed ?? 7, ...opts.size })) {
-    // History is written directly (Graph cannot re-serve old days); the last night is collected below.
-    if (last) writeDrop(path.join(exportsRoot, last.date), last.spec);
-    last = drop;
-    dates.push(drop.date);
-  }
+  const { dates, last } = writeHistory(exportsRoot, opts);
   print(`wrote ${dates.length - 1} nightly drops (${dates[0]} … ${dates.at(-2)}) to ${exportsRoot}`);
-
-  const config = loadConfig();
-  config.exportsRoot = exportsRoot;
-  config.warehouse.path = warehouse;
-  config.partner.tenantId = DEMO_PARTNER_TENANT;
-  config.digest.outbox = path.join(outDir, 'outbox');
-  config.outputDir = path.join(outDir, 'reports');
-  // The account managers as a partner describes them in config (DESIGN.md §2): each reads in their own language.
-  for (const m of demoAccountManagers(opts.size?.owners ?? DEMO_DEFAULTS.owners))
-    config.recipients[m.email] = { name: m.name, locale: m.locale, timeZone: m.timeZone };
-  await collectLastNight(config, last!, outDir, opts.logLevel ?? 'warn', print);
-  // A configuration for the demo's data, so that every command of the README runs on it as written with
-  // `--config demo-output/config.json` (its own warehouse, exports, outputs and account managers; no SMTP).
-  const demoConfig = path.join(outDir, 'config.json');
-  writeFileSync(
-    demoConfig,
-    `${JSON.stringify(
-      {
-        $comment: 'Written by `adoption demo`: the demo data. Add --config <this file> to any command.',
-        exportsRoot: exportsRoot,
-        warehouse: { path: warehouse },
-        outputDir: path.join(outDir, 'reports'),
-        partner: { tenantId: DEMO_PARTNER_TENANT },
-        digest: { outbox: path.join(outDir, 'outbox') },
-        recipients: config.recipients,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  const config = demoConfiguration(outDir, opts.size?.owners ?? DEMO_DEFAULTS.owners);
+  await collectLastNight(config, last, outDir, opts.logLevel ?? 'warn', print);
+  const demoConfig = writeDemoConfigFile(outDir, config);
   const ctx: JobContext = {
     config,
     catalog: loadCatalog(config),
@@ -146,35 +196,9 @@ export async function runDemo(
       memoryLimit: config.warehouse.memoryLimit,
     }),
   };
+  let workbooks: string[];
   try {
-    // History goes in the way an operator would load it: one backfill, then one set-based pass of the metrics.
-    const result = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
-    print(
-      `loaded ${result.loaded.length} drops into ${warehouse} in ${result.seconds.toFixed(1)} s (${result.rowsLoaded} rows, ${result.errors} errors)`,
-    );
-    print('');
-    print(await portfolioSummary(ctx, dates.at(-1)!));
-    const week = await resolveWeek(ctx, dates.at(-1)!);
-    const reports = path.join(outDir, 'reports');
-    const portfolio = await buildReport(ctx, { asOf: week, trigger: 'manual', outDir: reports });
-    const [first] = await ctx.wh.all(
-      `SELECT customer_id FROM adoption_customer_weekly WHERE week_ending = $w::DATE AND has_data ORDER BY unused DESC, customer_name LIMIT 1`,
-      { w: week },
-    );
-    const customer = await buildReport(ctx, {
-      asOf: week,
-      customer: String(first!.customer_id),
-      trigger: 'manual',
-      outDir: reports,
-    });
-    print('');
-    print(`portfolio workbook: ${portfolio.file}`);
-    print(`customer workbook:  ${customer.file}`);
-    workbooks.push(portfolio.file, customer.file);
-    const digests = await sendDigests(ctx, { asOf: week, trigger: 'manual' });
-    print(
-      `digests: ${digests.outcomes.length} e-mails written to ${path.join(outDir, 'outbox', week)} (no SMTP server configured)`,
-    );
+    workbooks = await loadAndReport(ctx, dates, outDir, print);
   } finally {
     ctx.wh.close();
   }
@@ -234,14 +258,7 @@ async function collectLastNight(
     });
     const drop = path.join(config.exportsRoot, night.date);
     if (tickets) {
-      writeFileSync(
-        path.join(drop, 'tickets.csv'),
-        csvLines(
-          ['ticket_id', 'customer_id', 'opened_at', 'category', 'product'],
-          tickets.map((t) => [t.ticket_id, t.customer_id, t.opened_at, t.category, t.product ?? '']),
-          '\n',
-        ),
-      );
+      writeFileSync(path.join(drop, 'tickets.csv'), ticketsCsv(tickets));
       writeCollectManifest(drop);
     }
     print(

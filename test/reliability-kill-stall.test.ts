@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
 import { PROJECT_ROOT } from '../src/config/load.js';
+import { rng } from '../src/demo/random.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
 import { Warehouse, type Row } from '../src/warehouse/warehouse.js';
 import { DROP_DATE, rulesDrop } from './fixtures/rulesDrop.js';
@@ -64,18 +65,6 @@ afterAll(async () => {
   await smtp.close();
   cleanup();
 });
-
-/** A small seeded generator, so that the server's stalls replay with the seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function digest(signal?: {
   name: 'SIGTERM' | 'SIGKILL';
@@ -140,7 +129,8 @@ it(`${ROUNDS} rounds of stalls and kills: one accepted or one uncertain per reci
     const where = `round ${i} (STALL_SEED=${seed}): ${round.signal} after ${round.afterMs} ms`;
     // A new week for the ledger: each round starts with nothing sent.
     await withWarehouse((wh) => wh.run('DELETE FROM deliveries'));
-    const rnd = mulberry32(round.stallSeed);
+    // Seeded, so that the server's stalls replay with the seed.
+    const rnd = rng(round.stallSeed);
     stallNext = () => {
       const s = rnd() < round.stallChance;
       if (s) stalls++;

@@ -23,99 +23,81 @@ export function isPartnerWide(code: number): boolean {
   return [700082, 50173, 70043, 50076, 50078, 50079, 7000215, 7000222, 530034, 9002313].includes(code);
 }
 
+type Words = { reason: string; action: string };
+
+const signInAgain = (reason: string, action: string) => (): Words => ({ reason, action });
+const mfaRequired = (code: number): Words => ({
+  reason: `multi-factor authentication is required (AADSTS${code})`,
+  action: 'run `adoption auth login` and complete MFA in the browser',
+});
+const noTenantAccess = (code: number, customer: string): Words => ({
+  reason: `the partner user has no access to ${customer}'s tenant (AADSTS${code}: not in the GDAP security group, or a guest there)`,
+  action: `add the signed-in partner user to the security group that holds the GDAP relationship with ${customer}`,
+});
+const badClientSecret = (code: number): Words => ({
+  reason: `the app's client secret is invalid or expired (AADSTS${code})`,
+  action: 'create a new client secret for the app and set ADOPTION_MS_CLIENT_SECRET',
+});
+
+/** The words for each AADSTS code the operator can act on (microsoft-apis.md §1.4). */
+const TOKEN_WORDS: Record<number, (code: number, customer: string) => Words> = {
+  700082: signInAgain(
+    'the stored refresh token expired after 90 days without use (AADSTS700082)',
+    'sign in again: run `adoption auth login` (MFA), then `adoption collect --retry-failed`',
+  ),
+  50173: signInAgain(
+    'the refresh token was revoked (AADSTS50173: password reset or tokens revoked by an admin)',
+    'sign in again: run `adoption auth login`, then `adoption collect --retry-failed`',
+  ),
+  70043: (_, customer) => ({
+    reason: `a Conditional Access sign-in-frequency policy ended the session for ${customer} (AADSTS70043)`,
+    action: 'run `adoption auth login` again; the policy will require it again on its schedule',
+  }),
+  50076: mfaRequired,
+  50078: mfaRequired,
+  50079: mfaRequired,
+  65001: (_, customer) => ({
+    reason: `the partner's app is not consented in ${customer}'s tenant (AADSTS65001)`,
+    action: `grant consent for ${customer}: call Partner Center applicationconsents for this customer (scopes Reports.Read.All, Directory.Read.All), or have their admin open the adminconsent URL (docs/collect.md, "Consent")`,
+  }),
+  90099: (_, customer) => ({
+    reason: `the app is not authorized in ${customer}'s tenant for partner delegated admins (AADSTS90099)`,
+    action: `pre-consent the app in ${customer} with the Partner Center applicationconsents API (docs/collect.md, "Consent")`,
+  }),
+  50020: noTenantAccess,
+  50177: noTenantAccess,
+  53003: (_, customer) => ({
+    reason: `${customer}'s Conditional Access policies block the partner user (AADSTS53003)`,
+    action: `ask ${customer}'s administrator to exclude the partner's service provider users from the blocking Conditional Access policy`,
+  }),
+  530034: signInAgain(
+    'the partner account is flagged as risky in its home tenant (AADSTS530034)',
+    "review the partner user's risk state in the partner tenant (Entra ID Protection), then sign in again",
+  ),
+  700016: (_, customer) => ({
+    reason: `the app is not found in ${customer}'s tenant, or the client id is wrong (AADSTS700016)`,
+    action: `check microsoft.clientId, and consent the app in ${customer}`,
+  }),
+  90002: (_, customer) => ({
+    reason: `${customer}'s tenant was not found (AADSTS90002)`,
+    action: `check whether ${customer} still exists; remove it from Partner Center if it was deleted`,
+  }),
+  7000215: badClientSecret,
+  7000222: badClientSecret,
+  5000224: (_, customer) => ({
+    reason: `${customer}'s tenant may have been deleted (AADSTS5000224)`,
+    action: `check ${customer} in Partner Center`,
+  }),
+};
+
 export function tokenFailure(code: number | undefined, customer: string, error?: string): CollectFailure {
-  const c = `aadsts_${code ?? 'unknown'}`;
-  switch (code) {
-    case 700082:
-      return {
-        code: c,
-        reason: 'the stored refresh token expired after 90 days without use (AADSTS700082)',
-        action: 'sign in again: run `adoption auth login` (MFA), then `adoption collect --retry-failed`',
-      };
-    case 50173:
-      return {
-        code: c,
-        reason: 'the refresh token was revoked (AADSTS50173: password reset or tokens revoked by an admin)',
-        action: 'sign in again: run `adoption auth login`, then `adoption collect --retry-failed`',
-      };
-    case 70043:
-      return {
-        code: c,
-        reason: `a Conditional Access sign-in-frequency policy ended the session for ${customer} (AADSTS70043)`,
-        action: 'run `adoption auth login` again; the policy will require it again on its schedule',
-      };
-    case 50076:
-    case 50078:
-    case 50079:
-      return {
-        code: c,
-        reason: `multi-factor authentication is required (AADSTS${code})`,
-        action: 'run `adoption auth login` and complete MFA in the browser',
-      };
-    case 65001:
-      return {
-        code: c,
-        reason: `the partner's app is not consented in ${customer}'s tenant (AADSTS65001)`,
-        action: `grant consent for ${customer}: call Partner Center applicationconsents for this customer (scopes Reports.Read.All, Directory.Read.All), or have their admin open the adminconsent URL (docs/collect.md, "Consent")`,
-      };
-    case 90099:
-      return {
-        code: c,
-        reason: `the app is not authorized in ${customer}'s tenant for partner delegated admins (AADSTS90099)`,
-        action: `pre-consent the app in ${customer} with the Partner Center applicationconsents API (docs/collect.md, "Consent")`,
-      };
-    case 50020:
-    case 50177:
-      return {
-        code: c,
-        reason: `the partner user has no access to ${customer}'s tenant (AADSTS${code}: not in the GDAP security group, or a guest there)`,
-        action: `add the signed-in partner user to the security group that holds the GDAP relationship with ${customer}`,
-      };
-    case 53003:
-      return {
-        code: c,
-        reason: `${customer}'s Conditional Access policies block the partner user (AADSTS53003)`,
-        action: `ask ${customer}'s administrator to exclude the partner's service provider users from the blocking Conditional Access policy`,
-      };
-    case 530034:
-      return {
-        code: c,
-        reason: 'the partner account is flagged as risky in its home tenant (AADSTS530034)',
-        action:
-          "review the partner user's risk state in the partner tenant (Entra ID Protection), then sign in again",
-      };
-    case 700016:
-      return {
-        code: c,
-        reason: `the app is not found in ${customer}'s tenant, or the client id is wrong (AADSTS700016)`,
-        action: `check microsoft.clientId, and consent the app in ${customer}`,
-      };
-    case 90002:
-      return {
-        code: c,
-        reason: `${customer}'s tenant was not found (AADSTS90002)`,
-        action: `check whether ${customer} still exists; remove it from Partner Center if it was deleted`,
-      };
-    case 7000215:
-    case 7000222:
-      return {
-        code: c,
-        reason: `the app's client secret is invalid or expired (AADSTS${code})`,
-        action: 'create a new client secret for the app and set ADOPTION_MS_CLIENT_SECRET',
-      };
-    case 5000224:
-      return {
-        code: c,
-        reason: `${customer}'s tenant may have been deleted (AADSTS5000224)`,
-        action: `check ${customer} in Partner Center`,
-      };
-    default:
-      return {
-        code: c,
-        reason: `the token endpoint refused a token for ${customer} (${error ?? 'error'}${code ? `, AADSTS${code}` : ''})`,
-        action: `look up the code at https://login.microsoftonline.com/error?code=${code ?? ''} and fix access to ${customer}`,
-      };
-  }
+  const known = code === undefined ? undefined : TOKEN_WORDS[code];
+  if (known) return { code: `aadsts_${code}`, ...known(code!, customer) };
+  return {
+    code: `aadsts_${code ?? 'unknown'}`,
+    reason: `the token endpoint refused a token for ${customer} (${error ?? 'error'}${code ? `, AADSTS${code}` : ''})`,
+    action: `look up the code at https://login.microsoftonline.com/error?code=${code ?? ''} and fix access to ${customer}`,
+  };
 }
 
 export type CallKind =

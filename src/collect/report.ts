@@ -24,26 +24,29 @@ const UNIT_WORDS: Record<string, string> = {
 /** Pure: the data-quality lines a collect report stands for. */
 export function collectReportIssues(json: unknown, file: string, fallbackRecipient: string): LoadIssue[] {
   const doc = (json ?? {}) as ReportDoc;
-  const issues: LoadIssue[] = [];
-  for (const f of Array.isArray(doc.notCollected) ? doc.notCollected : []) {
+  const warning = (code: string, customerId: string | undefined, message: string): LoadIssue => ({
+    severity: 'warning',
+    code,
+    file,
+    customerId,
+    message,
+  });
+  const notCollected = (Array.isArray(doc.notCollected) ? doc.notCollected : []).map((f) => {
     const tenant = String(f.tenantId ?? '').toLowerCase();
-    issues.push({
-      severity: 'warning',
-      code: 'not_collected',
-      file,
-      customerId: f.unit === 'analytics' ? undefined : tenant || undefined,
-      message: `${String(f.customerName ?? tenant)}: ${UNIT_WORDS[String(f.unit)] ?? String(f.unit)} not collected: ${String(f.reason ?? '')}. To do: ${String(f.action ?? '')}`,
-    });
-  }
-  for (const u of Array.isArray(doc.unassigned) ? doc.unassigned : []) {
+    return warning(
+      'not_collected',
+      // Partner-level analytics are nobody's customer: the line goes to the partner's own list.
+      f.unit === 'analytics' ? undefined : tenant || undefined,
+      `${String(f.customerName ?? tenant)}: ${UNIT_WORDS[String(f.unit)] ?? String(f.unit)} not collected: ${String(f.reason ?? '')}. To do: ${String(f.action ?? '')}`,
+    );
+  });
+  const unassigned = (Array.isArray(doc.unassigned) ? doc.unassigned : []).map((u) => {
     const tenant = String(u.tenantId ?? '').toLowerCase();
-    issues.push({
-      severity: 'warning',
-      code: 'no_account_manager',
-      file,
-      customerId: tenant || undefined,
-      message: `${String(u.customerName ?? tenant)} has no row in the assignment file (collect.assignments); its digest goes to ${fallbackRecipient}`,
-    });
-  }
-  return issues;
+    return warning(
+      'no_account_manager',
+      tenant || undefined,
+      `${String(u.customerName ?? tenant)} has no row in the assignment file (collect.assignments); its digest goes to ${fallbackRecipient}`,
+    );
+  });
+  return [...notCollected, ...unassigned];
 }

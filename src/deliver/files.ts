@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { processAlive } from '../processAlive.js';
 
 /** What a full or read-only disk means to the person who reads the message. */
 const DISK_PROBLEMS: Record<string, string> = {
@@ -13,15 +14,6 @@ const DISK_PROBLEMS: Record<string, string> = {
   EPERM: 'permission denied',
   EFBIG: 'the file is larger than this system allows',
 };
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temporary files a killed writer of `file` left beside it (`.<name>.<pid>[.<stamp>].tmp`), unless

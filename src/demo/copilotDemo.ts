@@ -4,7 +4,8 @@
 // report's. Its own random stream, so that the rest of the demo is the same with or without it.
 import type { CopilotApp } from '../config/schema.js';
 import { addDays } from '../dates.js';
-import type { CopilotReport } from './writeDrop.js';
+import type { CopilotReport } from './dropSpec.js';
+import { COPILOT_V1_APPS, COPILOT_V2_APPS } from './reportCsv.js';
 
 export const COPILOT_SKU = {
   skuId: '639dec6b-bb19-468b-871c-c5c441c4b0cb',
@@ -13,23 +14,8 @@ export const COPILOT_SKU = {
   offer: 'Microsoft 365 Copilot',
 };
 
-const V1_APPS: CopilotApp[] = [
-  'copilot_chat',
-  'copilot_teams',
-  'copilot_word',
-  'copilot_excel',
-  'copilot_powerpoint',
-  'copilot_outlook',
-  'copilot_onenote',
-  'copilot_loop',
-];
-const V2_APPS: CopilotApp[] = [
-  'copilot_chat_work',
-  'copilot_chat_web',
-  'copilot_m365_app',
-  'copilot_edge',
-  'copilot_agent',
-];
+const V1_APPS: CopilotApp[] = COPILOT_V1_APPS.map(([app]) => app);
+const V2_APPS: CopilotApp[] = COPILOT_V2_APPS.map(([app]) => app);
 const APP_LIKELIHOOD: Partial<Record<CopilotApp, number>> = {
   copilot_chat: 0.5,
   copilot_teams: 0.45,

@@ -4,7 +4,7 @@
 // and from 1 July 2026), put on made-up DEMO… ProductIds where Microsoft states no real one. The price list's
 // 18-column header cannot hold a comment, so the label lives here, in README.md and on the workbook's Spend sheet.
 import { addDays, daysBetween } from '../dates.js';
-import type { PartnerCenterSubscription, PriceSheetRow } from './writeDrop.js';
+import type { PartnerCenterSubscription, PriceSheetRow } from './dropSpec.js';
 
 interface DemoPrice {
   part: string;

@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../processAlive.js';
 import { UserError } from '../errors.js';
 
 /**
@@ -73,15 +74,6 @@ export interface LockOptions {
   isAlive?: (pid: number) => boolean;
   /** for tests: runs after a lock was judged stale and before it is moved aside (where a rival can step in) */
   beforeTakeover?: () => void;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function parseLock(text: string): LockInfo | null {
