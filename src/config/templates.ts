@@ -21,9 +21,8 @@ export function loadTemplates(dir = TEMPLATES_DIR): DigestTemplates {
       JSON.parse(readFileSync(path.join(dir, 'locales', `${l}.json`), 'utf8')) as Strings,
     ]),
   ) as Record<Locale, Strings>;
-  // The subject and the text part are not HTML: no entities there (header injection is handled where headers are made).
+  // The text part is not HTML: no entities there (header injection is handled where headers are made).
   return {
-    subject: compile('subject.hbs', true),
     html: compile('html.hbs'),
     text: compile('text.hbs', true),
     strings,

@@ -1,4 +1,4 @@
-// The digest e-mail: handlebars templates in templates/digest (HTML with inline styles, plain text, subject,
+// The digest e-mail: handlebars templates in templates/digest (HTML with inline styles, plain text,
 // partials), loaded once at start-up (src/config/templates.ts). Rendering is pure: templates and a view in,
 // strings out. Every data field is printed with {{ }}, so handlebars escapes it; templates never use {{{ }}} on
 // data.
@@ -12,7 +12,6 @@ export type Locale = (typeof LOCALES)[number];
 export type Strings = Record<string, string>;
 
 export interface DigestTemplates {
-  subject: Handlebars.TemplateDelegate;
   html: Handlebars.TemplateDelegate;
   text: Handlebars.TemplateDelegate;
   strings: Record<Locale, Strings>;
@@ -47,8 +46,8 @@ export interface RenderedEmail {
 
 export function renderDigestEmail(templates: DigestTemplates, view: Record<string, unknown>): RenderedEmail {
   // A subject is one line: whatever a customer's name holds can never start a new header.
-  const subject = templates
-    .subject(view)
+  if (typeof view.subject !== 'string') throw new Error('the digest view has no subject');
+  const subject = view.subject
     .replace(/[\r\n\t]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
