@@ -65,7 +65,7 @@ function expectReported(
 describe('bad input: CSV files', () => {
   it('an empty file: the file is named and set aside, the rest loads', async () => {
     writeFileSync(mainReport(), '');
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'unreadable_csv', { file: MAIN_FILE });
     expect(issue.message).toMatch(/is empty .*set aside/);
     await othersIntact();
@@ -73,7 +73,7 @@ describe('bad input: CSV files', () => {
 
   it('a header and no rows: loads nothing for that tenant and says so', async () => {
     writeFileSync(mainReport(), read(mainReport()).split('\r\n')[0]! + '\r\n');
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'no_rows', { file: MAIN_FILE });
     expect((await usersPerCustomer())[T.main]).toBeUndefined();
     await othersIntact();
@@ -84,7 +84,7 @@ describe('bad input: CSV files', () => {
     const last = lines.length;
     lines[last - 1] = lines[last - 1]!.slice(0, 30);
     writeFileSync(mainReport(), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'bad_row', { file: MAIN_FILE, line: last });
     expect((await usersPerCustomer())[T.main]).toBe(last - 2);
     await othersIntact();
@@ -95,7 +95,7 @@ describe('bad input: CSV files', () => {
     const n = lines.length;
     lines[n - 1] = `"${lines[n - 1]!.slice(0, 12)}`; // opens a quote and ends
     writeFileSync(mainReport(), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.file === MAIN_FILE && i.severity === 'error');
     expect(issue, JSON.stringify(s.issues)).toBeDefined();
     expect(issue!.line).toBeGreaterThanOrEqual(n - 1);
@@ -106,7 +106,7 @@ describe('bad input: CSV files', () => {
   it("a ';'-delimited file (a European Excel's CSV) is read as it is", async () => {
     const before = read(mainReport());
     writeFileSync(mainReport(), before.replace(/,/g, ';'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     expect((await usersPerCustomer())[T.main]).toBe(before.trim().split('\r\n').length - 1);
   });
@@ -114,7 +114,7 @@ describe('bad input: CSV files', () => {
   it('a UTF-16 file with a BOM (Excel\'s "Unicode text") is read as it is', async () => {
     const before = read(mainReport());
     writeFileSync(mainReport(), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(before, 'utf16le')]));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     expect((await usersPerCustomer())[T.main]).toBe(before.trim().split('\r\n').length - 1);
   });
@@ -122,7 +122,7 @@ describe('bad input: CSV files', () => {
   it('Latin-1 bytes in a UTF-8 file: that row is set aside naming its line; the other rows load', async () => {
     const text = read(path.join(drop, 'customers.csv')).replace('Main Rules Ltd', 'Main Rüles Ltd');
     writeFileSync(path.join(drop, 'customers.csv'), Buffer.from(text, 'latin1'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'bad_row', { file: 'customers.csv', line: 2 });
     expect(issue.message).toMatch(/not UTF-8 \(Latin-1\?\)/);
     const names = await ctx.wh.all(
@@ -138,7 +138,7 @@ describe('bad input: CSV files', () => {
   it('duplicate header names: a column this job reads, named twice, sets the file aside naming it; the rest loads', async () => {
     const lines = read(mainReport()).replace(/\r\n$/, '').split('\r\n');
     writeFileSync(mainReport(), lines.map((l, i) => `${l},${i === 0 ? 'Is Deleted' : 'True'}`).join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'duplicate_column', { file: MAIN_FILE, line: 1, column: 'Is Deleted' });
     expect(issue.message).toMatch(
       /names column "Is Deleted" twice \(positions 4 and 25\); the file is set aside/,
@@ -149,7 +149,7 @@ describe('bad input: CSV files', () => {
   it('duplicate header names of a column this job does not read are harmless', async () => {
     const lines = read(mainReport()).replace(/\r\n$/, '').split('\r\n');
     writeFileSync(mainReport(), lines.map((l, i) => `${l},${i === 0 ? 'Display Name' : 'x'}`).join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     expect((await usersPerCustomer())[T.main]).toBe(lines.length - 1);
   });
@@ -160,7 +160,7 @@ describe('bad input: CSV files', () => {
     spec.tenants!.find((t) => t.tenantId === T.pcSubs)!.users!.push({ ...shared });
     writeDrop(drop, spec);
     rmSync(path.join(drop, 'manifest.json'));
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const rows = await ctx.wh.all(
       `SELECT customer_id, count(*)::INTEGER AS n FROM stg_user_activity WHERE user_key = lower($u) GROUP BY 1 ORDER BY 1`,
       { u: shared.upn },
@@ -174,7 +174,7 @@ describe('bad input: CSV files', () => {
   it('a customer_id that is not a GUID: that row of customers.csv is set aside with its line and column', async () => {
     const text = read(path.join(drop, 'customers.csv')).replace(T.nothingSold, 'not-a-guid');
     writeFileSync(path.join(drop, 'customers.csv'), text);
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'bad_row', { file: 'customers.csv', line: 3, column: 'customer_id' });
     const [n] = await ctx.wh.all(
       `SELECT count(*)::INTEGER AS n FROM stg_customers WHERE snapshot_date = $d::DATE`,
@@ -190,7 +190,7 @@ describe('bad input: CSV files', () => {
     lines[1] = lines[1]!.replace(/2026-\d\d-\d\d/, '11/23/2026');
     lines[2] = lines[2]!.replace(/2026-\d\d-\d\d/, '2026-02-30');
     writeFileSync(mainReport(), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const bad = s.issues.filter((i) => i.code === 'bad_row' && i.file === MAIN_FILE);
     expect(bad.map((i) => i.line).sort()).toEqual([2, 3]);
     expect(bad.map((i) => i.message).join(' ')).toMatch(/"11\/23\/2026" is not a date/);
@@ -202,7 +202,7 @@ describe('bad input: CSV files', () => {
     const lines = read(mainReport()).split('\r\n');
     lines[1] = lines[1]!.replace(/,2026-10-26,/, ',2026-12-25,');
     writeFileSync(mainReport(), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => /after the report|future/i.test(i.message));
     expect(issue, JSON.stringify(s.issues)).toBeDefined();
     expect(issue!.file).toBe(MAIN_FILE);
@@ -228,7 +228,7 @@ describe('bad input: CSV files', () => {
       lines[i + 1] = f.join(',');
     }
     writeFileSync(mainReport(), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     const rows = await ctx.wh.all(
       `SELECT user_key, is_deleted FROM stg_user_activity WHERE customer_id = $c`,
@@ -250,7 +250,7 @@ describe('bad input: JSON, folders and the drop', () => {
     doc.value[0]!.totalLicenses = -5;
     if (doc.value[1]) doc.value[1].totalLicenses = 'lots';
     writeFileSync(f, JSON.stringify(doc));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issues = s.issues.filter((i) => i.file === `tenants/${T.main}/subscriptions.json`);
     expect(issues.length).toBeGreaterThanOrEqual(1);
     expect(issues.map((i) => i.column)).toContain('value[0].totalLicenses');
@@ -263,7 +263,7 @@ describe('bad input: JSON, folders and the drop', () => {
     doc['@nextLink'] =
       'https://api.partnercenter.microsoft.com/partner/v1/analytics/commercial/deployment/license?$skip=100';
     writeFileSync(f, JSON.stringify(doc));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'paging_unfinished', {
       file: 'partner-center/licenses-deployment.json',
       column: '@nextLink',
@@ -277,7 +277,7 @@ describe('bad input: JSON, folders and the drop', () => {
       path.join(drop, 'customers.csv'),
       `${read(path.join(drop, 'customers.csv')).replace(/\r?\n$/, '')}\r\n${extra},Ghost Ltd,am1@partner.example,en,\r\n`, // and a CRLF in a LF file
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.customerId === extra || i.message.includes(extra));
     expect(issue, JSON.stringify(s.issues)).toBeDefined();
     await othersIntact();
@@ -286,7 +286,7 @@ describe('bad input: JSON, folders and the drop', () => {
   it('a manifest whose sha256 disagrees with a file: that file is set aside, naming it; the rest loads', async () => {
     writeManifest(drop);
     writeFileSync(mainReport(), read(mainReport()).replace('u1@main', 'u1@mian')); // same size, other bytes
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'manifest_mismatch', { file: MAIN_FILE });
     expect(issue.message).toMatch(/sha256 .*manifest\.json says/);
     expect((await usersPerCustomer())[T.main]).toBeUndefined();
@@ -304,7 +304,7 @@ describe('bad input: JSON, folders and the drop', () => {
     const real = entry.rows!;
     entry.rows = real + 1;
     writeFileSync(path.join(drop, 'manifest.json'), JSON.stringify(m));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'manifest_mismatch', { file: MAIN_FILE });
     expect(issue.message).toContain(`has ${real} data rows; manifest.json says ${real + 1}`);
     await othersIntact();
@@ -313,7 +313,7 @@ describe('bad input: JSON, folders and the drop', () => {
   it('a file the manifest lists but the drop lacks is reported', async () => {
     writeManifest(drop);
     rmSync(path.join(drop, 'tenants', T.pcSubs, 'office365ActiveUserDetail.csv'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'manifest_missing_file', { file: `tenants/${T.pcSubs}/office365ActiveUserDetail.csv` });
   });
 
@@ -322,7 +322,7 @@ describe('bad input: JSON, folders and the drop', () => {
     writeFileSync(secret, 'not for you\n');
     rmSync(mainReport());
     symlinkSync(secret, mainReport());
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'symlink_outside_drop', { file: MAIN_FILE });
     await othersIntact();
   });
@@ -333,7 +333,7 @@ describe('bad input: JSON, folders and the drop', () => {
     writeFileSync(mainReport(), '');
     truncateSync(mainReport(), 2 * 1024 ** 3); // sparse: 2 GB that takes no disk
     const started = Date.now();
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(Date.now() - started).toBeLessThan(15_000);
     const issue = expectReported(s, 'file_too_large', { file: MAIN_FILE });
     expect(issue.message).toMatch(/is 2147483648 bytes, over the limit of 2097152 \(ingest\.maxFileBytes\)/);
@@ -341,12 +341,12 @@ describe('bad input: JSON, folders and the drop', () => {
   });
 
   it('a drop with no loadable row at all fails the run and keeps what the warehouse had for the date', async () => {
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const before = await usersPerCustomer();
     rmSync(drop, { recursive: true });
     mkdirSync(drop, { recursive: true });
     writeFileSync(path.join(drop, 'customers.csv'), 'customer_id,customer_name,owner_email\n');
-    await expect(ingest(ctx, { date: DROP_DATE })).rejects.toThrow(
+    await expect(ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' })).rejects.toThrow(
       /the drop of 2026-11-23 has no row that could be loaded/,
     );
     expect(await usersPerCustomer()).toEqual(before);
@@ -371,7 +371,7 @@ describe('bad input: JSON, folders and the drop', () => {
 
   it('JSON that is not JSON names the file and line; the rest loads', async () => {
     writeFileSync(path.join(drop, 'tenants', T.main, 'subscribedSkus.json'), '{"value": [ {"skuId": ');
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.file === `tenants/${T.main}/subscribedSkus.json`)?.severity).toBe('error');
     await othersIntact();
   });

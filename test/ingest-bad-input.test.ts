@@ -43,8 +43,8 @@ describe('bad input', () => {
     const next = path.join(dir, 'exports', '2026-11-24');
     writeDrop(next, rulesDrop());
     rmSync(path.join(next, 'customers.csv'));
-    await ingest(ctx, { date: DROP_DATE });
-    const s = await ingest(ctx, { date: '2026-11-24' });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
+    const s = await ingest(ctx, { asOf: '2026-11-24', trigger: 'manual' });
     expect(s.outcome).toBe('loaded_with_issues');
     const issue = s.issues.find((i) => i.code === 'missing_customers')!;
     expect(issue.file).toBe('customers.csv');
@@ -58,7 +58,7 @@ describe('bad input', () => {
 
   it('a missing customers.csv with no earlier list still loads every tenant, without names', async () => {
     rmSync(path.join(drop, 'customers.csv'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'missing_customers')!.message).toMatch(/no earlier customer list/);
     expect(await customersWithRows()).toEqual([T.main, T.nothingSold, T.pcSubs].sort());
   });
@@ -67,7 +67,7 @@ describe('bad input', () => {
     const file = userReport(T.main);
     const text = readFileSync(file, 'utf8').replace('Is Deleted,', 'Deleted?,');
     writeFileSync(file, text);
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.code === 'missing_column')!;
     expect(issue).toMatchObject({
       severity: 'error',
@@ -94,7 +94,7 @@ describe('bad input', () => {
     // Line 3 of the file is u2's row; give it an American date.
     lines[2] = lines[2]!.replace('2026-10-25', '10/25/2026');
     writeFileSync(file, lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.code === 'bad_row')!;
     expect(issue).toMatchObject({
       file: `tenants/${T.main}/office365ActiveUserDetail.csv`,
@@ -115,7 +115,7 @@ describe('bad input', () => {
       path.join(drop, 'tenants', T.main, 'subscriptions.json'),
       '{"value": [ {"skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965",\n  "status": }',
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.code === 'bad_json')!;
     expect(issue).toMatchObject({ severity: 'error', file: `tenants/${T.main}/subscriptions.json`, line: 2 });
     expect(issue.message).toMatch(/not valid JSON/);
@@ -132,7 +132,7 @@ describe('bad input', () => {
     const subs = JSON.parse(readFileSync(path.join(drop, 'tenants', T.main, 'subscriptions.json'), 'utf8'));
     subs.value[2].totalLicenses = -3;
     writeFileSync(path.join(drop, 'tenants', T.main, 'subscriptions.json'), JSON.stringify(subs));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'json_shape')).toMatchObject({
       file: 'partner-center/licenses-usage.json',
     });
@@ -148,13 +148,13 @@ describe('bad input', () => {
     writeDrop(path.join(dir, 'stranger'), { tenants: [{ ...spec.tenants[0]!, tenantId: stranger }] });
     const { renameSync } = await import('node:fs');
     renameSync(path.join(dir, 'stranger', 'tenants', stranger), path.join(drop, 'tenants', stranger));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'unknown_tenant')).toMatchObject({ customerId: stranger });
     expect(await customersWithRows()).not.toContain(stranger);
   });
 
   it('a missing drop folder is a clear error, recorded as a failed run', async () => {
-    await expect(ingest(ctx, { date: '2026-01-01' })).rejects.toThrow(
+    await expect(ingest(ctx, { asOf: '2026-01-01', trigger: 'manual' })).rejects.toThrow(
       /no drop for 2026-01-01: the folder .* does not exist/,
     );
     const [run] = await ctx.wh.all(
@@ -170,7 +170,7 @@ describe('bad input', () => {
     const body =
       '"OFFICE 365 E3",n1@ns.example,2026-11-22,False,2026-11-20,"a, b"\r\n"OFFICE 365 E3",n2@ns.example,2026-11-22,FALSE,,x\r\n';
     writeFileSync(file, `\uFEFF${header}${body}`);
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const users = await ctx.wh.all(
       `SELECT user_key, extras FROM stg_user_activity WHERE customer_id = $c ORDER BY 1`,
       { c: T.nothingSold },
@@ -191,7 +191,7 @@ describe('bad input', () => {
     const again = lines[2]!.split(',');
     again[11] = '2026-11-21';
     writeFileSync(file, [...lines.slice(0, 3), again.join(','), ...lines.slice(3)].join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'duplicate_user')).toMatchObject({
       file: `tenants/${T.nothingSold}/office365ActiveUserDetail.csv`,
       column: 'User Principal Name',
