@@ -33,6 +33,11 @@ export async function runCollect(ctx: CollectContext, req: CollectRequest): Prom
   });
 }
 
+/** The command that fetches again only what a collect could not: in the run report and in the run log. */
+function retryFailedCommand(date: string): string {
+  return `adoption collect --date ${date} --retry-failed`;
+}
+
 export function formatCollectReport(r: CollectResult): string {
   const lines: string[] = [];
   if (r.outcome === 'already_complete')
@@ -48,9 +53,7 @@ export function formatCollectReport(r: CollectResult): string {
     );
   }
   if (r.failures.length) {
-    lines.push(
-      `not collected (${r.failures.length}); \`adoption collect --date ${r.date} --retry-failed\` fetches only these:`,
-    );
+    lines.push(`not collected (${r.failures.length}); \`${retryFailedCommand(r.date)}\` fetches only these:`);
     for (const f of r.failures)
       lines.push(`  ${f.customerName} (${f.tenantId}) [${f.unit}]: ${f.reason}\n      to do: ${f.action}`);
   }
@@ -82,7 +85,7 @@ export async function collectForSchedule(ctx: CollectContext, req: ScheduledRequ
       state: 'succeeded',
       counts,
       error: redact(
-        `${r.failures.length} customer part(s) not collected (${shown.join('; ')}${r.failures.length > 5 ? '; …' : ''}); \`adoption collect --date ${date} --retry-failed\``,
+        `${r.failures.length} customer part(s) not collected (${shown.join('; ')}${r.failures.length > 5 ? '; …' : ''}); \`${retryFailedCommand(date)}\``,
       ),
     };
   } catch (err) {

@@ -4,7 +4,7 @@ import { dateRange, formatRanges, toRanges } from '../src/dates.js';
 import { textTable } from '../src/format.js';
 import { wallTime } from '../src/schedule/dueTimes.js';
 import { rerunCommand, scheduleTimeZone } from '../src/schedule/scheduledJobs.js';
-import { findMissed, lastScheduledDue } from '../src/schedule/scheduler.js';
+import { findMissed, lastScheduledDue } from '../src/schedule/missedRuns.js';
 import type { Row, Warehouse } from '../src/warehouse/warehouse.js';
 
 export interface Status {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scheduledJobs } from '../src/schedule/scheduler.js';
+import { scheduledJobs } from '../src/schedule/missedRuns.js';
 import { alertTokenExpiry } from '../src/schedule/tokenExpiry.js';
 import { writeToken } from '../src/collect/auth.js';
 import { loadConfig } from '../src/config/load.js';

@@ -4,75 +4,16 @@ import type { Config } from '../config/schema.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openWarehouse } from '../warehouse/open.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
-import { asOfDate, DueTimes, describeInstant } from './dueTimes.js';
+import { describeInstant } from './dueTimes.js';
 import { acquireLock, LockHeldError, realWarehousePath, type Lock } from './lockFile.js';
+import { findMissed, lastScheduledDue, scheduledJobs, type MissedRun } from './missedRuns.js';
 import { runJob, type RunDeps } from './runner.js';
 import { recordSkipped } from './runLog.js';
-import {
-  jobTiming,
-  rerunCommand,
-  scheduleTimeZone,
-  SCHEDULED_JOBS,
-  type ScheduledJob,
-} from './scheduledJobs.js';
+import { scheduleTimeZone, type ScheduledJob } from './scheduledJobs.js';
 import { Worker, type WorkerJob } from './worker.js';
 
 export function workerLockFile(config: Config): string {
   return `${realWarehousePath(config.warehouse.path)}.schedule.lock`;
-}
-
-export function scheduledJobs(config: Config): WorkerJob<ScheduledJob>[] {
-  const timeZone = scheduleTimeZone(config);
-  return SCHEDULED_JOBS.filter((j) => jobTiming(config, j).enabled).map((name) => ({
-    name,
-    due: new DueTimes({ expression: jobTiming(config, name).cron, timeZone }),
-  }));
-}
-
-/** TIMESTAMP text from the run log (UTC) → epoch ms. */
-function utcMs(ts: unknown): number | null {
-  return typeof ts === 'string' && ts ? Date.parse(`${ts.replace(' ', 'T')}Z`) : null;
-}
-
-export interface MissedRun {
-  job: ScheduledJob;
-  dueMs: number;
-  asOf: string;
-  rerun: string;
-}
-
-/**
- * Due times after each job's last scheduled run (of any outcome) that are now past the lateness tolerance: runs
- * that never happened because no worker was running. Pure.
- */
-export function findMissed(
-  config: Config,
-  lastDue: ReadonlyMap<ScheduledJob, number>,
-  nowMs: number,
-  limit = 100,
-): MissedRun[] {
-  const out: MissedRun[] = [];
-  for (const j of scheduledJobs(config)) {
-    const last = lastDue.get(j.name);
-    if (last === undefined) continue;
-    for (const dueMs of j.due.between(last, nowMs - config.schedule.lateToleranceMinutes * 60_000, limit)) {
-      const asOf = asOfDate(config, j.name, dueMs);
-      out.push({ job: j.name, dueMs, asOf, rerun: rerunCommand(j.name, asOf) });
-    }
-  }
-  return out.sort((a, b) => a.dueMs - b.dueMs);
-}
-
-/** The due time of each job's latest scheduled run in the run log. */
-export async function lastScheduledDue(wh: Warehouse): Promise<Map<ScheduledJob, number>> {
-  const out = new Map<ScheduledJob, number>();
-  for (const r of await wh.allFile('reports/status_last_scheduled_due')) {
-    const ms = utcMs(r.due);
-    if (ms !== null && (SCHEDULED_JOBS as readonly string[]).includes(String(r.job)))
-      out.set(r.job as ScheduledJob, ms);
-  }
-  return out;
 }
 
 export interface SchedulerHandle {
