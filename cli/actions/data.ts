@@ -4,18 +4,11 @@ import type { ExportFormat, ExportTable, Reprocess } from '../../jobs/choices.js
 import { EXPORTABLE_TABLES, exportTable } from '../../jobs/export.js';
 import { ingest } from '../../jobs/ingest.js';
 import { exportLake } from '../../jobs/lake.js';
-import { formatStatus, status } from '../../jobs/status.js';
 import { progressReporter } from '../../src/cli/progress.js';
-import { resolveConfig, withContext, type CommonOptions } from '../../src/cli/runtime.js';
+import { resolveConfig, today, withContext, type CommonOptions } from '../../src/cli/runtime.js';
 import type { Config } from '../../src/config/schema.js';
-import { dateInZone } from '../../src/dates.js';
 import { UserError } from '../../src/errors.js';
 import { formatIngestReport } from '../../src/ingest/report.js';
-
-/** Today in the configured zone: the clock is read here, never in a job. */
-function today(config: Config): string {
-  return dateInZone(new Date(), config.defaults.timeZone);
-}
 
 function refuseFuture(option: string, date: string, config: Config): void {
   const now = today(config);
@@ -106,12 +99,4 @@ function printBackfill(opts: BackfillOptions, result: BackfillResult): void {
       ? `metrics recomputed for ${result.recomputed.from} … ${result.recomputed.to} in ${result.seconds.toFixed(1)} s`
       : 'no loaded date in the range: nothing to recompute',
   );
-}
-
-export async function statusCommand(opts: CommonOptions): Promise<void> {
-  const nowMs = Date.now();
-  const s = await withContext(opts, (ctx) =>
-    status(ctx, { asOf: today(ctx.config), trigger: 'manual', nowMs }),
-  );
-  console.log(formatStatus(s));
 }

@@ -23,7 +23,7 @@ export function registerDataCommands(program: Command): void {
     program
       .command('status')
       .description('Show the dates loaded, gaps, how fresh each source is, and the latest runs.'),
-  ).action(lazy(actions, 'statusCommand'));
+  ).action(lazy(() => import('../actions/status.js'), 'statusCommand'));
 }
 
 function registerExport(program: Command): void {
