@@ -1,6 +1,6 @@
-// The jobs the scheduler runs, and the table through which it is given them. Light on purpose (no cron library):
-// the command line lists the job names in its help. src/ never imports jobs/: the
-// composition root (cli/main.ts) hands the runner a ScheduledJobTable built from jobs/scheduled.ts.
+// The jobs the scheduler runs, and the table through which it is given them. src/ never imports jobs/: the
+// composition root (cli/actions/schedule.ts) hands the runner a ScheduledJobTable built in jobs/scheduled.ts.
+// Light on purpose (no cron library): the command line lists the job names in its help.
 import type { Config } from '../config/schema.js';
 import type { JobContext, JobRequest } from '../context.js';
 import type { DiscoveredDrop } from '../ingest/drop.js';
