@@ -4,7 +4,7 @@
 // the disk cache. status reads a small warehouse made here (migrated, one run recorded). Results go to
 // bench/startup-results.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,9 @@ import { openWarehouse } from '../src/warehouse/open.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'adoption.js');
+const RESULTS = path.join(ROOT, 'bench', 'startup-results.md');
+/** Below this heading the results file keeps earlier figures, written by hand; each run replaces what is above. */
+const HISTORY = '## Earlier figures';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
 
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
       '',
       `Written by \`tsx bench/startup.ts\` (part of \`npm run bench\`) on ${new Date().toISOString().slice(0, 10)}: ` +
         `the installed bin (\`node bin/adoption.js\`), wall time to exit, median of ${RUNS} runs after a warm-up run, ` +
-        `on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+        `on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0]!.toFixed(1)}), Node ${process.version}, ` +
         `${compiled ? 'compiled JavaScript (dist/)' : 'no dist/: the TypeScript sources through tsx'}.`,
       '',
       '| command | median | min | max | target |',
@@ -66,7 +69,11 @@ async function main(): Promise<void> {
       ),
       '',
     ];
-    writeFileSync(path.join(ROOT, 'bench', 'startup-results.md'), lines.join('\n'));
+    const history = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8').split(HISTORY)[1] : undefined;
+    writeFileSync(
+      RESULTS,
+      [...lines, ...(history === undefined ? [] : [HISTORY + history.trimEnd(), ''])].join('\n'),
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
