@@ -9,9 +9,8 @@ import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { dropDirFor } from '../src/schedule/dropWait.js';
-import { loadOneDrop } from './ingest.js';
-
 import type { Reprocess } from './choices.js';
+import { loadOneDrop } from './ingest.js';
 
 export { REPROCESS, type Reprocess } from './choices.js';
 
