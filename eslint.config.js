@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'demo-output/**', 'bench/.cache/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'demo-output/**', 'bench/.cache/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },

@@ -141,7 +141,7 @@ switch (stage) {
   }
   case 'ingest': {
     const ctx = await context(o);
-    const { seconds, result } = await timed(() => ingest(ctx, { date: o.date! }));
+    const { seconds, result } = await timed(() => ingest(ctx, { asOf: o.date!, trigger: 'manual' }));
     out = { seconds, rows: result.rowsLoaded, metricRows: result.metricRows };
     ctx.wh.close();
     break;
@@ -173,7 +173,7 @@ switch (stage) {
   case 'backfill': {
     const ctx = await context(o);
     const { seconds, result } = await timed(() =>
-      backfill(ctx, { from: o.from!, to: o.to!, reprocess: o.reprocess ?? 'missing' }),
+      backfill(ctx, { from: o.from!, asOf: o.to!, reprocess: o.reprocess ?? 'missing', trigger: 'backfill' }),
     );
     out = { seconds, loaded: result.loaded.length };
     ctx.wh.close();

@@ -1,17 +1,18 @@
 // Backfill: reload the drops of a date range (the ones never loaded, the ones whose files changed, or all), then
 // recompute the daily and weekly metrics of the whole range in one set-based pass. Never sends e-mail.
 import { existsSync } from 'node:fs';
-import type { JobContext } from '../src/context.js';
+import type { JobContext, JobRequest } from '../src/context.js';
 import { dateRange } from '../src/dates.js';
 import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
-import { dropDirFor, loadOneDrop } from './ingest.js';
+import { dropDirFor } from '../src/schedule/dropWait.js';
+import type { Reprocess } from './choices.js';
+import { loadOneDrop } from './ingest.js';
 
-export const REPROCESS = ['missing', 'changed', 'all'] as const;
-export type Reprocess = (typeof REPROCESS)[number];
+export { REPROCESS, type Reprocess } from './choices.js';
 
 export interface PlannedDate {
   date: string;
@@ -20,9 +21,9 @@ export interface PlannedDate {
   found?: DiscoveredDrop;
 }
 
-export interface BackfillOptions {
+/** `asOf` is the last date of the range (included); `from` its first. */
+export interface BackfillRequest extends JobRequest {
   from: string;
-  to: string;
   reprocess?: Reprocess;
   dryRun?: boolean;
   exportsRoot?: string;
@@ -40,19 +41,19 @@ export interface BackfillResult {
 }
 
 /** What a backfill would do for each date of the range. Reads the drops (to hash them); writes nothing. */
-export async function planBackfill(ctx: JobContext, opts: BackfillOptions): Promise<PlannedDate[]> {
-  const reprocess = opts.reprocess ?? 'missing';
-  const root = opts.exportsRoot ?? ctx.config.exportsRoot;
+export async function planBackfill(ctx: JobContext, req: BackfillRequest): Promise<PlannedDate[]> {
+  const reprocess = req.reprocess ?? 'missing';
+  const root = req.exportsRoot ?? ctx.config.exportsRoot;
   const loads = new Map(
     (
       await ctx.wh.all(
         'SELECT snapshot_date, metrics_at FROM loads WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE',
-        { from: opts.from, to: opts.to },
+        { from: req.from, to: req.asOf },
       )
     ).map((r) => [String(r.snapshot_date), r.metrics_at]),
   );
   const plan: PlannedDate[] = [];
-  for (const date of dateRange(opts.from, opts.to)) {
+  for (const date of dateRange(req.from, req.asOf)) {
     const dir = dropDirFor(root, date);
     const loaded = loads.has(date);
     if (!existsSync(dir)) {
@@ -108,12 +109,12 @@ export async function planBackfill(ctx: JobContext, opts: BackfillOptions): Prom
   return plan;
 }
 
-export async function backfill(ctx: JobContext, opts: BackfillOptions): Promise<BackfillResult> {
+export async function backfill(ctx: JobContext, req: BackfillRequest): Promise<BackfillResult> {
   const started = process.hrtime.bigint();
-  if (opts.from > opts.to) throw new UserError(`--from ${opts.from} is after --to ${opts.to}`);
+  if (req.from > req.asOf) throw new UserError(`--from ${req.from} is after --to ${req.asOf}`);
   const { wh, config, log } = ctx;
-  const root = opts.exportsRoot ?? config.exportsRoot;
-  const plan = await planBackfill(ctx, opts);
+  const root = req.exportsRoot ?? config.exportsRoot;
+  const plan = await planBackfill(ctx, req);
   const result: BackfillResult = {
     plan,
     loaded: [],
@@ -123,12 +124,13 @@ export async function backfill(ctx: JobContext, opts: BackfillOptions): Promise<
     recomputed: null,
     seconds: 0,
   };
-  if (opts.dryRun) return result;
+  if (req.dryRun) return result;
 
   const runId = await startRun(wh, {
     job: 'backfill',
-    trigger: 'backfill',
-    params: { from: opts.from, to: opts.to, reprocess: opts.reprocess ?? 'missing' },
+    trigger: req.trigger,
+    dueAt: req.dueAt,
+    params: { from: req.from, to: req.asOf, reprocess: req.reprocess ?? 'missing' },
   });
   try {
     await wh.transaction(() => writeCatalog(wh, ctx.catalog));
@@ -144,7 +146,7 @@ export async function backfill(ctx: JobContext, opts: BackfillOptions): Promise<
       result.rowsRejected += s.rowsRejected;
       result.errors += s.issues.filter((i) => i.severity === 'error').length;
       done++;
-      opts.onProgress?.(done, todo.length, p.date);
+      req.onProgress?.(done, todo.length, p.date);
       log.info(
         { date: p.date, done, total: todo.length, rowsLoaded: s.rowsLoaded, outcome: s.outcome },
         'backfill: drop loaded',
@@ -152,7 +154,7 @@ export async function backfill(ctx: JobContext, opts: BackfillOptions): Promise<
     }
     const [span] = await wh.all(
       'SELECT min(snapshot_date) AS f, max(snapshot_date) AS t FROM loads WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE',
-      { from: opts.from, to: opts.to },
+      { from: req.from, to: req.asOf },
     );
     if (span?.f) {
       result.recomputed = { from: String(span.f), to: String(span.t) };

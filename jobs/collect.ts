@@ -1,35 +1,41 @@
 // `adoption collect`: the night's drop fetched from Microsoft (src/collect/collect.ts), with its run report: every
 // customer not collected, with the reason and what the operator must do.
-import type { Config } from '../src/config/schema.js';
-import { authSettings, readToken, tokenStatus } from '../src/collect/auth.js';
-import type { Mailer } from '../src/deliver/mailer.js';
-import { UserError, errorMessage } from '../src/errors.js';
-import { alertFailure, type AlertOutcome } from '../src/schedule/alerts.js';
+import { authSettings } from '../src/collect/auth.js';
 import { collect, retryPolicy, type CollectResult } from '../src/collect/collect.js';
 import { redact } from '../src/collect/redact.js';
-import type { Logger } from '../src/log.js';
+import type { JobContext, JobRequest } from '../src/context.js';
+import { UserError, errorMessage } from '../src/errors.js';
+import type { JobOutcome, ScheduledRequest } from '../src/schedule/scheduledJobs.js';
 
-export interface CollectJobOptions {
-  date: string;
-  retryFailed?: boolean;
-  force?: boolean;
+/**
+ * collect needs no warehouse: it runs for a long while, and the warehouse stays free for other commands meanwhile.
+ * `env` holds the secrets it signs in with.
+ */
+export type CollectContext = Pick<JobContext, 'config' | 'log'>;
+
+/** `asOf` is the date of the drop to write (its folder name). */
+export interface CollectRequest extends JobRequest {
+  env: NodeJS.ProcessEnv;
+  retryFailed?: boolean | undefined;
+  force?: boolean | undefined;
 }
 
-export async function runCollect(
-  config: Config,
-  log: Logger,
-  env: NodeJS.ProcessEnv,
-  opts: CollectJobOptions,
-): Promise<CollectResult> {
+export async function runCollect(ctx: CollectContext, req: CollectRequest): Promise<CollectResult> {
+  const { config, log } = ctx;
   return collect({
     config,
-    auth: authSettings(config, env, retryPolicy(config)),
+    auth: authSettings(config, req.env, retryPolicy(config)),
     log,
-    date: opts.date,
+    date: req.asOf,
     exportsRoot: config.exportsRoot,
-    retryFailed: opts.retryFailed,
-    force: opts.force,
+    retryFailed: req.retryFailed,
+    force: req.force,
   });
+}
+
+/** The command that fetches again only what a collect could not: in the run report and in the run log. */
+function retryFailedCommand(date: string): string {
+  return `adoption collect --date ${date} --retry-failed`;
 }
 
 export function formatCollectReport(r: CollectResult): string {
@@ -47,9 +53,7 @@ export function formatCollectReport(r: CollectResult): string {
     );
   }
   if (r.failures.length) {
-    lines.push(
-      `not collected (${r.failures.length}); \`adoption collect --date ${r.date} --retry-failed\` fetches only these:`,
-    );
+    lines.push(`not collected (${r.failures.length}); \`${retryFailedCommand(r.date)}\` fetches only these:`);
     for (const f of r.failures)
       lines.push(`  ${f.customerName} (${f.tenantId}) [${f.unit}]: ${f.reason}\n      to do: ${f.action}`);
   }
@@ -63,12 +67,10 @@ export function formatCollectReport(r: CollectResult): string {
 }
 
 /** The scheduled collect: never throws; a customer not collected is in the run log, the night failing alerts. */
-export async function collectForSchedule(
-  deps: { config: Config; log: Logger; env: NodeJS.ProcessEnv },
-  date: string,
-): Promise<{ state: 'succeeded' | 'failed'; error?: string; counts: Record<string, unknown> }> {
+export async function collectForSchedule(ctx: CollectContext, req: ScheduledRequest): Promise<JobOutcome> {
+  const date = req.asOf;
   try {
-    const r = await runCollect(deps.config, deps.log, deps.env, { date });
+    const r = await runCollect(ctx, req);
     const counts = {
       customers: r.customers,
       fetched: r.fetchedUnits,
@@ -83,49 +85,12 @@ export async function collectForSchedule(
       state: 'succeeded',
       counts,
       error: redact(
-        `${r.failures.length} customer part(s) not collected (${shown.join('; ')}${r.failures.length > 5 ? '; …' : ''}); \`adoption collect --date ${date} --retry-failed\``,
+        `${r.failures.length} customer part(s) not collected (${shown.join('; ')}${r.failures.length > 5 ? '; …' : ''}); \`${retryFailedCommand(date)}\``,
       ),
     };
   } catch (err) {
     if (!(err instanceof UserError))
-      deps.log.error({ err: redact(String(err)) }, 'collect failed unexpectedly');
+      ctx.log.error({ err: redact(String(err)) }, 'collect failed unexpectedly');
     return { state: 'failed', error: redact(errorMessage(err)), counts: {} };
   }
-}
-
-/** Alerts the operator while there is still time to sign in again before the refresh token expires unused. */
-export async function alertTokenExpiry(deps: {
-  config: Config;
-  log: Logger;
-  env: NodeJS.ProcessEnv;
-  now?: () => number;
-  alertMailer?: Mailer;
-}): Promise<AlertOutcome | undefined> {
-  const { config } = deps;
-  let token;
-  try {
-    token = readToken(config.microsoft.tokenFile);
-  } catch (err) {
-    token = undefined;
-    deps.log.error({ error: errorMessage(err) }, 'cannot read the Microsoft token file');
-  }
-  const now = (deps.now ?? Date.now)();
-  const st = token ? tokenStatus(token, now) : undefined;
-  if (st && st.daysLeft >= config.microsoft.tokenAlertDays) return undefined;
-  const error = st
-    ? `the partner's Microsoft refresh token (${st.account ?? 'unknown account'}) expires on ${st.expiresAt.slice(0, 10)}, in ${st.daysLeft} day(s), unless it is used (it was last used ${st.lastUsedAt}); collect cannot run after that. Run \`adoption auth login\` now.`
-    : `no Microsoft token at ${config.microsoft.tokenFile} (microsoft.tokenFile): run \`adoption auth login\``;
-  deps.log.warn({ daysLeft: st?.daysLeft }, error);
-  return alertFailure(
-    config,
-    {
-      job: 'microsoft-token',
-      dueMs: now,
-      asOf: new Date(now).toISOString().slice(0, 10),
-      error,
-      trigger: 'schedule',
-      rerun: 'adoption auth login',
-    },
-    { env: deps.env, log: deps.log, now: deps.now, mailer: deps.alertMailer },
-  );
 }

@@ -145,7 +145,7 @@ async function loadAndReport(
   print: (line: string) => void,
 ): Promise<string[]> {
   // History goes in the way an operator would load it: one backfill, then one set-based pass of the metrics.
-  const result = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
+  const result = await backfill(ctx, { from: dates[0]!, asOf: dates.at(-1)!, trigger: 'backfill' });
   print(
     `loaded ${result.loaded.length} drops into ${ctx.config.warehouse.path} in ${result.seconds.toFixed(1)} s (${result.rowsLoaded} rows, ${result.errors} errors)`,
   );

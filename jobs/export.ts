@@ -2,31 +2,14 @@
 // and product's names beside their ids (queries/exports/); written to a temporary name and renamed into place.
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { JobContext } from '../src/context.js';
+import type { JobContext, JobRequest } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { weekEndDow } from '../src/warehouse/metrics.js';
 import { spreadsheetSafeSelect } from '../src/deliver/csvSafe.js';
 import { makeDir, plainDiskError, removeLeftoverTemporaries } from '../src/deliver/files.js';
+import { EXPORTABLE_TABLES, type ExportFormat, type ExportTable } from './choices.js';
 
-/** Each exportable table and the column its period is chosen by. */
-export const EXPORTABLE_TABLES = {
-  adoption_daily: 'snapshot_date',
-  adoption_workload_daily: 'snapshot_date',
-  adoption_customer_daily: 'snapshot_date',
-  adoption_portfolio_daily: 'snapshot_date',
-  adoption_weekly: 'week_ending',
-  adoption_workload_weekly: 'week_ending',
-  adoption_customer_weekly: 'week_ending',
-  adoption_portfolio_weekly: 'week_ending',
-  licence_spend_daily: 'snapshot_date',
-  licence_spend_customer_daily: 'snapshot_date',
-  licence_spend_owner_daily: 'snapshot_date',
-  licence_spend_portfolio_daily: 'snapshot_date',
-} as const;
-
-export type ExportTable = keyof typeof EXPORTABLE_TABLES;
-export const EXPORT_FORMATS = ['csv', 'parquet', 'json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORTABLE_TABLES, EXPORT_FORMATS, type ExportFormat, type ExportTable } from './choices.js';
 
 const COPY_OPTIONS: Record<ExportFormat, string> = {
   csv: 'FORMAT csv, HEADER true',
@@ -62,45 +45,47 @@ export function exportFormat(out: string, format: ExportFormat | undefined): Exp
   return byExtension;
 }
 
+/** `asOf` is the day to export (daily tables), or a date in the week to export (weekly tables). */
+export interface ExportRequest extends JobRequest {
+  table: ExportTable;
+  format?: ExportFormat | undefined;
+  out: string;
+  /** CSV/JSON for machines: text exactly as stored, without the spreadsheet-safe quote */
+  raw?: boolean | undefined;
+}
+
 export async function exportTable(
   ctx: JobContext,
-  opts: {
-    date: string;
-    table: ExportTable;
-    format?: ExportFormat | undefined;
-    out: string;
-    /** CSV/JSON for machines: text exactly as stored, without the spreadsheet-safe quote */
-    raw?: boolean;
-  },
+  req: ExportRequest,
 ): Promise<{ rows: number; file: string; period: string; format: ExportFormat }> {
-  const periodColumn = EXPORTABLE_TABLES[opts.table];
+  const periodColumn = EXPORTABLE_TABLES[req.table];
   if (!periodColumn)
     throw new UserError(
-      `unknown table "${opts.table}"; choose one of ${Object.keys(EXPORTABLE_TABLES).join(', ')}`,
+      `unknown table "${req.table}"; choose one of ${Object.keys(EXPORTABLE_TABLES).join(', ')}`,
     );
-  const format = exportFormat(opts.out, opts.format);
+  const format = exportFormat(req.out, req.format);
   const weekly = periodColumn === 'week_ending';
-  let period = opts.date;
+  let period = req.asOf;
   if (weekly) {
     const [w] = await ctx.wh.all('SELECT week_ending($d::DATE, $dow)::VARCHAR AS w', {
-      d: opts.date,
+      d: req.asOf,
       dow: weekEndDow(ctx.config),
     });
     period = String(w!.w);
   }
   const [count] = await ctx.wh.all(
-    `SELECT count(*)::INTEGER AS n FROM ${opts.table} WHERE ${periodColumn} = $p::DATE`,
+    `SELECT count(*)::INTEGER AS n FROM ${req.table} WHERE ${periodColumn} = $p::DATE`,
     { p: period },
   );
   const rows = Number(count?.n ?? 0);
   if (rows === 0) {
     throw new UserError(
       weekly
-        ? `${opts.table} has no rows for the week ending ${period}${period !== opts.date ? ` (the week holding ${opts.date})` : ''}: have its drops been ingested? (see \`adoption status\`)`
-        : `${opts.table} has no rows for ${opts.date}: has that date been ingested? (see \`adoption status\`)`,
+        ? `${req.table} has no rows for the week ending ${period}${period !== req.asOf ? ` (the week holding ${req.asOf})` : ''}: have its drops been ingested? (see \`adoption status\`)`
+        : `${req.table} has no rows for ${req.asOf}: has that date been ingested? (see \`adoption status\`)`,
     );
   }
-  const file = path.resolve(opts.out);
+  const file = path.resolve(req.out);
   try {
     makeDir(path.dirname(file));
   } catch (err) {
@@ -109,10 +94,10 @@ export async function exportTable(
   // What a killed export left behind goes first.
   removeLeftoverTemporaries(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const query = ctx.wh.sql(`exports/${opts.table}`);
+  const query = ctx.wh.sql(`exports/${req.table}`);
   // Opened in a spreadsheet, text starting with = + - @ tab or CR must stay text (CSV injection).
   const select =
-    opts.raw || format === 'parquet'
+    req.raw || format === 'parquet'
       ? '*'
       : spreadsheetSafeSelect(await ctx.wh.columnsOf(query, weekly ? { week: period } : { date: period }));
   try {
@@ -130,6 +115,6 @@ export async function exportTable(
   } finally {
     rmSync(tmp, { force: true });
   }
-  ctx.log.info({ table: opts.table, period, rows, file, format }, 'exported');
+  ctx.log.info({ table: req.table, period, rows, file, format }, 'exported');
   return { rows, file, period, format };
 }

@@ -1,7 +1,7 @@
 // The nightly ingest: load one drop, check it, and compute that date's metrics.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { JobContext } from '../src/context.js';
+import type { JobContext, JobRequest } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { describeIssue, type LoadIssue } from '../src/ingest/issues.js';
@@ -10,12 +10,11 @@ import { recordLoad } from '../src/ingest/loadLedger.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
+import { dropDirFor } from '../src/schedule/dropWait.js';
 
-export interface IngestOptions {
-  date: string;
+/** `asOf` is the date of the drop to load (its folder name). */
+export interface IngestRequest extends JobRequest {
   exportsRoot?: string;
-  trigger?: 'manual' | 'schedule' | 'backfill';
-  dueAt?: string;
   /** the drop as already discovered and hashed (the scheduler checks it against its manifest first) */
   found?: DiscoveredDrop;
 }
@@ -34,10 +33,6 @@ export interface IngestSummary {
   customers: number;
   metricRows: number;
   seconds: number;
-}
-
-export function dropDirFor(exportsRoot: string, date: string): string {
-  return path.join(exportsRoot, date);
 }
 
 /** Loads the drop of one date into staging, without computing metrics (a backfill computes them once for a range). */
@@ -87,36 +82,37 @@ export function assertDropExists(dropDir: string, date: string): void {
   }
 }
 
-export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<IngestSummary> {
+export async function ingest(ctx: JobContext, req: IngestRequest): Promise<IngestSummary> {
+  const { asOf } = req;
   const started = process.hrtime.bigint();
   const { wh, config, log } = ctx;
-  const dropDir = dropDirFor(opts.exportsRoot ?? config.exportsRoot, opts.date);
+  const dropDir = dropDirFor(req.exportsRoot ?? config.exportsRoot, asOf);
   const runId = await startRun(wh, {
     job: 'ingest',
-    trigger: opts.trigger ?? 'manual',
-    dueAt: opts.dueAt,
-    params: { date: opts.date, dropDir },
+    trigger: req.trigger,
+    dueAt: req.dueAt,
+    params: { date: asOf, dropDir },
   });
   try {
-    assertDropExists(dropDir, opts.date);
-    log.info({ date: opts.date, dropDir }, 'ingest started');
+    assertDropExists(dropDir, asOf);
+    log.info({ date: asOf, dropDir }, 'ingest started');
     const summary = await wh.transaction(async () => {
       await writeCatalog(wh, ctx.catalog);
-      const loaded = await loadOneDrop(ctx, { date: opts.date, dropDir, runId, found: opts.found });
+      const loaded = await loadOneDrop(ctx, { date: asOf, dropDir, runId, found: req.found });
       if (loaded.rowsLoaded === 0) {
         // Nothing usable: keep what the warehouse had for this date rather than replace it with nothing.
         const why = loaded.issues.filter((i) => i.severity === 'error').slice(0, 3);
         throw new UserError(
-          `the drop of ${opts.date} has no row that could be loaded${why.length ? `: ${why.map(describeIssue).join('; ')}` : ''}`,
+          `the drop of ${asOf} has no row that could be loaded${why.length ? `: ${why.map(describeIssue).join('; ')}` : ''}`,
         );
       }
       await recomputeDailyMetrics(
         wh,
-        { from: opts.date, to: opts.date },
+        { from: asOf, to: asOf },
         { partnerTenantId: config.partner.tenantId, log, weekEndDow: weekEndDow(config) },
       );
       const t1 = process.hrtime.bigint();
-      await recomputeWeeklyMetrics(wh, opts.date, config, log);
+      await recomputeWeeklyMetrics(wh, asOf, config, log);
       log.debug(
         { phase: 'weekly metrics', ms: Number(process.hrtime.bigint() - t1) / 1e6 },
         'load phase done',
@@ -125,7 +121,7 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
     });
     const [counts] = await wh.all(
       `SELECT count(*)::INTEGER AS metric_rows, count(DISTINCT customer_id)::INTEGER AS customers FROM adoption_daily WHERE snapshot_date = $date::DATE`,
-      { date: opts.date },
+      { date: asOf },
     );
     const result: IngestSummary = {
       ...summary,
@@ -145,7 +141,7 @@ export async function ingest(ctx: JobContext, opts: IngestOptions): Promise<Inge
     });
     log.info(
       {
-        date: opts.date,
+        date: asOf,
         outcome: result.outcome,
         rowsLoaded: result.rowsLoaded,
         rowsRejected: result.rowsRejected,

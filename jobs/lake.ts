@@ -5,7 +5,7 @@
 // written beside its place and renamed into it, so a reader never sees half a partition.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { JobContext } from '../src/context.js';
+import type { JobContext, JobRequest } from '../src/context.js';
 import { writeFileAtomic } from '../src/deliver/files.js';
 import { UserError } from '../src/errors.js';
 
@@ -48,8 +48,9 @@ function readState(dir: string): LakeState {
   }
 }
 
-export async function exportLake(ctx: JobContext, opts: { dir: string }): Promise<LakeResult> {
-  const dir = path.resolve(opts.dir);
+/** `asOf` is the day the lake is brought up to date on; every date the warehouse holds is written. */
+export async function exportLake(ctx: JobContext, req: JobRequest & { dir: string }): Promise<LakeResult> {
+  const dir = path.resolve(req.dir);
   mkdirSync(dir, { recursive: true });
   const state = readState(dir);
   const result: LakeResult = { dir, written: 0, removed: 0, unchanged: 0, changed: {} };

@@ -76,18 +76,18 @@ afterAll(() => cleanup());
 describe('backfill', () => {
   it('gives the same tables as ingesting the dates one by one, and a second run changes nothing', async () => {
     const oneByOne = await contextAt('one-by-one');
-    for (const d of dates) await ingest(oneByOne, { date: d });
+    for (const d of dates) await ingest(oneByOne, { asOf: d, trigger: 'manual' });
     const expected = await dumpAll(oneByOne);
     // Late data: a night in the middle of a week loaded again after the later nights. The week's stored per-user
     // rows are those of a later snapshot, outside the date reloaded; they must come out the same.
-    for (const d of [dates[4]!, dates[9]!]) await ingest(oneByOne, { date: d });
+    for (const d of [dates[4]!, dates[9]!]) await ingest(oneByOne, { asOf: d, trigger: 'manual' });
     const afterLate = await dumpAll(oneByOne);
     for (const t of TABLES) expect(afterLate[t], t).toEqual(expected[t]);
     expect(expected.user_license_activity!.length).toBeGreaterThan(0);
     oneByOne.wh.close();
 
     const ctx = await contextAt('backfilled');
-    const first = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
+    const first = await backfill(ctx, { trigger: 'backfill', from: dates[0]!, asOf: dates.at(-1)! });
     expect(first.loaded).toEqual(dates);
     expect(first.plan.find((p) => p.date === '2026-11-15')).toMatchObject({ action: 'no_drop' });
     expect(first.recomputed).toEqual({ from: dates[0], to: dates.at(-1) });
@@ -102,7 +102,7 @@ describe('backfill', () => {
     }
     expect(afterFirst.adoption_weekly!.length).toBeGreaterThan(0);
 
-    const second = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
+    const second = await backfill(ctx, { trigger: 'backfill', from: dates[0]!, asOf: dates.at(-1)! });
     expect(second.loaded).toEqual([]);
     expect(second.plan.filter((p) => p.action === 'keep')).toHaveLength(dates.length);
     expect(await dumpAll(ctx)).toEqual(afterFirst);
@@ -113,7 +113,7 @@ describe('backfill', () => {
 
   it('with --reprocess changed, reloads exactly the date whose file changed', async () => {
     const ctx = await contextAt('changed');
-    await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
+    await backfill(ctx, { trigger: 'backfill', from: dates[0]!, asOf: dates.at(-1)! });
     const old = dates[3]!;
     const tenant = (
       await ctx.wh.all(
@@ -127,8 +127,9 @@ describe('backfill', () => {
     writeManifest(path.join(exportsOf(), old)); // a corrected export comes with its manifest
     try {
       const dry = await backfill(ctx, {
+        trigger: 'backfill',
         from: dates[0]!,
-        to: dates.at(-1)!,
+        asOf: dates.at(-1)!,
         reprocess: 'changed',
         dryRun: true,
       });
@@ -144,16 +145,32 @@ describe('backfill', () => {
         { n: 1 },
       ]); // the dry run recorded nothing
 
-      const res = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)!, reprocess: 'changed' });
+      const res = await backfill(ctx, {
+        trigger: 'backfill',
+        from: dates[0]!,
+        asOf: dates.at(-1)!,
+        reprocess: 'changed',
+      });
       expect(res.loaded).toEqual([old]);
       const usersAfter = await ctx.wh.all(
         `SELECT count(*)::INTEGER AS n FROM stg_user_activity WHERE snapshot_date = $d::DATE`,
         { d: old },
       );
       expect(usersAfter[0]!.n).toBe(Number(usersBefore[0]!.n) - 1);
-      const again = await backfill(ctx, { from: dates[0]!, to: dates.at(-1)!, reprocess: 'changed' });
+      const again = await backfill(ctx, {
+        trigger: 'backfill',
+        from: dates[0]!,
+        asOf: dates.at(-1)!,
+        reprocess: 'changed',
+      });
       expect(again.loaded).toEqual([]);
-      const all = await backfill(ctx, { from: dates[0]!, to: dates[2]!, reprocess: 'all', dryRun: true });
+      const all = await backfill(ctx, {
+        trigger: 'backfill',
+        from: dates[0]!,
+        asOf: dates[2]!,
+        reprocess: 'all',
+        dryRun: true,
+      });
       expect(all.plan.map((p) => p.action)).toEqual(['reload', 'reload', 'reload']);
     } finally {
       writeFileSync(file, lines.join('\r\n'));
@@ -164,8 +181,8 @@ describe('backfill', () => {
 
   it('status shows the dates loaded, the gap, freshness and the runs', async () => {
     const ctx = await contextAt('status');
-    await backfill(ctx, { from: dates[0]!, to: dates.at(-1)! });
-    const s = await status(ctx);
+    await backfill(ctx, { trigger: 'backfill', from: dates[0]!, asOf: dates.at(-1)! });
+    const s = await status(ctx, { asOf: dates.at(-1)!, trigger: 'manual' });
     expect(s.dates).toEqual(dates);
     expect(s.gaps).toEqual(['2026-11-15']);
     expect(s.staleMetrics).toEqual([]);
@@ -195,8 +212,11 @@ describe('migrations', () => {
     const [load] = await ctx.wh.all(`SELECT run_id, metrics_at FROM loads`);
     expect(load).toEqual({ run_id: 'old-run', metrics_at: '2026-01-02 03:00:00' });
     expect(await ctx.wh.all(`SELECT licenses_sold FROM adoption_daily`)).toEqual([{ licenses_sold: 10 }]);
-    await ingest(ctx, { date: dates[0]! });
-    expect((await status(ctx)).dates).toEqual(['2026-01-01', dates[0]]);
+    await ingest(ctx, { asOf: dates[0]!, trigger: 'manual' });
+    expect((await status(ctx, { asOf: dates[0]!, trigger: 'manual' })).dates).toEqual([
+      '2026-01-01',
+      dates[0],
+    ]);
     ctx.wh.close();
   });
 

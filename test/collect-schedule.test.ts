@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertTokenExpiry } from '../jobs/collect.js';
-import { scheduledJobs } from '../jobs/schedule.js';
+import { scheduledJobs } from '../src/schedule/missedRuns.js';
+import { alertTokenExpiry } from '../src/schedule/tokenExpiry.js';
 import { writeToken } from '../src/collect/auth.js';
 import { loadConfig } from '../src/config/load.js';
 import type { FakeMicrosoft } from '../src/fake-microsoft/server.js';

@@ -142,7 +142,7 @@ beforeAll(async () => {
   dir = t.dir;
   writeDrop(path.join(t.dir, 'exports', COPILOT_DATE), copilotDrop());
   ctx = await testContext(t.dir);
-  summary = await ingest(ctx, { date: COPILOT_DATE });
+  summary = await ingest(ctx, { asOf: COPILOT_DATE, trigger: 'manual' });
 });
 afterAll(() => {
   ctx?.wh.close();

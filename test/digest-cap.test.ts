@@ -60,7 +60,7 @@ beforeAll(async () => {
   ctx.config.outputDir = path.join(dir, 'reports');
   ctx.config.digest.maxCustomers = CAP;
   ctx.config.recipients = { [ZH]: { name: '魏', locale: 'zh-CN', timeZone: 'Asia/Shanghai' } };
-  await ingest(ctx, { date: DATE });
+  await ingest(ctx, { asOf: DATE, trigger: 'manual' });
 });
 afterAll(() => {
   ctx?.wh.close();

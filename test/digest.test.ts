@@ -65,7 +65,7 @@ beforeEach(async () => {
       cc: ['lead@partner.example'],
     },
   };
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
 });
 
 afterEach(async () => {

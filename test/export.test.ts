@@ -40,7 +40,7 @@ describe('exportTable', () => {
     ({ dir, cleanup } = tempDir());
     writeDrop(path.join(dir, 'exports', DROP_DATE), rulesDrop());
     ctx = await testContext(dir);
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
   });
   afterAll(() => {
     ctx?.wh.close();
@@ -55,7 +55,12 @@ describe('exportTable', () => {
       const out = path.join(dir, 'out', `${table}.json`);
       const weekly = EXPORTABLE_TABLES[table] === 'week_ending';
       // A weekly table is asked for a date inside the week; a daily one for its snapshot date.
-      const res = await exportTable(ctx, { date: weekly ? '2026-11-20' : DROP_DATE, table, out });
+      const res = await exportTable(ctx, {
+        trigger: 'manual',
+        asOf: weekly ? '2026-11-20' : DROP_DATE,
+        table,
+        out,
+      });
       const rows = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
       expect(rows.length, table).toBe(res.rows);
       expect(rows.length, table).toBeGreaterThan(0);
@@ -69,7 +74,7 @@ describe('exportTable', () => {
   it('puts the customer’s and product’s names beside their ids', async () => {
     for (const table of ['adoption_daily', 'adoption_weekly', 'adoption_workload_weekly'] as const) {
       const out = path.join(dir, 'out', `${table}-names.csv`);
-      await exportTable(ctx, { date: DROP_DATE, table, out });
+      await exportTable(ctx, { trigger: 'manual', asOf: DROP_DATE, table, out });
       const [header, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
       expect(header!.split(',').slice(0, 6)).toEqual([
         table === 'adoption_daily' ? 'snapshot_date' : 'week_ending',
@@ -89,7 +94,12 @@ describe('exportTable', () => {
 
   it('says which week has no rows', async () => {
     await expect(
-      exportTable(ctx, { date: '2026-01-01', table: 'adoption_weekly', out: path.join(dir, 'x.csv') }),
+      exportTable(ctx, {
+        trigger: 'manual',
+        asOf: '2026-01-01',
+        table: 'adoption_weekly',
+        out: path.join(dir, 'x.csv'),
+      }),
     ).rejects.toThrow(
       /adoption_weekly has no rows for the week ending 2026-01-05 \(the week holding 2026-01-01\)/,
     );

@@ -27,7 +27,7 @@ beforeEach(async () => {
   ctx = await testContext(dir);
   ctx.config.outputDir = path.join(dir, 'reports');
   ctx.config.digest.outbox = path.join(dir, 'outbox');
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
 });
 afterEach(() => {
   ctx.wh.close();

@@ -40,7 +40,7 @@ beforeAll(async () => {
   ctx.config.outputDir = path.join(dir, 'reports');
   ctx.config.digest.outbox = path.join(dir, 'outbox');
   ctx.config.thresholds.lowUsage = 0.99; // everyone needs attention: every name reaches the digest
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
 });
 afterAll(() => {
   ctx.wh.close();

@@ -27,7 +27,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     const file = userReport(drop, T.main);
     const text = readFileSync(file, 'utf8').replace('Is Deleted,', 'Deleted?,');
     writeFileSync(file, text);
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.code === 'missing_column')!;
     expect(issue).toMatchObject({
       severity: 'error',
@@ -55,7 +55,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     // Line 3 of the file is u2's row; give it an American date.
     lines[2] = lines[2]!.replace('2026-10-25', '10/25/2026');
     writeFileSync(file, lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.code === 'bad_row')!;
     expect(issue).toMatchObject({
       file: `tenants/${T.main}/office365ActiveUserDetail.csv`,
@@ -79,7 +79,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     const body =
       '"OFFICE 365 E3",n1@ns.example,2026-11-22,False,2026-11-20,"a, b"\r\n"OFFICE 365 E3",n2@ns.example,2026-11-22,FALSE,,x\r\n';
     writeFileSync(file, `\uFEFF${header}${body}`);
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const users = await ctx.wh.all(
       `SELECT user_key, extras FROM stg_user_activity WHERE customer_id = $c ORDER BY 1`,
       { c: T.nothingSold },
@@ -96,7 +96,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
   it('an empty file: the file is named and set aside, the rest loads', async () => {
     const { ctx, drop } = env;
     writeFileSync(mainReport(drop), '');
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'unreadable_csv', { file: MAIN_FILE });
     expect(issue.message).toMatch(/is empty .*set aside/);
     await othersIntact(ctx);
@@ -108,7 +108,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     const last = lines.length;
     lines[last - 1] = lines[last - 1]!.slice(0, 30);
     writeFileSync(mainReport(drop), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'bad_row', { file: MAIN_FILE, line: last });
     expect((await usersPerCustomer(ctx))[T.main]).toBe(last - 2);
     await othersIntact(ctx);
@@ -120,7 +120,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     const n = lines.length;
     lines[n - 1] = `"${lines[n - 1]!.slice(0, 12)}`; // opens a quote and ends
     writeFileSync(mainReport(drop), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.file === MAIN_FILE && i.severity === 'error');
     expect(issue, JSON.stringify(s.issues)).toBeDefined();
     expect(issue!.line).toBeGreaterThanOrEqual(n - 1);
@@ -132,7 +132,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     const { ctx, drop } = env;
     const before = read(mainReport(drop));
     writeFileSync(mainReport(drop), before.replace(/,/g, ';'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     expect((await usersPerCustomer(ctx))[T.main]).toBe(before.trim().split('\r\n').length - 1);
   });
@@ -144,7 +144,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
       mainReport(drop),
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(before, 'utf16le')]),
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     expect((await usersPerCustomer(ctx))[T.main]).toBe(before.trim().split('\r\n').length - 1);
   });
@@ -153,7 +153,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     const { ctx, drop } = env;
     const text = read(path.join(drop, 'customers.csv')).replace('Main Rules Ltd', 'Main Rüles Ltd');
     writeFileSync(path.join(drop, 'customers.csv'), Buffer.from(text, 'latin1'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'bad_row', { file: 'customers.csv', line: 2 });
     expect(issue.message).toMatch(/not UTF-8 \(Latin-1\?\)/);
     const names = await ctx.wh.all(
@@ -173,7 +173,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
       mainReport(drop),
       lines.map((l, i) => `${l},${i === 0 ? 'Is Deleted' : 'True'}`).join('\r\n'),
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'duplicate_column', { file: MAIN_FILE, line: 1, column: 'Is Deleted' });
     expect(issue.message).toMatch(
       /names column "Is Deleted" twice \(positions 4 and 25\); the file is set aside/,
@@ -188,7 +188,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
       mainReport(drop),
       lines.map((l, i) => `${l},${i === 0 ? 'Display Name' : 'x'}`).join('\r\n'),
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     expect((await usersPerCustomer(ctx))[T.main]).toBe(lines.length - 1);
   });
@@ -199,7 +199,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
     lines[1] = lines[1]!.replace(/2026-\d\d-\d\d/, '11/23/2026');
     lines[2] = lines[2]!.replace(/2026-\d\d-\d\d/, '2026-02-30');
     writeFileSync(mainReport(drop), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const bad = s.issues.filter((i) => i.code === 'bad_row' && i.file === MAIN_FILE);
     expect(bad.map((i) => i.line).sort()).toEqual([2, 3]);
     expect(bad.map((i) => i.message).join(' ')).toMatch(/"11\/23\/2026" is not a date/);
@@ -228,7 +228,7 @@ describe('src/ingest/csvRead.ts: bad input', () => {
       lines[i + 1] = f.join(',');
     }
     writeFileSync(mainReport(drop), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.filter((i) => i.file === MAIN_FILE && i.severity === 'error')).toEqual([]);
     const rows = await ctx.wh.all(
       `SELECT user_key, is_deleted FROM stg_user_activity WHERE customer_id = $c`,

@@ -24,7 +24,7 @@ describe('src/ingest/drop.ts: bad input', () => {
     const { ctx, drop } = env;
     writeManifest(drop);
     writeFileSync(mainReport(drop), read(mainReport(drop)).replace('u1@main', 'u1@mian')); // same size, other bytes
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'manifest_mismatch', { file: MAIN_FILE });
     expect(issue.message).toMatch(/sha256 .*manifest\.json says/);
     expect((await usersPerCustomer(ctx))[T.main]).toBeUndefined();
@@ -43,7 +43,7 @@ describe('src/ingest/drop.ts: bad input', () => {
     const real = entry.rows!;
     entry.rows = real + 1;
     writeFileSync(path.join(drop, 'manifest.json'), JSON.stringify(m));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'manifest_mismatch', { file: MAIN_FILE });
     expect(issue.message).toContain(`has ${real} data rows; manifest.json says ${real + 1}`);
     await othersIntact(ctx);
@@ -53,7 +53,7 @@ describe('src/ingest/drop.ts: bad input', () => {
     const { ctx, drop } = env;
     writeManifest(drop);
     rmSync(path.join(drop, 'tenants', T.pcSubs, 'office365ActiveUserDetail.csv'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'manifest_missing_file', { file: `tenants/${T.pcSubs}/office365ActiveUserDetail.csv` });
   });
 
@@ -63,7 +63,7 @@ describe('src/ingest/drop.ts: bad input', () => {
     writeFileSync(secret, 'not for you\n');
     rmSync(mainReport(drop));
     symlinkSync(secret, mainReport(drop));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'symlink_outside_drop', { file: MAIN_FILE });
     await othersIntact(ctx);
   });
@@ -75,7 +75,7 @@ describe('src/ingest/drop.ts: bad input', () => {
     writeFileSync(mainReport(drop), '');
     truncateSync(mainReport(drop), 2 * 1024 ** 3); // sparse: 2 GB that takes no disk
     const started = Date.now();
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(Date.now() - started).toBeLessThan(15_000);
     const issue = expectReported(s, 'file_too_large', { file: MAIN_FILE });
     expect(issue.message).toMatch(/is 2147483648 bytes, over the limit of 2097152 \(ingest\.maxFileBytes\)/);

@@ -18,7 +18,7 @@ describe('src/ingest/jsonSources.ts: bad input', () => {
       path.join(drop, 'tenants', T.main, 'subscriptions.json'),
       '{"value": [ {"skuId": "05e9a617-0261-4cee-bb44-138d3ef5d965",\n  "status": }',
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.code === 'bad_json')!;
     expect(issue).toMatchObject({ severity: 'error', file: `tenants/${T.main}/subscriptions.json`, line: 2 });
     expect(issue.message).toMatch(/not valid JSON/);
@@ -36,7 +36,7 @@ describe('src/ingest/jsonSources.ts: bad input', () => {
     const subs = JSON.parse(readFileSync(path.join(drop, 'tenants', T.main, 'subscriptions.json'), 'utf8'));
     subs.value[2].totalLicenses = -3;
     writeFileSync(path.join(drop, 'tenants', T.main, 'subscriptions.json'), JSON.stringify(subs));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'json_shape')).toMatchObject({
       file: 'partner-center/licenses-usage.json',
     });
@@ -53,7 +53,7 @@ describe('src/ingest/jsonSources.ts: bad input', () => {
     doc.value[0]!.totalLicenses = -5;
     if (doc.value[1]) doc.value[1].totalLicenses = 'lots';
     writeFileSync(f, JSON.stringify(doc));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issues = s.issues.filter((i) => i.file === `tenants/${T.main}/subscriptions.json`);
     expect(issues.length).toBeGreaterThanOrEqual(1);
     expect(issues.map((i) => i.column)).toContain('value[0].totalLicenses');
@@ -67,7 +67,7 @@ describe('src/ingest/jsonSources.ts: bad input', () => {
     doc['@nextLink'] =
       'https://api.partnercenter.microsoft.com/partner/v1/analytics/commercial/deployment/license?$skip=100';
     writeFileSync(f, JSON.stringify(doc));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = expectReported(s, 'paging_unfinished', {
       file: 'partner-center/licenses-deployment.json',
       column: '@nextLink',
@@ -78,7 +78,7 @@ describe('src/ingest/jsonSources.ts: bad input', () => {
   it('JSON that is not JSON names the file and line; the rest loads', async () => {
     const { ctx, drop } = env;
     writeFileSync(path.join(drop, 'tenants', T.main, 'subscribedSkus.json'), '{"value": [ {"skuId": ');
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.file === `tenants/${T.main}/subscribedSkus.json`)?.severity).toBe('error');
     await othersIntact(ctx);
   });

@@ -27,7 +27,7 @@ describe('src/ingest/loadDrop.ts: bad input', () => {
     writeDrop(path.join(dir, 'stranger'), { tenants: [{ ...spec.tenants[0]!, tenantId: stranger }] });
     const { renameSync } = await import('node:fs');
     renameSync(path.join(dir, 'stranger', 'tenants', stranger), path.join(drop, 'tenants', stranger));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'unknown_tenant')).toMatchObject({ customerId: stranger });
     expect(await customersWithRows(ctx)).not.toContain(stranger);
   });
@@ -39,7 +39,7 @@ describe('src/ingest/loadDrop.ts: bad input', () => {
       path.join(drop, 'customers.csv'),
       `${read(path.join(drop, 'customers.csv')).replace(/\r?\n$/, '')}\r\n${extra},Ghost Ltd,am1@partner.example,en,\r\n`, // and a CRLF in a LF file
     );
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => i.customerId === extra || i.message.includes(extra));
     expect(issue, JSON.stringify(s.issues)).toBeDefined();
     await othersIntact(ctx);
@@ -47,7 +47,7 @@ describe('src/ingest/loadDrop.ts: bad input', () => {
 
   it('a missing drop folder is a clear error, recorded as a failed run', async () => {
     const { ctx } = env;
-    await expect(ingest(ctx, { date: '2026-01-01' })).rejects.toThrow(
+    await expect(ingest(ctx, { asOf: '2026-01-01', trigger: 'manual' })).rejects.toThrow(
       /no drop for 2026-01-01: the folder .* does not exist/,
     );
     const [run] = await ctx.wh.all(
@@ -58,12 +58,12 @@ describe('src/ingest/loadDrop.ts: bad input', () => {
 
   it('a drop with no loadable row at all fails the run and keeps what the warehouse had for the date', async () => {
     const { ctx, drop } = env;
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const before = await usersPerCustomer(ctx);
     rmSync(drop, { recursive: true });
     mkdirSync(drop, { recursive: true });
     writeFileSync(path.join(drop, 'customers.csv'), 'customer_id,customer_name,owner_email\n');
-    await expect(ingest(ctx, { date: DROP_DATE })).rejects.toThrow(
+    await expect(ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' })).rejects.toThrow(
       /the drop of 2026-11-23 has no row that could be loaded/,
     );
     expect(await usersPerCustomer(ctx)).toEqual(before);

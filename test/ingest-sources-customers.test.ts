@@ -18,8 +18,8 @@ describe('src/ingest/sources/customers.ts: bad input', () => {
     const next = path.join(dir, 'exports', '2026-11-24');
     writeDrop(next, rulesDrop());
     rmSync(path.join(next, 'customers.csv'));
-    await ingest(ctx, { date: DROP_DATE });
-    const s = await ingest(ctx, { date: '2026-11-24' });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
+    const s = await ingest(ctx, { asOf: '2026-11-24', trigger: 'manual' });
     expect(s.outcome).toBe('loaded_with_issues');
     const issue = s.issues.find((i) => i.code === 'missing_customers')!;
     expect(issue.file).toBe('customers.csv');
@@ -34,7 +34,7 @@ describe('src/ingest/sources/customers.ts: bad input', () => {
   it('a missing customers.csv with no earlier list still loads every tenant, without names', async () => {
     const { ctx, drop } = env;
     rmSync(path.join(drop, 'customers.csv'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'missing_customers')!.message).toMatch(/no earlier customer list/);
     expect(await customersWithRows(ctx)).toEqual([T.main, T.nothingSold, T.pcSubs].sort());
   });
@@ -43,7 +43,7 @@ describe('src/ingest/sources/customers.ts: bad input', () => {
     const { ctx, drop } = env;
     const text = read(path.join(drop, 'customers.csv')).replace(T.nothingSold, 'not-a-guid');
     writeFileSync(path.join(drop, 'customers.csv'), text);
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'bad_row', { file: 'customers.csv', line: 3, column: 'customer_id' });
     const [n] = await ctx.wh.all(
       `SELECT count(*)::INTEGER AS n FROM stg_customers WHERE snapshot_date = $d::DATE`,

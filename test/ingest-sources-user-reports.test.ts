@@ -24,7 +24,7 @@ describe('src/ingest/sources/userReports.ts: bad input', () => {
   it('a header and no rows: loads nothing for that tenant and says so', async () => {
     const { ctx, drop } = env;
     writeFileSync(mainReport(drop), read(mainReport(drop)).split('\r\n')[0]! + '\r\n');
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expectReported(s, 'no_rows', { file: MAIN_FILE });
     expect((await usersPerCustomer(ctx))[T.main]).toBeUndefined();
     await othersIntact(ctx);
@@ -37,7 +37,7 @@ describe('src/ingest/sources/userReports.ts: bad input', () => {
     spec.tenants!.find((t) => t.tenantId === T.pcSubs)!.users!.push({ ...shared });
     writeDrop(drop, spec);
     rmSync(path.join(drop, 'manifest.json'));
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const rows = await ctx.wh.all(
       `SELECT customer_id, count(*)::INTEGER AS n FROM stg_user_activity WHERE user_key = lower($u) GROUP BY 1 ORDER BY 1`,
       { u: shared.upn },
@@ -53,7 +53,7 @@ describe('src/ingest/sources/userReports.ts: bad input', () => {
     const lines = read(mainReport(drop)).split('\r\n');
     lines[1] = lines[1]!.replace(/,2026-10-26,/, ',2026-12-25,');
     writeFileSync(mainReport(drop), lines.join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issue = s.issues.find((i) => /after the report|future/i.test(i.message));
     expect(issue, JSON.stringify(s.issues)).toBeDefined();
     expect(issue!.file).toBe(MAIN_FILE);
@@ -67,7 +67,7 @@ describe('src/ingest/sources/userReports.ts: bad input', () => {
     const again = lines[2]!.split(',');
     again[11] = '2026-11-21';
     writeFileSync(file, [...lines.slice(0, 3), again.join(','), ...lines.slice(3)].join('\r\n'));
-    const s = await ingest(ctx, { date: DROP_DATE });
+    const s = await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     expect(s.issues.find((i) => i.code === 'duplicate_user')).toMatchObject({
       file: `tenants/${T.nothingSold}/office365ActiveUserDetail.csv`,
       column: 'User Principal Name',

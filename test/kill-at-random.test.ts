@@ -54,7 +54,7 @@ beforeAll(async () => {
   // The warehouse starts with the drops loaded, so that a digest round has a week to send.
   {
     const ctx = await testContext(dir);
-    for (const d of DATES) await ingest(ctx, { date: d });
+    for (const d of DATES) await ingest(ctx, { asOf: d, trigger: 'manual' });
     ctx.wh.close();
   }
   // What a clean, uninterrupted run leaves.
@@ -62,7 +62,7 @@ beforeAll(async () => {
   const { cpSync } = await import('node:fs');
   cpSync(path.join(dir, 'exports'), path.join(ref.dir, 'exports'), { recursive: true });
   const ctx = await testContext(ref.dir);
-  for (const d of DATES) await ingest(ctx, { date: d });
+  for (const d of DATES) await ingest(ctx, { asOf: d, trigger: 'manual' });
   for (const t of TABLES) reference[t] = await comparable(ctx.wh, t);
   ctx.wh.close();
   ref.cleanup();

@@ -7,7 +7,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../jobs/ingest.js';
 import { LAKE_TABLES, exportLake } from '../jobs/lake.js';
-import { runJob } from '../jobs/run.js';
+import { SCHEDULED_JOB_TABLE } from '../jobs/scheduled.js';
+import { runJob } from '../src/schedule/runner.js';
 import { existsSync } from 'node:fs';
 import type { JobContext } from '../src/context.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   ctx = await testContext(dir);
   for (const d of DATES) {
     writeDrop(path.join(dir, 'exports', d), rulesDrop());
-    await ingest(ctx, { date: d });
+    await ingest(ctx, { asOf: d, trigger: 'manual' });
   }
   lake = path.join(dir, 'lake');
 });
@@ -64,7 +65,7 @@ function partitionFiles(): Map<string, number> {
 
 describe('the lake', () => {
   it('holds every metric table partitioned by date, equal to the warehouse table by table', async () => {
-    const res = await exportLake(ctx, { dir: lake });
+    const res = await exportLake(ctx, { asOf: DATES[1]!, trigger: 'manual', dir: lake });
     expect(res.written).toBeGreaterThan(0);
     expect(readdirSync(path.join(lake, 'adoption_daily')).sort()).toEqual(
       DATES.map((d) => `snapshot_date=${d}`),
@@ -89,7 +90,7 @@ describe('the lake', () => {
   it('rewrites only the partitions whose rows changed, and nothing on a second run', async () => {
     const first = partitionFiles();
     expect(first.size).toBeGreaterThan(0);
-    const again = await exportLake(ctx, { dir: lake });
+    const again = await exportLake(ctx, { asOf: DATES[1]!, trigger: 'manual', dir: lake });
     expect(again.written).toBe(0);
     expect(partitionFiles()).toEqual(first);
 
@@ -103,8 +104,8 @@ describe('the lake', () => {
         exchange: '2026-11-21',
       });
     writeDrop(path.join(dir, 'exports', DATES[1]!), spec);
-    await ingest(ctx, { date: DATES[1]! });
-    const res = await exportLake(ctx, { dir: lake });
+    await ingest(ctx, { asOf: DATES[1]!, trigger: 'manual' });
+    const res = await exportLake(ctx, { asOf: DATES[1]!, trigger: 'manual', dir: lake });
     expect(res.written).toBeGreaterThan(0);
     const after = partitionFiles();
     const rewritten = [...after].filter(([k, ino]) => first.get(k) !== ino).map(([k]) => k);
@@ -126,7 +127,7 @@ describe('the lake', () => {
     const config = { ...ctx.config, lake: { path: path.join(dir, 'scheduled-lake') } };
     config.schedule = { ...config.schedule, ingest: { ...config.schedule.ingest, waitForDropMinutes: 0 } };
     const report = await runJob(
-      { config, catalog: ctx.catalog, log: ctx.log, env: {} },
+      { config, catalog: ctx.catalog, log: ctx.log, env: {}, jobs: SCHEDULED_JOB_TABLE },
       { job: 'ingest', dueMs: Date.parse('2026-11-24T03:00:00Z'), trigger: 'manual', date: DATES[1]! },
     );
     expect(report.state).toBe('succeeded');

@@ -53,7 +53,7 @@ describe('customers.csv locales through ingest', () => {
     });
     const ctx = await testContext(dir);
     try {
-      const summary = await ingest(ctx, { date });
+      const summary = await ingest(ctx, { asOf: date, trigger: 'manual' });
       const stored = await ctx.wh.all(
         'SELECT customer_name, locale FROM stg_customers WHERE snapshot_date = $d::DATE ORDER BY customer_name',
         { d: date },

@@ -24,7 +24,7 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   writeDrop(path.join(t.dir, 'exports', DROP_DATE), rulesDrop());
   ctx = await testContext(t.dir);
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
   rows = await ctx.wh.all('SELECT * FROM adoption_daily WHERE snapshot_date = $d::DATE', { d: DROP_DATE });
 });
 
@@ -263,7 +263,7 @@ describe('re-ingest', () => {
       'load_files',
     ];
     const before = await Promise.all(tables.map((t) => dumpTable(ctx, t)));
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const after = await Promise.all(tables.map((t) => dumpTable(ctx, t)));
     expect(after).toEqual(before);
     const [loads] = await ctx.wh.all('SELECT count(*)::INTEGER AS n FROM loads');

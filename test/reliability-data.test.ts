@@ -85,7 +85,7 @@ describe('owner_email at ingest', () => {
     ctx = await testContext(dir);
     ctx.config.outputDir = path.join(dir, 'reports');
     ctx.config.digest.outbox = path.join(dir, 'outbox');
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
     const issues = await ctx.wh.all(
       `SELECT file, line, column_name, customer_id, message FROM load_issues WHERE code = 'bad_owner_email' ORDER BY line`,
     );
@@ -154,7 +154,7 @@ describe('exports opened in a spreadsheet', () => {
     spec.customers![3]!.customer_name = `\t${HOSTILE_NAMES[3]!}`;
     writeDrop(path.join(dir, 'exports', DROP_DATE), spec);
     ctx = await testContext(dir);
-    await ingest(ctx, { date: DROP_DATE });
+    await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
   });
 
   it('the rule: text starting with = + - @ tab or CR gets a leading quote, the rest is as it was', () => {
@@ -171,10 +171,17 @@ describe('exports opened in a spreadsheet', () => {
       // Every name is hostile, each starting with a different one of = - CR tab.
       expect(new Set(stored.map((s) => String(s.customer_name)[0]))).toEqual(new Set(['=', '-', '\r', '\t']));
       const safe = path.join(dir, `customers.${format}`);
-      await exportTable(ctx, { date: DROP_DATE, table: 'adoption_customer_daily', format, out: safe });
+      await exportTable(ctx, {
+        trigger: 'manual',
+        asOf: DROP_DATE,
+        table: 'adoption_customer_daily',
+        format,
+        out: safe,
+      });
       const raw = path.join(dir, `customers-raw.${format}`);
       await exportTable(ctx, {
-        date: DROP_DATE,
+        trigger: 'manual',
+        asOf: DROP_DATE,
         table: 'adoption_customer_daily',
         format,
         out: raw,
@@ -211,13 +218,25 @@ describe('exports opened in a spreadsheet', () => {
 
   it('a killed export leaves no temporary file on the next run', async () => {
     const out = path.join(dir, 'out', 'daily.csv');
-    await exportTable(ctx, { date: DROP_DATE, table: 'adoption_daily', format: 'csv', out });
+    await exportTable(ctx, {
+      trigger: 'manual',
+      asOf: DROP_DATE,
+      table: 'adoption_daily',
+      format: 'csv',
+      out,
+    });
     // What a killed export (of a process now gone) leaves behind, and one of a process still at work.
     const dead = path.join(dir, 'out', '.daily.csv.999999.tmp');
     const alive = path.join(dir, 'out', `.daily.csv.${process.ppid}.tmp`);
     writeFileSync(dead, 'half a file');
     writeFileSync(alive, 'a writer at work');
-    await exportTable(ctx, { date: DROP_DATE, table: 'adoption_daily', format: 'csv', out });
+    await exportTable(ctx, {
+      trigger: 'manual',
+      asOf: DROP_DATE,
+      table: 'adoption_daily',
+      format: 'csv',
+      out,
+    });
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(alive)).toBe(true);
     expect(readdirSync(path.join(dir, 'out')).sort()).toEqual([

@@ -58,7 +58,7 @@ beforeAll(async () => {
     }),
   );
   const ctx = await testContext(dir);
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
   ctx.wh.close();
 });
 afterAll(async () => {

@@ -9,7 +9,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDigests } from '../jobs/digest.js';
-import { runJob } from '../jobs/run.js';
+import { SCHEDULED_JOB_TABLE } from '../jobs/scheduled.js';
+import { runJob } from '../src/schedule/runner.js';
 import { ingest } from '../jobs/ingest.js';
 import { PROJECT_ROOT } from '../src/config/load.js';
 import { classifySmtpError } from '../src/deliver/mailer.js';
@@ -76,7 +77,7 @@ beforeEach(async () => {
   ctx = await testContext(dir);
   ctx.config.outputDir = path.join(dir, 'reports');
   ctx.config.digest.outbox = path.join(dir, 'outbox');
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
 });
 afterEach(async () => {
   ctx.wh.close();
@@ -377,7 +378,7 @@ describe('SIGTERM', () => {
     ctx.wh.close();
     const stop = new AbortController();
     const running = runJob(
-      { config: ctx.config, catalog: ctx.catalog, log: ctx.log, env },
+      { config: ctx.config, catalog: ctx.catalog, log: ctx.log, env, jobs: SCHEDULED_JOB_TABLE },
       {
         job: 'digest',
         dueMs: Date.parse('2026-11-24T07:00:00Z'),

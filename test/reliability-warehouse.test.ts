@@ -19,7 +19,8 @@ import {
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScheduler } from '../jobs/schedule.js';
+import { SCHEDULED_JOB_TABLE } from '../jobs/scheduled.js';
+import { startScheduler } from '../src/schedule/scheduler.js';
 import { ingest } from '../jobs/ingest.js';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import { writeDrop } from '../src/demo/writeDrop.js';
@@ -89,7 +90,7 @@ beforeAll(async () => {
   ({ dir, cleanup } = tempDir('adoption-wh-'));
   for (const d of [LOADED, NEXT]) writeDrop(path.join(dir, 'exports', d), rulesDrop());
   const ctx = await testContext(dir);
-  await ingest(ctx, { date: LOADED });
+  await ingest(ctx, { asOf: LOADED, trigger: 'manual' });
   ctx.wh.close();
   golden = ctx.config.warehouse.path;
   goldenRows = await rowsOf(golden, LOADED);
@@ -322,7 +323,13 @@ describe('one worker per warehouse', () => {
       config.partner.tenantId = PARTNER;
       config.schedule.ingest.cron = '0 3 1 1 *';
       config.schedule.digest.cron = '0 4 1 1 *';
-      return { config, catalog: loadCatalog(config), log: silentLogger(), env: {} };
+      return {
+        config,
+        catalog: loadCatalog(config),
+        log: silentLogger(),
+        env: {},
+        jobs: SCHEDULED_JOB_TABLE,
+      };
     };
     const first = await startScheduler(deps(path.join(real, 'warehouse.duckdb')));
     try {

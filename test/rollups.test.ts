@@ -91,7 +91,7 @@ beforeAll(async () => {
   ctx = await testContext(dir);
   for (const [k, date] of DATES.entries()) {
     writeDrop(path.join(dir, 'exports', date), drop(date, k));
-    await ingest(ctx, { date });
+    await ingest(ctx, { asOf: date, trigger: 'manual' });
   }
 }, 120_000);
 afterAll(() => {

@@ -4,8 +4,12 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { asOfDate, dropNotReady, jobLockFile, runJob, type RunDeps } from '../jobs/run.js';
-import { findMissed, startScheduler, workerLockFile } from '../jobs/schedule.js';
+import { SCHEDULED_JOB_TABLE } from '../jobs/scheduled.js';
+import { dropNotReady } from '../src/schedule/dropWait.js';
+import { jobLockFile, runJob, type RunDeps } from '../src/schedule/runner.js';
+import { asOfDate } from '../src/schedule/dueTimes.js';
+import { findMissed } from '../src/schedule/missedRuns.js';
+import { startScheduler, workerLockFile } from '../src/schedule/scheduler.js';
 import { formatStatus, status } from '../jobs/status.js';
 import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
@@ -328,6 +332,7 @@ describe('scheduled runs against a real warehouse', () => {
     catalog: loadCatalog(config),
     log: silentLogger(),
     env: { ADOPTION_SMTP_PASSWORD: SMTP_PASSWORD },
+    jobs: SCHEDULED_JOB_TABLE,
     ...extra,
   });
 
@@ -489,7 +494,14 @@ describe('scheduled runs against a real warehouse', () => {
     ]);
     // status, with no scheduler running, computes them from the run log
     const wh = await Warehouse.open(config.warehouse.path);
-    const s = await status({ config, catalog: loadCatalog(config), log: silentLogger(), wh }, { nowMs: now });
+    const s = await status(
+      { config, catalog: loadCatalog(config), log: silentLogger(), wh },
+      {
+        asOf: '2026-11-27',
+        trigger: 'manual',
+        nowMs: now,
+      },
+    );
     wh.close();
     expect(s.missed.map((m) => m.asOf)).toEqual(['2026-11-24', '2026-11-25', '2026-11-26']);
     expect(formatStatus(s)).toMatch(/missed scheduled runs \(3; not replayed/);

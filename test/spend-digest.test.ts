@@ -42,8 +42,8 @@ beforeAll(async () => {
   ctx.config.outputDir = path.join(t.dir, 'reports');
   ctx.config.digest.outbox = path.join(t.dir, 'outbox');
   ctx.config.digest.attachWorkbook = false;
-  await ingest(ctx, { date: PREVIOUS });
-  await ingest(ctx, { date: SPEND_DROP_DATE });
+  await ingest(ctx, { asOf: PREVIOUS, trigger: 'manual' });
+  await ingest(ctx, { asOf: SPEND_DROP_DATE, trigger: 'manual' });
   smtp = await startSmtp();
   Object.assign(ctx.config.smtp, {
     host: '127.0.0.1',

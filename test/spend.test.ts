@@ -43,7 +43,7 @@ beforeAll(async () => {
   // Keep every market and currency: the book then holds USD, EUR and GBP.
   ctx.config.spend.market = null;
   ctx.config.spend.currency = null;
-  await ingest(ctx, { date: SPEND_DROP_DATE });
+  await ingest(ctx, { asOf: SPEND_DROP_DATE, trigger: 'manual' });
   rows = await ctx.wh.all('SELECT * FROM licence_spend_daily WHERE snapshot_date = $d::DATE', {
     d: SPEND_DROP_DATE,
   });
@@ -195,7 +195,7 @@ describe('bad price sheets are set aside with file, line and column', () => {
       try {
         c2.config.spend.market = null;
         c2.config.spend.currency = null;
-        await ingest(c2, { date: SPEND_DROP_DATE });
+        await ingest(c2, { asOf: SPEND_DROP_DATE, trigger: 'manual' });
         const files = await c2.wh.all(
           `SELECT path, status, rows_loaded, rows_rejected FROM load_files WHERE path LIKE 'partner-center/price%' ORDER BY path`,
         );
@@ -509,7 +509,8 @@ describe('exports', () => {
   it('exports the spend columns, one currency per row', async () => {
     const out = path.join(path.dirname(ctx.config.warehouse.path), 'export', 'spend.csv');
     const { rows: n } = await exportTable(ctx, {
-      date: SPEND_DROP_DATE,
+      trigger: 'manual',
+      asOf: SPEND_DROP_DATE,
       table: 'licence_spend_daily',
       format: 'csv',
       out,
@@ -539,7 +540,8 @@ describe('exports', () => {
     ]);
     const totals = path.join(path.dirname(out), 'owners.csv');
     await exportTable(ctx, {
-      date: SPEND_DROP_DATE,
+      trigger: 'manual',
+      asOf: SPEND_DROP_DATE,
       table: 'licence_spend_owner_daily',
       format: 'csv',
       out: totals,

@@ -118,7 +118,7 @@ describe('tickets.csv through ingest', () => {
     writeFileSync(path.join(dropDir, 'tickets.csv'), tickets);
     const ctx = await testContext(t.dir);
     try {
-      const summary = await ingest(ctx, { date: DATE });
+      const summary = await ingest(ctx, { asOf: DATE, trigger: 'manual' });
       const stored = await ctx.wh.all(
         `SELECT ticket_id, strftime(opened_at, '%Y-%m-%dT%H:%M:%S') AS opened_at FROM stg_tickets ORDER BY ticket_id`,
       );

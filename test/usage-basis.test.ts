@@ -111,7 +111,7 @@ beforeAll(async () => {
   ({ dir, cleanup } = tempDir());
   writeDrop(path.join(dir, 'exports', DATE), drop());
   ctx = await testContext(dir);
-  await ingest(ctx, { date: DATE });
+  await ingest(ctx, { asOf: DATE, trigger: 'manual' });
   week = await resolveWeek(ctx, DATE);
 });
 afterAll(() => {

@@ -60,7 +60,7 @@ beforeAll(async () => {
   spec.customers![1]!.customer_name = HOSTILE; // Nothing Sold, am1
   writeDrop(path.join(dir, 'exports', DROP_DATE), spec);
   ctx = await testContext(dir);
-  await ingest(ctx, { date: DROP_DATE });
+  await ingest(ctx, { asOf: DROP_DATE, trigger: 'manual' });
   week = await resolveWeek(ctx, DROP_DATE);
 });
 afterAll(() => {

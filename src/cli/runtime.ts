@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadCatalog, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { JobContext } from '../context.js';
+import { dateInZone } from '../dates.js';
 import { createLogger } from '../log.js';
 import { registerSecretsFromEnv } from '../secrets.js';
 import { openWarehouse } from '../warehouse/open.js';
@@ -20,6 +21,11 @@ export function resolveConfig(opts: CommonOptions): Config {
   if (opts.db) config.warehouse.path = opts.db;
   if (opts.exports) config.exportsRoot = opts.exports;
   return config;
+}
+
+/** Today in the configured zone: the command line reads the clock, never a job. */
+export function today(config: Config): string {
+  return dateInZone(new Date(), config.defaults.timeZone);
 }
 
 /** `purpose` is what another process waiting for the warehouse is told this one is doing. */

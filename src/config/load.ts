@@ -13,7 +13,12 @@ import {
   type ProductCatalog,
 } from './schema.js';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Compiled (npm's prepare script), this file runs from dist/src/config/; queries/, templates/ and config/ stay at
+// the project root, above dist/, so both ways of running read the same files.
+const SOURCE_ROOT = new URL('../../', import.meta.url);
+export const PROJECT_ROOT = fileURLToPath(
+  SOURCE_ROOT.pathname.endsWith('/dist/') ? new URL('../', SOURCE_ROOT) : SOURCE_ROOT,
+);
 export const DEFAULT_CONFIG_FILE = path.join(PROJECT_ROOT, 'config', 'default.json');
 export const DEFAULT_CATALOG_FILE = path.join(PROJECT_ROOT, 'config', 'products.json');
 export const DEFAULT_CONTENT_FILE = path.join(PROJECT_ROOT, 'config', 'content.json');

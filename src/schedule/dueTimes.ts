@@ -7,6 +7,8 @@
 //   - a time repeated by the autumn change runs once, at its first occurrence, for a job at fixed hours;
 //     a job that runs every hour (hour field `*`) runs in both passes, since that hour really elapses twice.
 import cron from 'node-cron';
+import type { Config } from '../config/schema.js';
+import { scheduleTimeZone, type ScheduledJob } from './scheduledJobs.js';
 
 export interface CronSchedule {
   expression: string;
@@ -181,4 +183,14 @@ export function localDateBefore(ms: number, timeZone: string, days: number): str
   const w = wallTime(ms, timeZone);
   const d = new Date(Date.UTC(w.y, w.mo - 1, w.d - days));
   return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The as-of date of a run: the drop of the day before (collect, ingest), the week holding the day before (digest).
+ */
+export function asOfDate(config: Config, job: ScheduledJob, dueMs: number): string {
+  const tz = scheduleTimeZone(config);
+  return job === 'digest'
+    ? localDateBefore(dueMs, tz, config.schedule.digest.weekDaysBefore)
+    : localDateBefore(dueMs, tz, config.schedule.ingest.dropDaysBefore);
 }

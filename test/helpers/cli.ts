@@ -15,7 +15,7 @@ export function runCli(
 ): CliResult {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/main.ts'), ...args],
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'cli/main.ts'), ...args],
     {
       cwd: options.cwd ?? PROJECT_ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
