@@ -101,7 +101,8 @@ function digestMaker(
     if (!req.dryRun) await recordSuggestions(ctx, plan.suggestions);
     const outDir = path.join(config.outputDir, week);
     const workbook = async () =>
-      (await buildReport(ctx, { asOf: week, owner, locale: reader.locale, trigger: req.trigger, outDir })).file;
+      (await buildReport(ctx, { asOf: week, owner, locale: reader.locale, trigger: req.trigger, outDir }))
+        .file;
     const attach = config.digest.attachWorkbook && !req.dryRun;
     return digestMessage(ctx, {
       templates,

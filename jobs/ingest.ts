@@ -11,28 +11,15 @@ import { writeCatalog } from '../src/warehouse/catalogTables.js';
 import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { dropDirFor } from '../src/schedule/dropWait.js';
+import type { IngestSummary } from '../src/ingest/report.js';
+
+export type { IngestSummary };
 
 /** `asOf` is the date of the drop to load (its folder name). */
 export interface IngestRequest extends JobRequest {
   exportsRoot?: string;
   /** the drop as already discovered and hashed (the scheduler checks it against its manifest first) */
   found?: DiscoveredDrop;
-}
-
-export interface IngestSummary {
-  date: string;
-  dropDir: string;
-  outcome: 'loaded' | 'loaded_with_issues';
-  files: number;
-  filesSetAside: number;
-  rowsLoaded: number;
-  rowsRejected: number;
-  issues: LoadIssue[];
-  missingSources: string[];
-  excluded: Record<string, number>;
-  customers: number;
-  metricRows: number;
-  seconds: number;
 }
 
 /** Loads the drop of one date into staging, without computing metrics (a backfill computes them once for a range). */

@@ -1,5 +1,21 @@
-import type { IngestSummary } from '../../jobs/ingest.js';
-import { describeIssue } from './issues.js';
+import { describeIssue, type LoadIssue } from './issues.js';
+
+/** What one night's ingest did, for the run report and the run log. */
+export interface IngestSummary {
+  date: string;
+  dropDir: string;
+  outcome: 'loaded' | 'loaded_with_issues';
+  files: number;
+  filesSetAside: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  issues: LoadIssue[];
+  missingSources: string[];
+  excluded: Record<string, number>;
+  customers: number;
+  metricRows: number;
+  seconds: number;
+}
 
 /** The run report printed after an ingest: what was read, what was set aside and why. */
 export function formatIngestReport(s: IngestSummary, options: { maxIssues?: number } = {}): string {
