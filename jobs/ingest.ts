@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { JobContext, JobRequest } from '../src/context.js';
 import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
-import { describeIssue, type LoadIssue } from '../src/ingest/issues.js';
+import { describeIssue } from '../src/ingest/issues.js';
 import { loadDrop } from '../src/ingest/loadDrop.js';
 import { recordLoad } from '../src/ingest/loadLedger.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
