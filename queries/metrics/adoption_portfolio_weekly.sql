@@ -1,7 +1,7 @@
 -- adoption_portfolio_weekly: one row per week × account manager: the sum of their customers' rows of the week in
 -- adoption_customer_weekly (each customer's last snapshot of the week), so that a customer missing from the week's
 -- last night still counts with its last snapshot of that week, as in the customer table (DESIGN.md §1.5).
--- From: adoption_customer_weekly, loads. Parameters: $from_week (the first week to write; earlier weeks are read
+-- From: adoption_customer_weekly, loads (through week_spine, queries/macros/weekly.sql). Parameters: $from_week (the first week to write; earlier weeks are read
 -- back from adoption_customer_weekly to feed the week-over-week windows).
 -- '' holds the customers without an account manager. Counts are sums; ratios are recomputed from the sums. Weeks
 -- between an account manager's first and last week without any customer data are gaps (has_data false, NULLs).
@@ -28,18 +28,9 @@ summed AS (
   WHERE has_data
   GROUP BY ALL
 ),
-weeks AS (
-  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
-  FROM loads
-),
 stored AS (
   -- As in adoption_customer_weekly: a gap before $from_week not yet written is written now.
   SELECT week_ending, owner_email, true AS is_stored FROM adoption_portfolio_weekly WHERE week_ending < $from_week::DATE
-),
-spine AS (
-  SELECT w.week_ending, k.owner_email
-  FROM (SELECT owner_email, min(week_ending) AS first_week, max(week_ending) AS last_week FROM summed GROUP BY owner_email) k
-  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
 )
 SELECT
   s.week_ending, s.owner_email, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date, l.customers,
@@ -50,7 +41,7 @@ SELECT
   l.usage_pct_adjusted - lag(l.usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
   avg(l.usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
   avg(l.usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4
-FROM spine s
+FROM week_spine(summed, ['owner_email'], $week_end_dow) s
 LEFT JOIN summed l USING (week_ending, owner_email)
 LEFT JOIN stored st USING (week_ending, owner_email)
 WINDOW w AS (PARTITION BY s.owner_email ORDER BY s.week_ending)

@@ -31,6 +31,14 @@ export function listMigrations(dir = path.join(QUERIES_DIR, 'schema')): Migratio
     .sort((a, b) => a.version - b.version);
 }
 
+/** queries/macros/*.sql in name order: the macros the queries call, created each time the warehouse opens. */
+export function listMacros(dir = path.join(QUERIES_DIR, 'macros')): { name: string; sql: string }[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => ({ name: file.slice(0, -4), sql: readFileSync(path.join(dir, file), 'utf8') }));
+}
+
 /** The `$name` parameters a statement uses, so that callers can pass a superset. */
 export function parameterNames(sql: string): Set<string> {
   const withoutComments = sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");

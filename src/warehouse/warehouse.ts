@@ -8,7 +8,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
-import { listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
+import { listMacros, listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
 
 export type Params = Record<string, string | number | boolean | null>;
 export type Row = Record<string, string | number | boolean | null>;
@@ -160,7 +160,24 @@ export class Warehouse {
       });
       done.push(m.version);
     }
+    // A table macro binds its tables when it is created: only a warehouse whose schema is complete gets them.
+    if (upTo >= newest) await this.defineMacros();
     return done;
+  }
+
+  /**
+   * Creates the macros of queries/macros/ (TEMP: this connection's, never stored in the warehouse file). A macro is
+   * part of the queries that call it, not of the data's shape: defined by a migration it would be stored in each
+   * warehouse file, so every later change to it would need a new migration (its current text then spread over
+   * several files) and a warehouse would hold whichever version last migrated it. Created at open, it is always the
+   * one the running program's queries were written against, and its one definition is its file.
+   */
+  private async defineMacros(): Promise<void> {
+    for (const macro of listMacros()) {
+      await this.con.run(macro.sql).catch((err: Error) => {
+        throw new Error(`queries/macros/${macro.name}.sql: ${err.message}`, { cause: err });
+      });
+    }
   }
 
   async schemaVersion(): Promise<number> {
