@@ -160,24 +160,14 @@ export class Warehouse {
       });
       done.push(m.version);
     }
-    // A table macro binds its tables when it is created: only a warehouse whose schema is complete gets them.
-    if (upTo >= newest) await this.defineMacros();
+    // TEMP macros, created at each open (listMacros says why); a table macro binds its tables when it is created,
+    // so only a warehouse whose schema is complete gets them.
+    if (upTo >= newest)
+      for (const macro of listMacros())
+        await this.con.run(macro.sql).catch((err: Error) => {
+          throw new Error(`queries/macros/${macro.name}.sql: ${err.message}`, { cause: err });
+        });
     return done;
-  }
-
-  /**
-   * Creates the macros of queries/macros/ (TEMP: this connection's, never stored in the warehouse file). A macro is
-   * part of the queries that call it, not of the data's shape: defined by a migration it would be stored in each
-   * warehouse file, so every later change to it would need a new migration (its current text then spread over
-   * several files) and a warehouse would hold whichever version last migrated it. Created at open, it is always the
-   * one the running program's queries were written against, and its one definition is its file.
-   */
-  private async defineMacros(): Promise<void> {
-    for (const macro of listMacros()) {
-      await this.con.run(macro.sql).catch((err: Error) => {
-        throw new Error(`queries/macros/${macro.name}.sql: ${err.message}`, { cause: err });
-      });
-    }
   }
 
   async schemaVersion(): Promise<number> {
