@@ -1,4 +1,4 @@
 -- export adoption_workload_daily: one snapshot date of it, the customer's and product's names beside their ids.
--- From: adoption_workload_daily, stg_customers, catalog_products, through daily_with_names
+-- From: adoption_workload_daily, stg_customers, catalog_products, through with_names
 -- (queries/macros/export_names.sql). Parameters: $date.
-SELECT * FROM daily_with_names('adoption_workload_daily', $date::DATE) ORDER BY customer_id, sku_id, workload
+SELECT * FROM with_names('adoption_workload_daily', 'snapshot_date', $date::DATE, 'stg_customers') ORDER BY customer_id, sku_id, workload

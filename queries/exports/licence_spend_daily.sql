@@ -1,4 +1,4 @@
 -- export licence_spend_daily: one snapshot date of it, the customer's and product's names beside their ids.
--- From: licence_spend_daily, stg_customers, catalog_products, through daily_with_names
+-- From: licence_spend_daily, stg_customers, catalog_products, through with_names
 -- (queries/macros/export_names.sql). Parameters: $date.
-SELECT * FROM daily_with_names('licence_spend_daily', $date::DATE) ORDER BY customer_id, sku_id
+SELECT * FROM with_names('licence_spend_daily', 'snapshot_date', $date::DATE, 'stg_customers') ORDER BY customer_id, sku_id

@@ -1,22 +1,23 @@
--- What an export (queries/exports/) shows beside a customer × product table's ids: the customer's name as of the
--- row's date, the product's display name and part number, in the columns after the ids.
-
--- daily_with_names(daily_table, day): one snapshot date of a daily table (by name), the customer's name at that
--- snapshot (stg_customers). Grain: the table's. From: the table named, stg_customers, catalog_products.
-CREATE OR REPLACE TEMP MACRO daily_with_names(daily_table, day) AS TABLE
-SELECT d.snapshot_date, d.customer_id, c.customer_name, d.sku_id, p.display_name AS product, p.part_number,
-  d.* EXCLUDE (snapshot_date, customer_id, sku_id)
-FROM query_table(daily_table) d
-LEFT JOIN stg_customers c USING (snapshot_date, customer_id)
-LEFT JOIN catalog_products p USING (sku_id)
-WHERE d.snapshot_date = day;
-
--- weekly_with_names(weekly_table, week): one week of a weekly table (by name), the customer's name that week
--- (adoption_customer_weekly). Grain: the table's. From: the table named, adoption_customer_weekly, catalog_products.
-CREATE OR REPLACE TEMP MACRO weekly_with_names(weekly_table, week) AS TABLE
-SELECT w.week_ending, w.customer_id, c.customer_name, w.sku_id, p.display_name AS product, p.part_number,
-  w.* EXCLUDE (week_ending, customer_id, sku_id)
-FROM query_table(weekly_table) w
-LEFT JOIN adoption_customer_weekly c USING (week_ending, customer_id)
-LEFT JOIN catalog_products p USING (sku_id)
-WHERE w.week_ending = week;
+-- with_names(table_name, period, day, customer_names): one day (or week) of a customer × product table, with the
+-- customer's and product's names beside their ids, as an export (queries/exports/) shows it: the date column,
+-- customer_id, customer_name, sku_id, product, part_number, then the table's other columns in their order.
+-- table_name: the table; period: its date column ('snapshot_date' or 'week_ending'); day: the date to export;
+-- customer_names: the table holding the customer's name on that date, by the same column and customer_id
+-- (stg_customers for a daily table, adoption_customer_weekly for a weekly one). Grain: the table's.
+-- From: the two tables named, catalog_products.
+CREATE OR REPLACE TEMP MACRO with_names(table_name, period, day, customer_names) AS TABLE
+WITH
+names_on AS (
+  SELECT COLUMNS([period]) AS on_date, customer_id, customer_name FROM query_table(customer_names)
+),
+named AS (
+  -- r[period]: the row's own date column, whichever the table has
+  SELECT r.*, n.customer_name, p.display_name AS product, p.part_number
+  FROM query_table(table_name) r
+  LEFT JOIN names_on n ON n.on_date = r[period] AND n.customer_id = r.customer_id
+  LEFT JOIN catalog_products p ON p.sku_id = r.sku_id
+  WHERE r[period] = day
+)
+SELECT COLUMNS([period]), customer_id, customer_name, sku_id, product, part_number,
+  COLUMNS(c -> NOT list_contains([period, 'customer_id', 'customer_name', 'sku_id', 'product', 'part_number'], c))
+FROM named;
