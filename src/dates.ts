@@ -9,12 +9,6 @@ export function isIsoDate(value: string): boolean {
   return d.toISOString().slice(0, 10) === value;
 }
 
-export function parseIsoDate(value: string, what = 'date'): string {
-  if (!isIsoDate(value))
-    throw new RangeError(`${what} must be a real calendar date as YYYY-MM-DD, got "${value}"`);
-  return value;
-}
-
 export function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

@@ -1,9 +1,4 @@
 -- export adoption_daily: one snapshot date of it, the customer's and product's names beside their ids.
--- From: adoption_daily, stg_customers (name at that snapshot), catalog_products. Parameters: $date.
-SELECT d.snapshot_date, d.customer_id, c.customer_name, d.sku_id, p.display_name AS product, p.part_number,
-  d.* EXCLUDE (snapshot_date, customer_id, sku_id)
-FROM adoption_daily d
-LEFT JOIN stg_customers c USING (snapshot_date, customer_id)
-LEFT JOIN catalog_products p USING (sku_id)
-WHERE d.snapshot_date = $date::DATE
-ORDER BY d.customer_id, d.sku_id
+-- From: adoption_daily, stg_customers (name at that snapshot), catalog_products, through with_names
+-- (queries/macros/export_names.sql). Parameters: $date.
+SELECT * FROM with_names('adoption_daily', 'snapshot_date', $date::DATE, 'stg_customers') ORDER BY customer_id, sku_id

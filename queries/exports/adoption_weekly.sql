@@ -1,10 +1,4 @@
 -- export adoption_weekly: one week of it, the customer's and product's names beside their ids.
--- From: adoption_weekly, adoption_customer_weekly (the customer's name that week), catalog_products.
--- Parameters: $week (a week-ending date).
-SELECT w.week_ending, w.customer_id, c.customer_name, w.sku_id, p.display_name AS product, p.part_number,
-  w.* EXCLUDE (week_ending, customer_id, sku_id)
-FROM adoption_weekly w
-LEFT JOIN adoption_customer_weekly c USING (week_ending, customer_id)
-LEFT JOIN catalog_products p USING (sku_id)
-WHERE w.week_ending = $week::DATE
-ORDER BY w.customer_id, w.sku_id
+-- From: adoption_weekly, adoption_customer_weekly (the customer's name that week), catalog_products, through
+-- with_names (queries/macros/export_names.sql). Parameters: $week (a week-ending date).
+SELECT * FROM with_names('adoption_weekly', 'week_ending', $week::DATE, 'adoption_customer_weekly') ORDER BY customer_id, sku_id

@@ -1,9 +1,4 @@
 -- export adoption_workload_daily: one snapshot date of it, the customer's and product's names beside their ids.
--- From: adoption_workload_daily, stg_customers, catalog_products. Parameters: $date.
-SELECT w.snapshot_date, w.customer_id, c.customer_name, w.sku_id, p.display_name AS product, p.part_number,
-  w.* EXCLUDE (snapshot_date, customer_id, sku_id)
-FROM adoption_workload_daily w
-LEFT JOIN stg_customers c USING (snapshot_date, customer_id)
-LEFT JOIN catalog_products p USING (sku_id)
-WHERE w.snapshot_date = $date::DATE
-ORDER BY w.customer_id, w.sku_id, w.workload
+-- From: adoption_workload_daily, stg_customers, catalog_products, through with_names
+-- (queries/macros/export_names.sql). Parameters: $date.
+SELECT * FROM with_names('adoption_workload_daily', 'snapshot_date', $date::DATE, 'stg_customers') ORDER BY customer_id, sku_id, workload

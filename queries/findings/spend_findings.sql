@@ -6,16 +6,13 @@
 --   cut_now: unassigned seats added in the last 7 days (refundableQuantity) that can still be cut with a prorated
 --     refund, until the earliest allowedUntilDateTime. monthly_saving = seats × the subscription's price.
 -- Seats still assigned (inactive) are never a saving here. Amounts keep their currency.
--- From: licence_spend_daily, adoption_customer_weekly, catalog_products.
+-- From: licence_spend_daily, adoption_customer_weekly (through week_spend, queries/macros/week_spend.sql),
+-- catalog_products.
 -- Parameters: $week, $owner ('' = no account manager), $customer (NULL = all), $horizon_days.
 WITH s AS (
-  SELECT s.*, c.customer_name, c.owner_email, p.display_name AS product
-  FROM licence_spend_daily s
-  JOIN adoption_customer_weekly c ON c.customer_id = s.customer_id AND c.snapshot_date = s.snapshot_date
+  SELECT s.*, p.display_name AS product
+  FROM week_spend($week::DATE, $owner, $customer) s
   JOIN catalog_products p ON p.sku_id = s.sku_id
-  WHERE c.week_ending = $week::DATE AND c.has_data
-    AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
-    AND ($customer::VARCHAR IS NULL OR s.customer_id = $customer)
 )
 SELECT 'cut_now' AS finding, customer_id, customer_name, owner_email, sku_id, product,
   least(reducible_now, costed_unassigned) AS seats,

@@ -1,5 +1,6 @@
 -- adoption_customer_weekly: one row per week × customer, from the week's last snapshot in adoption_customer_daily.
--- From: adoption_customer_daily, loads (which weeks had any drop). Week ending dates are week_ending(d, $week_end_dow).
+-- From: adoption_customer_daily, loads (which weeks had any drop), through week_last_snapshots and week_spine
+-- (queries/macros/weekly.sql). Week ending dates are week_ending(d, $week_end_dow).
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week (the first
 -- week to write; windows still read every earlier week).
 -- The weeks before $from_week are read back from this table (their last snapshots are unchanged: any change to a
@@ -19,12 +20,7 @@ last_in_week AS (
     entitlements, usage_entitlements, active_entitlements, usage_pct, adjusted_entitlements, active_adjusted, usage_pct_adjusted,
     unassigned, inactive
   FROM adoption_customer_daily
-  WHERE snapshot_date >= $from_week::DATE - 6
-  QUALIFY row_number() OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id ORDER BY snapshot_date DESC) = 1)
-),
-weeks AS (
-  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
-  FROM loads
+  SEMI JOIN week_last_snapshots('adoption_customer_daily', $week_end_dow, $from_week::DATE - 6) USING (customer_id, snapshot_date))
 ),
 first_seen AS (
   SELECT customer_id, min(first_seen) AS first_seen
@@ -35,11 +31,6 @@ first_seen AS (
   )
   GROUP BY customer_id
 ),
-spine AS (
-  SELECT w.week_ending, k.customer_id
-  FROM (SELECT customer_id, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY customer_id) k
-  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
-),
 joined AS (
   SELECT s.week_ending, s.customer_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
     l.customer_name, l.owner_email, l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements,
@@ -47,7 +38,7 @@ joined AS (
     l.usage_pct_adjusted, l.unassigned, l.inactive,
     l.unassigned + coalesce(l.inactive, 0) AS unused,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
-  FROM spine s
+  FROM week_spine(last_in_week, ['customer_id'], $week_end_dow) s
   LEFT JOIN last_in_week l USING (week_ending, customer_id)
 ),
 stored AS (

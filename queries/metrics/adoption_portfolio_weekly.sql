@@ -1,45 +1,23 @@
 -- adoption_portfolio_weekly: one row per week × account manager: the sum of their customers' rows of the week in
 -- adoption_customer_weekly (each customer's last snapshot of the week), so that a customer missing from the week's
 -- last night still counts with its last snapshot of that week, as in the customer table (DESIGN.md §1.5).
--- From: adoption_customer_weekly, loads. Parameters: $from_week (the first week to write; earlier weeks are read
+-- From: adoption_customer_weekly, loads, through owner_sums (queries/macros/rollups.sql) and week_spine
+-- (queries/macros/weekly.sql). Parameters: $from_week (the first week to write; earlier weeks are read
 -- back from adoption_customer_weekly to feed the week-over-week windows).
 -- '' holds the customers without an account manager. Counts are sums; ratios are recomputed from the sums. Weeks
 -- between an account manager's first and last week without any customer data are gaps (has_data false, NULLs).
 INSERT INTO adoption_portfolio_weekly BY NAME
 WITH
-summed AS (
-  SELECT week_ending, coalesce(owner_email, '') AS owner_email,
-    max(snapshot_date) AS snapshot_date,
-    max(as_of_date) AS as_of_date,
-    count(*)::INTEGER AS customers,
-    sum(licenses_sold) AS licenses_sold,
-    sum(licenses_assigned) AS licenses_assigned,
-    sum(licenses_assigned) / nullif(sum(licenses_sold), 0) AS deployment_pct,
-    sum(entitlements) AS entitlements,
-    sum(usage_entitlements) AS usage_entitlements,
-    sum(active_entitlements) AS active_entitlements,
-    sum(active_entitlements) / nullif(sum(usage_entitlements), 0) AS usage_pct,
-    sum(adjusted_entitlements) AS adjusted_entitlements,
-    sum(active_adjusted) AS active_adjusted,
-    sum(active_adjusted) / nullif(sum(adjusted_entitlements), 0) AS usage_pct_adjusted,
-    sum(unassigned) AS unassigned,
-    sum(inactive) AS inactive
-  FROM adoption_customer_weekly
-  WHERE has_data
-  GROUP BY ALL
+customer_weeks AS (
+  SELECT * FROM adoption_customer_weekly WHERE has_data
 ),
-weeks AS (
-  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
-  FROM loads
+summed AS (
+  SELECT * EXCLUDE (last_snapshot_date, oldest_as_of_date), last_snapshot_date AS snapshot_date
+  FROM owner_sums(customer_weeks, ['week_ending'])
 ),
 stored AS (
   -- As in adoption_customer_weekly: a gap before $from_week not yet written is written now.
   SELECT week_ending, owner_email, true AS is_stored FROM adoption_portfolio_weekly WHERE week_ending < $from_week::DATE
-),
-spine AS (
-  SELECT w.week_ending, k.owner_email
-  FROM (SELECT owner_email, min(week_ending) AS first_week, max(week_ending) AS last_week FROM summed GROUP BY owner_email) k
-  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
 )
 SELECT
   s.week_ending, s.owner_email, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date, l.customers,
@@ -50,7 +28,7 @@ SELECT
   l.usage_pct_adjusted - lag(l.usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
   avg(l.usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
   avg(l.usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4
-FROM spine s
+FROM week_spine(summed, ['owner_email'], $week_end_dow) s
 LEFT JOIN summed l USING (week_ending, owner_email)
 LEFT JOIN stored st USING (week_ending, owner_email)
 WINDOW w AS (PARTITION BY s.owner_email ORDER BY s.week_ending)

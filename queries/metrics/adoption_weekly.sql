@@ -1,7 +1,8 @@
 -- adoption_weekly: one row per week × customer × SKU, from the customer's last snapshot of the week in adoption_daily
 -- (the customer's, not the product's: so that adoption_customer_weekly, taken from the same snapshot, is the sum of
 -- these rows, DESIGN.md §1.5; a product missing from that snapshot is a gap that week).
--- From: adoption_daily, adoption_customer_weekly (the customer's rank in its account manager's book), loads.
+-- From: adoption_daily, adoption_customer_weekly (the customer's rank in its account manager's book), loads, through
+-- week_last_snapshots and week_spine (queries/macros/weekly.sql).
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week.
 -- Gaps as in adoption_customer_weekly: weeks without data are rows with NULL figures, never zeros. Weeks before
 -- $from_week are read back from this table, as in adoption_customer_weekly.
@@ -18,12 +19,7 @@ last_in_week AS (
     deployment_pct, entitlements, active_entitlements, usage_pct, usage_pct_adjusted, usage_basis, unassigned, inactive,
     active_deleted, active_over_capacity, over_capacity_cause, active_yammer_only, active_adjusted
   FROM adoption_daily
-  WHERE snapshot_date >= $from_week::DATE - 6
-  QUALIFY snapshot_date = max(snapshot_date) OVER (PARTITION BY week_ending(snapshot_date, $week_end_dow), customer_id))
-),
-weeks AS (
-  SELECT unnest(generate_series(min(week_ending(snapshot_date, $week_end_dow)), max(week_ending(snapshot_date, $week_end_dow)), INTERVAL 7 DAY))::DATE AS week_ending
-  FROM loads
+  SEMI JOIN week_last_snapshots('adoption_daily', $week_end_dow, $from_week::DATE - 6) USING (customer_id, snapshot_date))
 ),
 first_seen AS (
   SELECT customer_id, sku_id, min(first_seen) AS first_seen
@@ -34,18 +30,13 @@ first_seen AS (
   )
   GROUP BY customer_id, sku_id
 ),
-spine AS (
-  SELECT w.week_ending, k.customer_id, k.sku_id
-  FROM (SELECT customer_id, sku_id, min(week_ending) AS first_week, max(week_ending) AS last_week FROM last_in_week GROUP BY ALL) k
-  JOIN weeks w ON w.week_ending BETWEEN k.first_week AND k.last_week
-),
 joined AS (
   SELECT s.week_ending, s.customer_id, s.sku_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
     l.source, l.licenses_sold, l.licenses_sold_own, l.licenses_assigned, l.deployment_pct, l.entitlements,
     l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.usage_basis, l.unassigned, l.inactive, l.active_deleted,
     l.active_over_capacity, l.over_capacity_cause, l.active_yammer_only, l.active_adjusted,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
-  FROM spine s
+  FROM week_spine(last_in_week, ['customer_id', 'sku_id'], $week_end_dow) s
   LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id)
 ),
 stored AS (

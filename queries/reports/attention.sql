@@ -5,8 +5,7 @@ SELECT customer_name, customer_id, owner_email, unused, unassigned, inactive, de
   usage_pct_adjusted_change, low_usage_streak, rank_in_book
 FROM adoption_customer_weekly
 WHERE week_ending = $week::DATE AND has_data
-  AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
-  AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
+  AND in_scope(owner_email, customer_id, $owner, $customer)
   AND (coalesce(usage_pct_adjusted, usage_pct) < $low_usage OR deployment_pct < $low_deployment)
 ORDER BY unused DESC, customer_name
 LIMIT $limit

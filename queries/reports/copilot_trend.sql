@@ -13,7 +13,6 @@ FROM adoption_weekly w
 JOIN adoption_customer_weekly c USING (week_ending, customer_id)
 JOIN catalog_products p USING (sku_id)
 WHERE w.has_data AND p.wl_copilot AND w.week_ending BETWEEN $week::DATE - 77 AND $week::DATE
-  AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
-  AND ($customer::VARCHAR IS NULL OR w.customer_id = $customer)
+  AND in_scope(c.owner_email, w.customer_id, $owner, $customer)
 GROUP BY w.week_ending
 ORDER BY w.week_ending

@@ -11,6 +11,5 @@ FROM adoption_weekly w
 JOIN adoption_customer_weekly c USING (week_ending, customer_id)
 JOIN catalog_products p USING (sku_id)
 WHERE w.week_ending = $week::DATE AND w.has_data
-  AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
-  AND ($customer::VARCHAR IS NULL OR w.customer_id = $customer)
+  AND in_scope(c.owner_email, w.customer_id, $owner, $customer)
 ORDER BY c.customer_name, w.customer_id, p.display_name

@@ -1,19 +1,9 @@
 -- report data quality, grouped: the week's load issues with a repeated issue folded into one line (how many times,
 -- on which nights, the latest night's words), naming the customer it is about. Issues about one customer are
 -- shown only in that customer's scope; issues about no customer in particular are shown to everyone.
--- From: load_issues, adoption_customer_weekly. Parameters: $week, $owner and $customer (NULL = all).
-WITH scope AS (
-  SELECT DISTINCT customer_id FROM adoption_customer_weekly
-  WHERE week_ending = $week::DATE
-    AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
-    AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
-),
--- An issue about a file under tenants/<id>/ belongs to that tenant even when the load did not say so.
-issues AS (
-  SELECT *, coalesce(customer_id, nullif(lower(regexp_extract(file, '^tenants/([^/]+)/', 1)), '')) AS about
-  FROM load_issues
-  WHERE snapshot_date BETWEEN $week::DATE - 6 AND $week::DATE
-),
+-- From: load_issues, adoption_customer_weekly (through issues_in_scope, queries/macros/issues_in_scope.sql).
+-- Parameters: $week, $owner and $customer (NULL = all).
+WITH
 -- The customer's name as of the latest night of the week that names them.
 names AS (
   SELECT customer_id, arg_max(customer_name, week_ending) AS customer_name
@@ -30,9 +20,8 @@ SELECT
   string_agg(DISTINCT strftime(i.snapshot_date, '%Y-%m-%d'), ', ' ORDER BY strftime(i.snapshot_date, '%Y-%m-%d')) AS dates,
   min(i.line) AS first_line,
   arg_max(i.message, i.snapshot_date) AS message
-FROM issues i
+FROM issues_in_scope($week::DATE, $owner, $customer) i
 LEFT JOIN names n ON n.customer_id = i.about
-WHERE i.about IS NULL OR i.about IN (SELECT customer_id FROM scope)
 GROUP BY i.severity, i.code, i.about, n.customer_name, i.file, i.column_name
 ORDER BY CASE i.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, max(i.snapshot_date) DESC,
   count(*) DESC, i.code, i.file, i.column_name

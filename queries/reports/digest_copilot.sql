@@ -10,7 +10,7 @@ WITH copilot AS (
   JOIN adoption_customer_weekly c USING (week_ending, customer_id)
   JOIN catalog_products p USING (sku_id)
   WHERE w.has_data AND p.wl_copilot AND w.week_ending IN ($week::DATE, $week::DATE - 7)
-    AND coalesce(c.owner_email, '') = $owner
+    AND owned_by(c.owner_email, $owner)
   GROUP BY ALL
 ),
 found AS (

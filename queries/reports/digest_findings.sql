@@ -9,5 +9,5 @@ FROM findings f
 JOIN adoption_customer_weekly c USING (week_ending, customer_id)
 JOIN adoption_weekly w USING (week_ending, customer_id, sku_id)
 JOIN catalog_products p USING (sku_id)
-WHERE f.week_ending = $week::DATE AND coalesce(c.owner_email, '') = $owner
+WHERE f.week_ending = $week::DATE AND owned_by(c.owner_email, $owner)
 ORDER BY c.customer_name, p.display_name, f.finding

@@ -8,6 +8,6 @@ SELECT s.week_ending, s.customer_id, s.item_id, ($week::DATE - s.week_ending)::I
   (($week::DATE - s.week_ending) // 7)::INTEGER AS weeks_ago, s.usage_pct_adjusted
 FROM suggestions s
 SEMI JOIN adoption_customer_weekly c
-  ON c.customer_id = s.customer_id AND c.week_ending = $week::DATE AND coalesce(c.owner_email, '') = $owner
+  ON c.customer_id = s.customer_id AND c.week_ending = $week::DATE AND owned_by(c.owner_email, $owner)
 WHERE s.week_ending <= $week::DATE AND s.week_ending >= $week::DATE - $days::INTEGER
 ORDER BY s.week_ending DESC, s.customer_id, s.item_id

@@ -12,6 +12,5 @@ JOIN adoption_daily d
   AND d.usage_basis = 'any_workload'
 JOIN catalog_products p ON p.sku_id = a.sku_id
 WHERE c.week_ending = $week::DATE AND c.has_data AND NOT a.active AND NOT a.is_deleted
-  AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
-  AND ($customer::VARCHAR IS NULL OR c.customer_id = $customer)
+  AND in_scope(c.owner_email, c.customer_id, $owner, $customer)
 ORDER BY c.customer_name, a.customer_id, product, days_since DESC NULLS FIRST, a.user_key

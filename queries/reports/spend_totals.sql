@@ -1,14 +1,12 @@
 -- report spend totals: the week's monthly cost of unused seats per currency (never summed across currencies), with
 -- the same scope and snapshots as reports/spend.sql, and the week before for the change. Products without a price
--- count their seats under currency NULL. From: licence_spend_daily, adoption_customer_weekly.
+-- count their seats under currency NULL. From: licence_spend_daily, adoption_customer_weekly (through week_spend,
+-- queries/macros/week_spend.sql).
 -- Parameters: $week, $owner ('' = customers without an account manager), $customer (NULL = all).
 WITH weeks AS (
-  SELECT s.*, c.week_ending
-  FROM licence_spend_daily s
-  JOIN adoption_customer_weekly c ON c.customer_id = s.customer_id AND c.snapshot_date = s.snapshot_date
-  WHERE c.week_ending IN ($week::DATE, $week::DATE - 7) AND c.has_data
-    AND ($owner::VARCHAR IS NULL OR coalesce(c.owner_email, '') = $owner)
-    AND ($customer::VARCHAR IS NULL OR s.customer_id = $customer)
+  SELECT * FROM week_spend($week::DATE, $owner, $customer)
+  UNION ALL
+  SELECT * FROM week_spend($week::DATE - 7, $owner, $customer)
 ),
 totals AS (
   SELECT week_ending, currency,

@@ -18,7 +18,6 @@ SELECT
   max(as_of_date) AS newest_as_of
 FROM adoption_customer_weekly
 WHERE week_ending IN ($week::DATE, $week::DATE - 7) AND has_data
-  AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
-  AND ($customer::VARCHAR IS NULL OR customer_id = $customer)
+  AND in_scope(owner_email, customer_id, $owner, $customer)
 GROUP BY week_ending
 ORDER BY week_ending DESC

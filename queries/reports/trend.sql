@@ -5,7 +5,7 @@ SELECT week_ending, coalesce(nullif(owner_email, ''), '(no account manager)') AS
   licenses_assigned, deployment_pct, usage_pct, usage_pct_adjusted, unassigned, inactive
 FROM adoption_portfolio_weekly
 WHERE $customer::VARCHAR IS NULL AND week_ending BETWEEN $week::DATE - 77 AND $week::DATE
-  AND ($owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner)
+  AND in_scope(owner_email, NULL, $owner, NULL)
 UNION ALL
 SELECT week_ending, customer_name, has_data, licenses_sold, licenses_assigned, deployment_pct, usage_pct,
   usage_pct_adjusted, unassigned, inactive

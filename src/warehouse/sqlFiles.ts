@@ -31,6 +31,20 @@ export function listMigrations(dir = path.join(QUERIES_DIR, 'schema')): Migratio
     .sort((a, b) => a.version - b.version);
 }
 
+/**
+ * queries/macros/*.sql in name order: the macros the queries call, created (TEMP) each time the warehouse opens. A
+ * macro is part of the queries that call it, not of the data's shape: defined by a migration it would be stored in
+ * each warehouse file, so every later change to it would need a new migration (its current text then spread over
+ * several files) and a warehouse would hold whichever version last migrated it. Created at open, it is always the
+ * one the running program's queries were written against, and its one definition is its file.
+ */
+export function listMacros(dir = path.join(QUERIES_DIR, 'macros')): { name: string; sql: string }[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map((file) => ({ name: file.slice(0, -4), sql: readFileSync(path.join(dir, file), 'utf8') }));
+}
+
 /** The `$name` parameters a statement uses, so that callers can pass a superset. */
 export function parameterNames(sql: string): Set<string> {
   const withoutComments = sql.replace(/--[^\n]*/g, '').replace(/'(?:[^']|'')*'/g, "''");

@@ -8,7 +8,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
-import { listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
+import { listMacros, listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
 
 export type Params = Record<string, string | number | boolean | null>;
 export type Row = Record<string, string | number | boolean | null>;
@@ -160,6 +160,13 @@ export class Warehouse {
       });
       done.push(m.version);
     }
+    // TEMP macros, created at each open (listMacros says why); a table macro binds its tables when it is created,
+    // so only a warehouse whose schema is complete gets them.
+    if (upTo >= newest)
+      for (const macro of listMacros())
+        await this.con.run(macro.sql).catch((err: Error) => {
+          throw new Error(`queries/macros/${macro.name}.sql: ${err.message}`, { cause: err });
+        });
     return done;
   }
 
