@@ -82,8 +82,23 @@ async function comparable(wh: Warehouse, table: string): Promise<Row[]> {
 const roundArb = fc.record({
   kind: fc.constantFrom('ingest', 'ingest', 'backfill', 'digest'),
   date: fc.constantFrom(...DATES),
-  killAfterMs: fc.integer({ min: 300, max: 4800 }),
+  // Where in the run to kill it, as a share of how long the same command takes uninterrupted on this machine: a
+  // fixed window of milliseconds would mostly kill a slow machine's runs in start-up and miss a fast one's.
+  killAt: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
 });
+
+/** How long each kind of round takes to the end, measured once here (a digest by --dry-run: it sends nothing). */
+async function cleanDurations(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const kind of ['ingest', 'backfill', 'digest']) {
+    const args = command({ kind, date: DATES.at(-1)! });
+    const started = Date.now();
+    const r = await run(kind === 'digest' ? [...args.filter((a) => a !== '--resend'), '--dry-run'] : args);
+    expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    out[kind] = Date.now() - started;
+  }
+  return out;
+}
 
 function command(r: { kind: string; date: string }): string[] {
   if (r.kind === 'ingest') return ['ingest', '--date', r.date];
@@ -123,9 +138,10 @@ it(`keeps the warehouse consistent and sends nothing twice when killed at ${ROUN
     `round ${i} (KILL_SEED=${seed}): ${args.join(' ')} killed after ${ms} ms`;
   // Every digest run uses --resend, so each round may send once per manager on purpose: count per round.
   const kills: number[] = [];
+  const durations = await cleanDurations();
   for (const [i, round] of rounds.entries()) {
     const args = command(round);
-    const ms = round.killAfterMs;
+    const ms = Math.round(round.killAt * durations[round.kind]!);
     const before = smtp.messages.length;
     const killed = await run(args, ms);
     if (killed.signal === 'SIGKILL') kills.push(ms);

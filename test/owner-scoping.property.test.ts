@@ -226,6 +226,13 @@ const SUM_CHECKS: Record<
       expect(Number(t.customers), `${t.week_ending}; ${where}`).toBe(held.length);
     }
   },
+  'reports/digest_recipients': (rows, owner, cases, k, where) => {
+    const held = cases[k]!.filter((c) => (c.owner ?? '') === owner).length;
+    expect(
+      rows.map((r) => [r.owner, Number(r.customers)]),
+      where,
+    ).toEqual(held ? [[owner, held]] : []);
+  },
   'reports/spend_totals': (rows, owner, cases, k, where) => {
     const customers = rows.reduce((n, t) => n + Number(t.customers), 0);
     expect(customers, where).toBe(cases[k]!.filter((c) => (c.owner ?? '') === owner).length);

@@ -5,7 +5,6 @@
 -- Parameters: $week (a week-ending date), $owner (lower case; NULL = every account manager).
 SELECT coalesce(owner_email, '') AS owner, count(*)::INTEGER AS customers
 FROM adoption_customer_weekly
-WHERE week_ending = $week::DATE AND has_data
+WHERE week_ending = $week::DATE AND has_data AND in_scope(owner_email, customer_id, $owner, NULL)
 GROUP BY 1
-HAVING $owner::VARCHAR IS NULL OR coalesce(owner_email, '') = $owner
 ORDER BY 1
