@@ -1,4 +1,4 @@
-// `npm run bench` (after the other stages), or `tsx bench/collect.ts [--customers 2000] [--users 60]`: collects
+// `npm run bench:collect`, or `tsx bench/collect.ts [--customers 2000] [--users 60] [--json]`: collects
 // one night of 2,000 customers from the local fake of Microsoft with 100 ms of latency on every call and 2% of calls
 // answered 429 (Retry-After: 1), through the real CLI under /usr/bin/time. Reports the wall time, the peak
 // resident memory of the collect process, and the calls made per customer. Targets: under 5 minutes, under 400 MiB.
@@ -139,16 +139,19 @@ async function main(): Promise<void> {
     if (r.code !== 0 && r.code !== 3)
       throw new Error(`collect failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
     const [wall, kb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-    const lines = resultsMarkdown(
-      {
-        wall: wall!,
-        peakMiB: kb! / 1024,
-        calls: fake.requests.length + fake.downloads.length,
-        throttled: fake.requests.filter((q) => q.status === 429).length,
-        tenants: readdirSync(path.join(dir, 'exports', date, 'tenants')).length,
-      },
-      r.stdout.trim().split('\n')[0]!,
-    );
+    const measured = {
+      wall: wall!,
+      peakMiB: kb! / 1024,
+      calls: fake.requests.length + fake.downloads.length,
+      throttled: fake.requests.filter((q) => q.status === 429).length,
+      tenants: readdirSync(path.join(dir, 'exports', date, 'tenants')).length,
+    };
+    // --json: one line for bench/run.ts, which puts collect beside the other stages at each size.
+    if (process.argv.includes('--json')) {
+      console.log(JSON.stringify({ seconds: measured.wall, ...measured }));
+      return;
+    }
+    const lines = resultsMarkdown(measured, r.stdout.trim().split('\n')[0]!);
     writeFileSync(path.join(HERE, 'collect-results.md'), lines.join('\n'));
     process.stdout.write(lines.join('\n'));
   } finally {
