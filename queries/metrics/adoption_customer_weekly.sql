@@ -1,6 +1,6 @@
 -- adoption_customer_weekly: one row per week × customer, from the week's last snapshot in adoption_customer_daily.
--- From: adoption_customer_daily, loads (which weeks had any drop), through week_last_snapshots and week_spine
--- (queries/macros/weekly.sql). Week ending dates are week_ending(d, $week_end_dow).
+-- From: adoption_customer_daily, loads (which weeks had any drop), through week_last_snapshots, week_spine and
+-- week_trends (queries/macros/weekly.sql). Week ending dates are week_ending(d, $week_end_dow).
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week (the first
 -- week to write; windows still read every earlier week).
 -- The weeks before $from_week are read back from this table (their last snapshots are unchanged: any change to a
@@ -32,8 +32,8 @@ first_seen AS (
   GROUP BY customer_id
 ),
 joined AS (
-  SELECT s.week_ending, s.customer_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
-    l.customer_name, l.owner_email, l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements,
+  SELECT s.week_ending, s.customer_id, s.series, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date,
+    l.as_of_date, l.customer_name, l.owner_email, l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements,
     l.usage_entitlements, l.active_entitlements, l.usage_pct, l.adjusted_entitlements, l.active_adjusted,
     l.usage_pct_adjusted, l.unassigned, l.inactive,
     l.unassigned + coalesce(l.inactive, 0) AS unused,
@@ -48,30 +48,15 @@ stored AS (
 ),
 joined_seen AS (
   SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id)
-),
-windowed AS (
-  SELECT *,
-    deployment_pct - lag(deployment_pct) OVER w AS deployment_pct_change,
-    usage_pct - lag(usage_pct) OVER w AS usage_pct_change,
-    usage_pct_adjusted - lag(usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
-    avg(usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
-    avg(usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4,
-    max(snapshot_date) OVER (w ROWS UNBOUNDED PRECEDING) AS last_seen,
-    -- Each week not below the threshold (a gap included) starts a new island; a streak counts the island's below weeks.
-    sum(CASE WHEN below THEN 0 ELSE 1 END) OVER (w ROWS UNBOUNDED PRECEDING) AS island
-  FROM joined_seen
-  WINDOW w AS (PARTITION BY customer_id ORDER BY week_ending)
 )
 SELECT
   week_ending, customer_id, has_data, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold,
   licenses_assigned, deployment_pct, entitlements, usage_entitlements, active_entitlements, usage_pct,
   adjusted_entitlements, active_adjusted, usage_pct_adjusted, unassigned, inactive, unused, deployment_pct_change, usage_pct_change, usage_pct_adjusted_change, usage_pct_ma4,
   usage_pct_adjusted_ma4,
-  CASE WHEN below THEN count(*) FILTER (WHERE below) OVER (PARTITION BY customer_id, island ORDER BY week_ending ROWS UNBOUNDED PRECEDING) ELSE 0 END::INTEGER
-    AS low_usage_streak,
-  first_seen, last_seen,
+  low_usage_streak, first_seen, last_seen,
   CASE WHEN has_data THEN rank() OVER (PARTITION BY week_ending, has_data, coalesce(owner_email, '') ORDER BY unused DESC) END::INTEGER
     AS rank_in_book
-FROM windowed
+FROM week_trends(joined_seen)
 LEFT JOIN stored USING (week_ending, customer_id)
 QUALIFY (week_ending >= $from_week::DATE OR is_stored IS NULL)  -- after the windows: earlier weeks feed streaks

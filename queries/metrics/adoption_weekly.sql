@@ -2,7 +2,7 @@
 -- (the customer's, not the product's: so that adoption_customer_weekly, taken from the same snapshot, is the sum of
 -- these rows, DESIGN.md §1.5; a product missing from that snapshot is a gap that week).
 -- From: adoption_daily, adoption_customer_weekly (the customer's rank in its account manager's book), loads, through
--- week_last_snapshots and week_spine (queries/macros/weekly.sql).
+-- week_last_snapshots, week_spine and week_trends (queries/macros/weekly.sql).
 -- Parameters: $week_end_dow (0 = Sunday … 6 = Saturday), $low_usage (threshold, a fraction), $from_week.
 -- Gaps as in adoption_customer_weekly: weeks without data are rows with NULL figures, never zeros. Weeks before
 -- $from_week are read back from this table, as in adoption_customer_weekly.
@@ -31,8 +31,8 @@ first_seen AS (
   GROUP BY customer_id, sku_id
 ),
 joined AS (
-  SELECT s.week_ending, s.customer_id, s.sku_id, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date, l.as_of_date,
-    l.source, l.licenses_sold, l.licenses_sold_own, l.licenses_assigned, l.deployment_pct, l.entitlements,
+  SELECT s.week_ending, s.customer_id, s.sku_id, s.series, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date,
+    l.as_of_date, l.source, l.licenses_sold, l.licenses_sold_own, l.licenses_assigned, l.deployment_pct, l.entitlements,
     l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.usage_basis, l.unassigned, l.inactive, l.active_deleted,
     l.active_over_capacity, l.over_capacity_cause, l.active_yammer_only, l.active_adjusted,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
@@ -45,19 +45,6 @@ stored AS (
 ),
 joined_seen AS (
   SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id, sku_id)
-),
-windowed AS (
-  SELECT *,
-    deployment_pct - lag(deployment_pct) OVER w AS deployment_pct_change,
-    usage_pct - lag(usage_pct) OVER w AS usage_pct_change,
-    usage_pct_adjusted - lag(usage_pct_adjusted) OVER w AS usage_pct_adjusted_change,
-    avg(deployment_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS deployment_pct_ma4,
-    avg(usage_pct) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_ma4,
-    avg(usage_pct_adjusted) OVER (w ROWS BETWEEN 3 PRECEDING AND CURRENT ROW) AS usage_pct_adjusted_ma4,
-    max(snapshot_date) OVER (w ROWS UNBOUNDED PRECEDING) AS last_seen,
-    sum(CASE WHEN below THEN 0 ELSE 1 END) OVER (w ROWS UNBOUNDED PRECEDING) AS island
-  FROM joined_seen
-  WINDOW w AS (PARTITION BY customer_id, sku_id ORDER BY week_ending)
 )
 SELECT
   x.week_ending, x.customer_id, x.sku_id, x.has_data, x.snapshot_date, x.as_of_date, x.source, x.licenses_sold,
@@ -65,10 +52,8 @@ SELECT
   x.usage_pct_adjusted, x.usage_basis, x.unassigned, x.inactive, x.active_deleted, x.active_over_capacity,
   x.over_capacity_cause, x.active_yammer_only, x.active_adjusted, x.deployment_pct_change, x.usage_pct_change,
   x.usage_pct_adjusted_change, x.deployment_pct_ma4, x.usage_pct_ma4, x.usage_pct_adjusted_ma4,
-  CASE WHEN x.below THEN count(*) FILTER (WHERE x.below) OVER (PARTITION BY x.customer_id, x.sku_id, x.island ORDER BY x.week_ending ROWS UNBOUNDED PRECEDING) ELSE 0 END::INTEGER
-    AS low_usage_streak,
-  x.first_seen, x.last_seen, c.rank_in_book AS customer_rank_in_book
-FROM windowed x
+  x.low_usage_streak, x.first_seen, x.last_seen, c.rank_in_book AS customer_rank_in_book
+FROM week_trends(joined_seen) x
 LEFT JOIN adoption_customer_weekly c USING (week_ending, customer_id)
 LEFT JOIN stored st ON st.week_ending = x.week_ending AND st.customer_id = x.customer_id AND st.sku_id = x.sku_id
-QUALIFY (x.week_ending >= $from_week::DATE OR st.is_stored IS NULL)  -- after the windows: earlier weeks feed streaks
+WHERE x.week_ending >= $from_week::DATE OR st.is_stored IS NULL  -- on week_trends' rows: earlier weeks feed streaks

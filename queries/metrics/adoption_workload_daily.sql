@@ -37,29 +37,16 @@ copilot_reports AS (
 copilot_rows AS (
   SELECT d.snapshot_date, d.customer_id, d.sku_id, a.workload, coalesce(cr.copilot_as_of, d.as_of_date) AS as_of_date,
     d.source,
-    d.entitlements AS licenses_qualified, coalesce(a.active, 0) AS licenses_active
+    d.entitlements AS licenses_qualified,
+    coalesce(CASE a.workload WHEN 'copilot' THEN c.copilot ELSE c.copilot_app_holders[a.workload] END, 0)
+      AS licenses_active
   FROM adoption_daily d
   JOIN catalog_products p USING (sku_id)
   JOIN copilot_reports cr USING (snapshot_date, customer_id)
   LEFT JOIN graph_counts c USING (snapshot_date, customer_id, sku_id)
-  CROSS JOIN LATERAL (
-    VALUES ('copilot', c.copilot),
-           ('copilot_chat', c.copilot_chat),
-           ('copilot_teams', c.copilot_teams),
-           ('copilot_word', c.copilot_word),
-           ('copilot_excel', c.copilot_excel),
-           ('copilot_powerpoint', c.copilot_powerpoint),
-           ('copilot_outlook', c.copilot_outlook),
-           ('copilot_onenote', c.copilot_onenote),
-           ('copilot_loop', c.copilot_loop),
-           ('copilot_chat_work', c.copilot_chat_work),
-           ('copilot_chat_web', c.copilot_chat_web),
-           ('copilot_m365_app', c.copilot_m365_app),
-           ('copilot_edge', c.copilot_edge),
-           ('copilot_agent', c.copilot_agent)
-  ) AS a(workload, active)
+  -- The `copilot` row and one row per app the tenant's report has.
+  CROSS JOIN LATERAL (SELECT unnest(list_concat(['copilot'], cr.apps)) AS workload) a
   WHERE d.usage_basis = 'any_workload' AND p.wl_copilot AND d.snapshot_date BETWEEN $from::DATE AND $to::DATE
-    AND (a.workload = 'copilot' OR list_contains(cr.apps, a.workload))
 ),
 pc_rows AS (
   SELECT d.snapshot_date, d.customer_id, d.sku_id, u.workload, d.as_of_date, d.source,

@@ -1,7 +1,7 @@
 -- user_license_counts: one row per snapshot date × customer × SKU held in a Graph user report: how many hold it,
 -- how many of them are active (all, deleted, live, Yammer only), inactive, and active per workload and per Copilot
--- app (holders of a Copilot product, in the 28 days of the Copilot report's own as-of date). A TEMP table that
--- adoption_daily and adoption_workload_daily read.
+-- app (copilot_app_holders, a map app → holders: holders of a Copilot product, in the 28 days of the Copilot
+-- report's own as-of date). A TEMP table that adoption_daily and adoption_workload_daily read.
 -- From: user_license_activity (the per-user rows of the kept snapshots, just stored by this pass) and
 --       user_license_rows (the macro, for the other snapshots), so that each snapshot's rows are computed once.
 -- Parameters: $from, $to (snapshot dates, both included), $window_days.
@@ -20,19 +20,9 @@ SELECT snapshot_date, customer_id, sku_id,
   count(*) FILTER (WHERE active_teams) AS teams,
   count(*) FILTER (WHERE active_yammer) AS yammer,
   count(*) FILTER (WHERE active_copilot) AS copilot,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_chat')) AS copilot_chat,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_teams')) AS copilot_teams,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_word')) AS copilot_word,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_excel')) AS copilot_excel,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_powerpoint')) AS copilot_powerpoint,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_outlook')) AS copilot_outlook,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_onenote')) AS copilot_onenote,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_loop')) AS copilot_loop,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_chat_work')) AS copilot_chat_work,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_chat_web')) AS copilot_chat_web,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_m365_app')) AS copilot_m365_app,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_edge')) AS copilot_edge,
-  count(*) FILTER (WHERE list_contains(copilot_apps, 'copilot_agent')) AS copilot_agent
+  -- Holders active on each Copilot app, as app → holders (an app no holder used is absent); holders' lists hold
+  -- each app once, so this counts the holders whose list has the app.
+  list_aggregate(flatten(list(copilot_apps) FILTER (WHERE copilot_apps IS NOT NULL)), 'histogram') AS copilot_app_holders
 FROM (
   SELECT snapshot_date, customer_id, sku_id, is_deleted, active, active_exchange, active_sharepoint, active_skype,
     active_teams, active_yammer, active_copilot, copilot_apps

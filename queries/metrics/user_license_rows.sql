@@ -33,21 +33,14 @@ tenants AS (
 copilot AS (
   -- Each Copilot user's apps active in the 28 days ending at the Copilot report's own as-of date, and any activity.
   SELECT a.snapshot_date, a.customer_id, a.user_key,
-    list_filter([
-      CASE WHEN a.chat_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_chat' END,
-      CASE WHEN a.teams_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_teams' END,
-      CASE WHEN a.word_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_word' END,
-      CASE WHEN a.excel_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_excel' END,
-      CASE WHEN a.powerpoint_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_powerpoint' END,
-      CASE WHEN a.outlook_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_outlook' END,
-      CASE WHEN a.onenote_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_onenote' END,
-      CASE WHEN a.loop_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_loop' END,
-      CASE WHEN a.chat_work_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_chat_work' END,
-      CASE WHEN a.chat_web_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_chat_web' END,
-      CASE WHEN a.m365_app_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_m365_app' END,
-      CASE WHEN a.edge_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_edge' END,
-      CASE WHEN a.agent_last BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of THEN 'copilot_agent' END
-    ], x -> x IS NOT NULL) AS apps,
+    -- Each app beside its date column, in the order the apps are stored; the window test is written once.
+    list_transform(list_filter([
+        ('copilot_chat', a.chat_last), ('copilot_teams', a.teams_last), ('copilot_word', a.word_last),
+        ('copilot_excel', a.excel_last), ('copilot_powerpoint', a.powerpoint_last), ('copilot_outlook', a.outlook_last),
+        ('copilot_onenote', a.onenote_last), ('copilot_loop', a.loop_last), ('copilot_chat_work', a.chat_work_last),
+        ('copilot_chat_web', a.chat_web_last), ('copilot_m365_app', a.m365_app_last), ('copilot_edge', a.edge_last),
+        ('copilot_agent', a.agent_last)
+      ], app -> app[2] BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of), app -> app[1]) AS apps,
     coalesce(a.last_activity BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of, false) AS any_app,
     greatest(a.last_activity, a.chat_last, a.teams_last, a.word_last, a.excel_last, a.powerpoint_last, a.outlook_last,
       a.onenote_last, a.loop_last, a.chat_work_last, a.chat_web_last, a.m365_app_last, a.edge_last, a.agent_last)

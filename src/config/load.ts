@@ -83,14 +83,16 @@ function withoutRetiredKeys(raw: unknown): unknown {
   return copy;
 }
 
-export function parseConfig(raw: unknown, source: string): Config {
-  const result = configSchema.safeParse(withoutRetiredKeys(raw));
-  if (!result.success) {
-    throw new UserError(
-      `invalid configuration (${source}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
-    );
-  }
+/** `value` checked against `schema`; a UserError naming `what` and every problem when it does not pass. */
+function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new UserError(`invalid ${what}:\n  ${formatIssues(result.error.issues).join('\n  ')}`);
   return result.data;
+}
+
+export function parseConfig(raw: unknown, source: string): Config {
+  return validated(configSchema, withoutRetiredKeys(raw), `configuration (${source})`);
 }
 
 export function loadConfig(configFile?: string): Config {
@@ -112,22 +114,14 @@ export function loadCatalog(config: Config): Catalog {
 
 export function loadProductCatalog(config: Config): ProductCatalog {
   const file = config.catalog.products ?? DEFAULT_CATALOG_FILE;
-  const result = catalogSchema.safeParse(readJsonFile(file, 'product catalogue'));
-  if (!result.success) {
-    throw new UserError(
-      `invalid product catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
-    );
-  }
-  return result.data;
+  return validated(catalogSchema, readJsonFile(file, 'product catalogue'), `product catalogue (${file})`);
 }
 
 export function loadContentCatalog(config: Config): ContentCatalog {
   const file = config.catalog.content ?? DEFAULT_CONTENT_FILE;
-  const result = contentCatalogSchema.safeParse(readJsonFile(file, 'content catalogue'));
-  if (!result.success) {
-    throw new UserError(
-      `invalid content catalogue (${file}):\n  ${formatIssues(result.error.issues).join('\n  ')}`,
-    );
-  }
-  return result.data;
+  return validated(
+    contentCatalogSchema,
+    readJsonFile(file, 'content catalogue'),
+    `content catalogue (${file})`,
+  );
 }

@@ -25,6 +25,14 @@ export function countExcluded(parsed: Parsed<unknown>, partNumber: string): void
 /** Sets the item aside with a bad_value issue naming its JSON path and the field; returns undefined to return with. */
 export type RejectItem = (fieldName: string, message: string, customerId?: string) => undefined;
 
+/** Notes (info) that the item names a product the catalogue lacks, at the field naming it; its row is not kept. */
+export type IgnoreItem = (
+  code: 'unknown_sku' | 'unknown_offer',
+  fieldName: string,
+  message: string,
+  customerId?: string,
+) => undefined;
+
 /** The array of items in an export envelope: {"value": [...]}, {"Value": [...]}, {"items": [...]} or a bare array. */
 function envelope(
   json: unknown,
@@ -103,7 +111,7 @@ export function parseItems<T>(
   file: string,
   keys: string[],
   customerId: string | undefined,
-  visit: (item: JsonObject, path: string, reject: RejectItem, out: Parsed<T>) => void,
+  visit: (item: JsonObject, path: string, reject: RejectItem, out: Parsed<T>, ignore: IgnoreItem) => void,
 ): Parsed<T> {
   const out: Parsed<T> = { rows: [], issues: [], excluded: new Map() };
   const env = envelope(json, file, keys, out.issues);
@@ -121,8 +129,19 @@ export function parseItems<T>(
       });
       return undefined;
     };
+    const ignore: IgnoreItem = (code, fieldName, message, itemCustomerId) => {
+      out.issues.push({
+        severity: 'info',
+        code,
+        file,
+        column: `${path}.${fieldName}`,
+        customerId: itemCustomerId,
+        message,
+      });
+      return undefined;
+    };
     if (!item || typeof item !== 'object') return reject('', 'is not an object', customerId);
-    visit(item, path, reject, out);
+    visit(item, path, reject, out, ignore);
   });
   return out;
 }

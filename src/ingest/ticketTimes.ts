@@ -20,21 +20,25 @@ interface Parts {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-const TOKENS: Record<string, { re: string; key: keyof Parts | 'ampm' }> = {
-  YYYY: { re: '(\\d{4})', key: 'y' },
-  MM: { re: '(\\d{2})', key: 'mo' },
-  M: { re: '(\\d{1,2})', key: 'mo' },
-  DD: { re: '(\\d{2})', key: 'd' },
-  D: { re: '(\\d{1,2})', key: 'd' },
-  HH: { re: '(\\d{2})', key: 'h' },
-  H: { re: '(\\d{1,2})', key: 'h' },
-  hh: { re: '(\\d{2})', key: 'h' },
-  h: { re: '(\\d{1,2})', key: 'h' },
-  mm: { re: '(\\d{2})', key: 'mi' },
-  ss: { re: '(\\d{2})', key: 's' },
-  A: { re: '(AM|PM)', key: 'ampm' },
-  a: { re: '(am|pm)', key: 'ampm' },
+// A token's letter names the part; doubled it is that many digits, single one or two (YYYY four). A or a: AM/PM.
+const PART_OF_LETTER: Record<string, keyof Parts> = {
+  Y: 'y',
+  M: 'mo',
+  D: 'd',
+  H: 'h',
+  h: 'h',
+  m: 'mi',
+  s: 's',
 };
+
+function tokenPattern(token: string): { re: string; key: keyof Parts | 'ampm' } {
+  if (token === 'A' || token === 'a') return { re: token === 'A' ? '(AM|PM)' : '(am|pm)', key: 'ampm' };
+  return {
+    re: token.length === 1 ? '(\\d{1,2})' : `(\\d{${token.length}})`,
+    key: PART_OF_LETTER[token[0]!]!,
+  };
+}
+
 const TOKEN_RE = /YYYY|MM|M|DD|D|HH|H|hh|h|mm|ss|A|a/g;
 
 export interface TimeFormat {
@@ -55,8 +59,9 @@ export function compileTimeFormat(text: string): TimeFormat | string {
   let last = 0;
   for (const m of text.matchAll(TOKEN_RE)) {
     re += text.slice(last, m.index).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    re += TOKENS[m[0]]!.re;
-    keys.push(TOKENS[m[0]]!.key);
+    const token = tokenPattern(m[0]);
+    re += token.re;
+    keys.push(token.key);
     last = m.index + m[0].length;
   }
   re += text.slice(last).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,14 +1,8 @@
 // A tenant's Graph JSON exports (tenants/<id>/subscriptions.json and subscribedSkus.json, formats.md §1): pure
 // parsers, each returning the rows it could read and an issue for every item it set aside.
 import type { ColumnType } from '../../warehouse/insertRows.js';
-import {
-  countExcluded,
-  checkedField,
-  field,
-  parseItems,
-  type JsonObject,
-  type Parsed,
-} from '../jsonSources.js';
+import { countExcluded, checkedField, field, parseItems } from '../jsonSources.js';
+import type { JsonObject, Parsed } from '../jsonSources.js';
 import type { ProductLookup } from '../productLookup.js';
 import { normaliseGraphStatus } from '../statuses.js';
 import { isoDatePart, normaliseGuid, readCount } from '../values.js';
@@ -47,7 +41,7 @@ export function parseGraphSubscriptions(
   customerId: string,
   products: ProductLookup,
 ): Parsed<SubscriptionRow> {
-  return parseItems<SubscriptionRow>(json, file, ['value'], customerId, (item, path, reject, out) => {
+  return parseItems<SubscriptionRow>(json, file, ['value'], customerId, (item, path, reject, out, ignore) => {
     const skuId = checkedField(item, 'skuId', 'guid', reject, customerId);
     if (!skuId) return;
     const state = subscriptionState(
@@ -58,15 +52,9 @@ export function parseGraphSubscriptions(
     if (!state) return;
     const product = products.bySkuId(skuId);
     if (!product) {
-      out.issues.push({
-        severity: 'info',
-        code: 'unknown_sku',
-        file,
-        column: `${path}.skuId`,
-        customerId,
-        message: `SKU ${skuId} (${String(field(item, 'skuPartNumber') ?? '?')}) is not in the product catalogue; its subscription is ignored`,
-      });
-      return;
+      const partNumber = String(field(item, 'skuPartNumber') ?? '?');
+      const message = `SKU ${skuId} (${partNumber}) is not in the product catalogue; its subscription is ignored`;
+      return ignore('unknown_sku', 'skuId', message, customerId);
     }
     if (product.excluded) return countExcluded(out, product.partNumber);
     out.rows.push({

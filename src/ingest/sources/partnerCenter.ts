@@ -2,15 +2,8 @@
 // formats.md §2, §4, licence-spend.md §4.1): pure parsers, each returning the rows it could read and an issue for every
 // item it set aside. Their rows name customers by tenant id; the caller keeps those customers.csv lists.
 import type { ColumnType } from '../../warehouse/insertRows.js';
-import {
-  countExcluded,
-  checkedField,
-  field,
-  parseItems,
-  type JsonObject,
-  type Parsed,
-  type RejectItem,
-} from '../jsonSources.js';
+import { countExcluded, checkedField, field, parseItems } from '../jsonSources.js';
+import type { JsonObject, Parsed, IgnoreItem, RejectItem } from '../jsonSources.js';
 import type { ProductLookup } from '../productLookup.js';
 import { normalisePartnerCenterStatus } from '../statuses.js';
 import { isoDatePart, isoTimestampUtc, normaliseGuid, readCount } from '../values.js';
@@ -96,7 +89,7 @@ export function parsePartnerCenterSubscriptions(
     file,
     SUBSCRIPTION_ENVELOPE,
     undefined,
-    (item, path, reject, out) => {
+    (item, path, reject, out, ignore) => {
       const customerId = normaliseGuid(field(item, 'customerId', 'customerTenantId', 'tenantId'));
       if (!customerId)
         return reject(
@@ -109,15 +102,9 @@ export function parsePartnerCenterSubscriptions(
         products.byOfferId(String(field(item, 'offerId') ?? '')) ??
         products.byName(offerName);
       if (!product) {
-        out.issues.push({
-          severity: 'info',
-          code: 'unknown_offer',
-          file,
-          column: `${path}.offerName`,
-          customerId,
-          message: `offer ${JSON.stringify(offerName)} (${String(field(item, 'offerId') ?? '?')}) matches no product in the catalogue; ignored`,
-        });
-        return;
+        const offerId = String(field(item, 'offerId') ?? '?');
+        const message = `offer ${JSON.stringify(offerName)} (${offerId}) matches no product in the catalogue; ignored`;
+        return ignore('unknown_offer', 'offerName', message, customerId);
       }
       if (product.excluded) return countExcluded(out, product.partNumber);
       const state = subscriptionState(
@@ -194,22 +181,21 @@ export function normaliseWorkload(code: unknown, name: unknown): string | undefi
   return undefined;
 }
 
+interface AnalyticsCommon {
+  customer_id: string;
+  customer_name: string | null;
+  sku_id: string;
+  product_name: string | null;
+  processed_date: string;
+}
+
 function analyticsCommon(
   item: JsonObject,
-  path: string,
   reject: RejectItem,
+  ignore: IgnoreItem,
   out: Parsed<unknown>,
-  file: string,
   products: ProductLookup,
-):
-  | {
-      customer_id: string;
-      customer_name: string | null;
-      sku_id: string;
-      product_name: string | null;
-      processed_date: string;
-    }
-  | undefined {
+): AnalyticsCommon | undefined {
   const customerId = normaliseGuid(field(item, 'customerTenantId', 'customerId'));
   if (!customerId)
     return reject(
@@ -220,15 +206,9 @@ function analyticsCommon(
   const product =
     products.bySkuId(normaliseGuid(field(item, 'productId')) ?? '') ?? products.byName(productName ?? '');
   if (!product) {
-    out.issues.push({
-      severity: 'info',
-      code: 'unknown_sku',
-      file,
-      column: `${path}.productId`,
-      customerId,
-      message: `product ${String(field(item, 'productId') ?? '?')} (${productName ?? '?'}) is not in the product catalogue; ignored`,
-    });
-    return undefined;
+    const productId = String(field(item, 'productId') ?? '?');
+    const message = `product ${productId} (${productName ?? '?'}) is not in the product catalogue; ignored`;
+    return ignore('unknown_sku', 'productId', message, customerId);
   }
   if (product.excluded) {
     countExcluded(out, product.partNumber);
@@ -251,14 +231,25 @@ function analyticsCommon(
   };
 }
 
+/** The items of an analytics export, each visited once the fields every analytics row has have passed. */
+function parseAnalyticsItems<T>(
+  json: unknown,
+  file: string,
+  products: ProductLookup,
+  visit: (item: JsonObject, common: AnalyticsCommon, reject: RejectItem, out: Parsed<T>) => void,
+): Parsed<T> {
+  return parseItems<T>(json, file, ANALYTICS_ENVELOPE, undefined, (item, _path, reject, out, ignore) => {
+    const common = analyticsCommon(item, reject, ignore, out, products);
+    if (common) visit(item, common, reject, out);
+  });
+}
+
 export function parseLicenseDeployment(
   json: unknown,
   file: string,
   products: ProductLookup,
 ): Parsed<DeploymentRow> {
-  return parseItems<DeploymentRow>(json, file, ANALYTICS_ENVELOPE, undefined, (item, path, reject, out) => {
-    const common = analyticsCommon(item, path, reject, out, file, products);
-    if (!common) return;
+  return parseAnalyticsItems<DeploymentRow>(json, file, products, (item, common, reject, out) => {
     const sold = checkedField(item, 'licensesSold', 'count', reject, common.customer_id);
     if (sold === undefined) return;
     const deployed = checkedField(item, 'licensesDeployed', 'count', reject, common.customer_id);
@@ -268,9 +259,7 @@ export function parseLicenseDeployment(
 }
 
 export function parseLicenseUsage(json: unknown, file: string, products: ProductLookup): Parsed<UsageRow> {
-  return parseItems<UsageRow>(json, file, ANALYTICS_ENVELOPE, undefined, (item, path, reject, out) => {
-    const common = analyticsCommon(item, path, reject, out, file, products);
-    if (!common) return;
+  return parseAnalyticsItems<UsageRow>(json, file, products, (item, common, reject, out) => {
     const workload = normaliseWorkload(field(item, 'workloadCode'), field(item, 'workloadName'));
     if (!workload) return reject('workloadCode', 'is missing (and so is workloadName)', common.customer_id);
     // Partner Center's own docs spell it both ways.
