@@ -136,13 +136,17 @@ function targets(results: SizeResult[]): string[] {
 
 function profile(r: SizeResult): string[] {
   if (!r.profile) return [];
-  const total = Object.values(r.profile).reduce((a, b) => a + b, 0);
+  const steps = { ...r.profile };
+  const measured = Object.values(steps).reduce((a, b) => a + b, 0);
+  if (r.stages.ingest)
+    steps['start-up, opening the warehouse and the rest'] = Math.max(0, r.stages.ingest.wall - measured);
+  const total = Object.values(steps).reduce((a, b) => a + b, 0);
   return [
     `### Where one night's ingest spends its time at ${r.data.scale}× (one run with LOG_LEVEL=debug)`,
     '',
     '| step | seconds | share |',
     '|---|---|---|',
-    ...Object.entries(r.profile)
+    ...Object.entries(steps)
       .sort((a, b) => b[1] - a[1])
       .filter(([, s]) => s >= 0.05)
       .map(([k, s]) => `| ${k} | ${f2(s)} | ${((100 * s) / total).toFixed(0)}% |`),

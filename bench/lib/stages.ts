@@ -145,13 +145,16 @@ export function ingestProfile(run: SizeRun): Record<string, number> {
     run.last,
     '--config',
     run.config,
+    '--log-level',
+    'debug',
   ]);
   const phases: Record<string, number> = {};
   for (const line of r.split('\n')) {
     if (!line.startsWith('{')) continue;
     try {
       const o = JSON.parse(line) as { phase?: string; table?: string; ms?: number };
-      const key = o.phase ?? o.table;
+      // 'weekly metrics' is the sum of its tables, which are listed one by one.
+      const key = o.phase === 'weekly metrics' ? undefined : (o.phase ?? o.table);
       if (key && typeof o.ms === 'number') phases[key] = (phases[key] ?? 0) + o.ms / 1000;
     } catch {
       // a line that is not a log record
@@ -164,7 +167,7 @@ function runCommandWithStderr(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' },
+    env: process.env,
   });
   return `${r.stdout}\n${r.stderr}`;
 }
@@ -206,7 +209,9 @@ export function bigBook(run: SizeRun): {
     out,
   ]);
   const file = findXlsx(out);
-  if (!file || !existsSync('/usr/bin/soffice')) return { workbook, ...(file ? { file } : {}) };
+  if (!file) return { workbook };
+  const bytes = statSync(file).size;
+  if (!existsSync('/usr/bin/soffice')) return { workbook, file, bytes };
   const converted = path.join(run.work, 'bigbook-csv');
   const libreoffice = runCommand('/usr/bin/soffice', [
     '--headless',
@@ -216,7 +221,7 @@ export function bigBook(run: SizeRun): {
     converted,
     file,
   ]);
-  return { workbook, libreoffice, file, bytes: statSync(file).size };
+  return { workbook, libreoffice, file, bytes };
 }
 
 function findXlsx(dir: string): string | undefined {
