@@ -1,4 +1,4 @@
-// `npm run bench [-- --sizes 1,10 --runs 3 --skip collect,pandas --load-days 90]`: what one machine holds.
+// `npm run bench [-- --sizes 1,10 --runs 3,1 --load-days 90,14 --skip collect,pandas]`: what one machine holds.
 // Each size (1 = 2,000 customers, about 500,000 users, 40 account managers; 10 = 20,000 customers, about 5 million
 // users, 400 managers, one of them with 3,000 customers) is measured stage by stage as whole commands, beside the
 // floor (DuckDB alone reading the night's files) and the script an analyst would write instead (polars, pandas),
@@ -20,8 +20,14 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 const sizes = arg('sizes', '1,10').split(',').map(Number);
-const runs = Number(arg('runs', '3'));
-const loadDays = Number(arg('load-days', '90'));
+// Per size, in the order of --sizes (the last value serves the sizes beyond it): the 10× run repeats nothing and
+// loads two weeks, since one night there costs what two months do at 1× (docs/sizing.md).
+const perSize = (name: string, fallback: string) => (i: number) => {
+  const values = arg(name, fallback).split(',').map(Number);
+  return values[Math.min(i, values.length - 1)]!;
+};
+const runsAt = perSize('runs', '3,1');
+const loadDaysAt = perSize('load-days', '90,14');
 const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const COLLECT_USERS_PER_CUSTOMER = 60;
 
@@ -35,9 +41,10 @@ execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.join(HERE, '..'), 
 ensurePeers();
 
 const results: SizeResult[] = [];
-for (const scale of sizes) {
+for (const [i, scale] of sizes.entries()) {
   const data = dataset(scale);
-  const run = stages.prepareSize(data, runs, loadDays);
+  const loadDays = loadDaysAt(i);
+  const run = stages.prepareSize(data, runsAt(i), loadDays);
   const r: SizeResult = { data, days: 0, stages: {} };
   const timed = (key: string, what: string, fn: () => SizeResult['stages'][string]) => {
     if (skip.has(key)) return;
@@ -70,6 +77,9 @@ for (const scale of sizes) {
   rmSync(run.work, { recursive: true, force: true });
 }
 
-const markdown = writeResults(results, { runs, loadDays, collectUsers: COLLECT_USERS_PER_CUSTOMER });
+const markdown = writeResults(results, {
+  runs: sizes.map((_, i) => runsAt(i)),
+  collectUsers: COLLECT_USERS_PER_CUSTOMER,
+});
 writeFileSync(path.join(HERE, 'results.md'), markdown);
 console.log(markdown);
