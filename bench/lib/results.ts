@@ -179,7 +179,7 @@ function extras(r: SizeResult): string[] {
 
 export function writeResults(
   results: SizeResult[],
-  o: { runs: number; loadDays: number; collectUsers: number },
+  o: { runs: number[]; collectUsers: number },
 ): string {
   const cpu = os.cpus();
   return [
