@@ -177,10 +177,7 @@ function extras(r: SizeResult): string[] {
   return lines;
 }
 
-export function writeResults(
-  results: SizeResult[],
-  o: { runs: number[]; collectUsers: number },
-): string {
+export function writeResults(results: SizeResult[], o: { runs: number[]; collectUsers: number }): string {
   const cpu = os.cpus();
   return [
     '# Benchmark results',
