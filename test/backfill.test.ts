@@ -1,4 +1,5 @@
-// Backfill against the real parts: demo drops in Microsoft's formats, real DuckDB files.
+// Covers jobs/backfill.ts, jobs/ingest.ts, jobs/status.ts, src/warehouse/metrics.ts. Backfill against the real parts:
+// demo drops in Microsoft's formats, real DuckDB files.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
-// bin/adoption.js: runs the compiled dist/ only while no TypeScript source is newer than its build stamp, so that
-// an edited checkout (and every test that spawns the bin) never runs old code; the sources through tsx otherwise.
+// Covers bin/adoption.js, scripts/build.js. bin/adoption.js: runs the compiled dist/ only while no TypeScript source is
+// newer than its build stamp, so that an edited checkout (and every test that spawns the bin) never runs old code; the
+// sources through tsx otherwise.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

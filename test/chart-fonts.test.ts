@@ -1,5 +1,6 @@
-// Charts in every language on a bare server (issue #20): the chart's fonts come with the project (npm packages),
-// resvg never reads the system's, so a zh-CN chart draws its Chinese on a machine with no font installed.
+// Covers src/config/fonts.ts, src/render/chart.ts. Charts in every language on a bare server (issue #20): the chart's
+// fonts come with the project (npm packages), resvg never reads the system's, so a zh-CN chart draws its Chinese on a
+// machine with no font installed.
 import { describe, expect, it } from 'vitest';
 import { bundledFonts, chartFonts } from '../src/config/fonts.js';
 import { trendChartImage, trendChartPng, type TrendPoint } from '../src/render/chart.js';

@@ -1,3 +1,6 @@
+// Covers cli/, jobs/ingest.ts, jobs/export.ts, jobs/backfill.ts. `adoption` as its user runs it, a child process:
+// --help, one-line errors without a stack trace, configuration problems by key, ingest with its run report, export in
+// every format, backfill (dry run first) and status.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -1,6 +1,7 @@
-// Issue #17: every fault of the fake of Microsoft ends as described, through the real CLI. A customer that fails
-// is named with the reason and what the operator must do, nothing of it is half-written in the drop, and the other
-// customers are collected; transient faults (429 with Retry-After, 503, a slow answer) are retried away.
+// Covers jobs/collect.ts, src/collect/http.ts, src/collect/failures.ts, cli/. Issue #17: every fault of the fake of
+// Microsoft ends as described, through the real CLI. A customer that fails is named with the reason and what the
+// operator must do, nothing of it is half-written in the drop, and the other customers are collected; transient faults
+// (429 with Retry-After, 503, a slow answer) are retried away.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

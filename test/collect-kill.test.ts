@@ -1,5 +1,6 @@
-// Issue #17: a collect killed (SIGKILL) at random points and run again fetches only what is missing and ends with
-// a drop byte-identical to an uninterrupted run's. Ten seeded rounds, each killed twice before it may finish.
+// Covers jobs/collect.ts, src/collect/plan.ts, src/collect/workDir.ts. Issue #17: a collect killed (SIGKILL) at random
+// points and run again fetches only what is missing and ends with a drop byte-identical to an uninterrupted run's. Ten
+// seeded rounds, each killed twice before it may finish.
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';

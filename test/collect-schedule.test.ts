@@ -1,5 +1,6 @@
-// Issue #17: the scheduler runs collect before ingest when collecting is configured (its own cron, run-log
-// entries and alerts), keeps today's jobs when it is not, and alerts well before the refresh token expires unused.
+// Covers src/schedule/missedRuns.ts, src/schedule/tokenExpiry.ts, src/schedule/scheduledJobs.ts. Issue #17: the
+// scheduler runs collect before ingest when collecting is configured (its own cron, run-log entries and alerts), keeps
+// today's jobs when it is not, and alerts well before the refresh token expires unused.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

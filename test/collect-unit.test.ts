@@ -1,6 +1,6 @@
-// Issue #17: the pure parts of collect: retry decisions, the download-link policy, failures in the operator's
-// words, what a resumed run still has to fetch, paged collections merged, the endpoint rule of the configuration,
-// and redaction by value.
+// Covers src/collect/, src/config/schema.ts. Issue #17: the pure parts of collect: retry decisions, the download-link
+// policy, failures in the operator's words, what a resumed run still has to fetch, paged collections merged, the
+// endpoint rule of the configuration, and redaction by value.
 import { describe, expect, it } from 'vitest';
 import { tokenStatus } from '../src/collect/auth.js';
 import { aadstsCode, httpFailure, tokenFailure } from '../src/collect/failures.js';

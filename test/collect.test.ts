@@ -1,6 +1,7 @@
-// Issue #17: `adoption collect` against the local fake of Microsoft, through the real CLI. A clean night of 50
-// customers loads with the same numbers as the same portfolio written directly; the report download never carries
-// a token; the refresh token is rotated and appears nowhere in what the job printed or wrote.
+// Covers jobs/collect.ts, src/collect/, cli/commands/collect.ts. Issue #17: `adoption collect` against the local fake
+// of Microsoft, through the real CLI. A clean night of 50 customers loads with the same numbers as the same portfolio
+// written directly; the report download never carries a token; the refresh token is rotated and appears nowhere in what
+// the job printed or wrote.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

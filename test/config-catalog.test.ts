@@ -1,6 +1,7 @@
-// src/config/load.ts: both catalogues (products and content) are loaded and validated once, at start-up, with the
-// rest of the configuration, and every job gets them in JobContext.catalog: a bad content catalogue stops the
-// command or the scheduler at once, not the digest run of Monday 07:00. And the retired keys it still accepts.
+// Covers src/config/load.ts, src/config/catalogSchema.ts. src/config/load.ts: both catalogues (products and content)
+// are loaded and validated once, at start-up, with the rest of the configuration, and every job gets them in
+// JobContext.catalog: a bad content catalogue stops the command or the scheduler at once, not the digest run of Monday
+// 07:00. And the retired keys it still accepts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
-// Issue #18, "content that fits": every finding kind × workload and every Copilot app has specific content; the
-// matching prefers the most specific fit; a week's suggestions are spread (no item to more than a third of the
-// flagged customers); every catalogue item can be suggested; and the same holds for the demo's digests.
+// Covers src/digest/match.ts, src/config/load.ts, jobs/digest.ts. Issue #18, "content that fits": every finding kind ×
+// workload and every Copilot app has specific content; the matching prefers the most specific fit; a week's suggestions
+// are spread (no item to more than a third of the flagged customers); every catalogue item can be suggested; and the
+// same holds for the demo's digests.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../jobs/demo.js';

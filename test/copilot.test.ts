@@ -1,7 +1,9 @@
-// Microsoft 365 Copilot (DESIGN.md §1.6), through ingest into adoption_daily and adoption_workload_daily, on
-// hand-worked values: holders from Assigned Products; active from the Copilot report's dates in the 28 days ending
-// at that report's own refresh date (it lags the Office report); the v1 and v2 layouts; a holder missing from the
-// report; concealed names matched across the two reports; a Copilot SKU without a Copilot report: not measurable.
+// Covers src/ingest/sources/copilotReports.ts, queries/metrics/adoption_daily.sql,
+// queries/metrics/adoption_workload_daily.sql, jobs/ingest.ts. Microsoft 365 Copilot (DESIGN.md §1.6), through ingest
+// into adoption_daily and adoption_workload_daily, on hand-worked values: holders from Assigned Products; active from
+// the Copilot report's dates in the 28 days ending at that report's own refresh date (it lags the Office report); the
+// v1 and v2 layouts; a holder missing from the report; concealed names matched across the two reports; a Copilot SKU
+// without a Copilot report: not measurable.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

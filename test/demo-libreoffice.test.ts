@@ -1,6 +1,6 @@
-// The demo end to end at a small size, and its workbook opened by LibreOffice: a workbook Excel would need to
-// repair fails to convert. In CI (CI=true) LibreOffice must be there (.ci/run installs it); elsewhere the
-// conversion is skipped when it is missing.
+// Covers jobs/demo.ts, jobs/report.ts, src/render/workbook.ts. The demo end to end at a small size, and its workbook
+// opened by LibreOffice: a workbook Excel would need to repair fails to convert. In CI (CI=true) LibreOffice must be
+// there (.ci/run installs it); elsewhere the conversion is skipped when it is missing.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

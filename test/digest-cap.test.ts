@@ -1,6 +1,7 @@
-// src/digest/view.ts and the digest templates for a large book (issue 21): the attention list of the e-mail stops at
-// digest.maxCustomers and says, in the reader's language, how many more customers need attention and where they are.
-// Through the real job: DuckDB, the plan, handlebars and nodemailer's .eml files.
+// Covers src/digest/view.ts, templates/digest/, jobs/digest.ts. src/digest/view.ts and the digest templates for a large
+// book (issue 21): the attention list of the e-mail stops at digest.maxCustomers and says, in the reader's language,
+// how many more customers need attention and where they are. Through the real job: DuckDB, the plan, handlebars and
+// nodemailer's .eml files.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';

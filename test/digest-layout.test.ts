@@ -1,7 +1,8 @@
-// The digest on any screen (issue #20): the demo's digests (KPIs, chart, customers needing attention, Copilot,
-// licence spend, upsell) laid out by headless Chromium at a phone's width (390 px) and a desktop's (800 px), in
-// English and in Chinese: nothing may stick out of the viewport, so no number is cut. In CI (CI=true) Chromium
-// must be there (.ci/run installs it); elsewhere the test is skipped when it is missing.
+// Covers templates/digest/, src/digest/view.ts, jobs/digest.ts. The digest on any screen (issue #20): the demo's
+// digests (KPIs, chart, customers needing attention, Copilot, licence spend, upsell) laid out by headless Chromium at a
+// phone's width (390 px) and a desktop's (800 px), in English and in Chinese: nothing may stick out of the viewport, so
+// no number is cut. In CI (CI=true) Chromium must be there (.ci/run installs it); elsewhere the test is skipped when it
+// is missing.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';

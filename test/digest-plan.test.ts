@@ -1,5 +1,5 @@
-// src/digest/plan.ts without a warehouse: rows, the content catalogue and the suggestion history in; one
-// recipient's digest data, the new suggestion rows and the week's counts out.
+// Covers src/digest/plan.ts. src/digest/plan.ts without a warehouse: rows, the content catalogue and the suggestion
+// history in; one recipient's digest data, the new suggestion rows and the week's counts out.
 import { describe, expect, it } from 'vitest';
 import type { ContentItem } from '../src/config/schema.js';
 import { CHART_CID, planDigest, readyForCopilot, type PlanInput } from '../src/digest/plan.js';

@@ -1,4 +1,5 @@
-// The weekly digest through its real parts: DuckDB, handlebars, nodemailer and a real SMTP server on 127.0.0.1.
+// Covers jobs/digest.ts, src/deliver/mailer.ts, src/deliver/ledger.ts, src/digest/message.ts. The weekly digest through
+// its real parts: DuckDB, handlebars, nodemailer and a real SMTP server on 127.0.0.1.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';

@@ -1,5 +1,5 @@
-// jobs/export.ts: the format from the file name (or --format, a mismatch refused), every daily and weekly metric
-// table, and the customer's and product's names beside their ids.
+// Covers jobs/export.ts. jobs/export.ts: the format from the file name (or --format, a mismatch refused), every daily
+// and weekly metric table, and the customer's and product's names beside their ids.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
-// queries/findings/findings.sql: every rule of DESIGN.md §4 on hand-worked weekly figures, each on both sides of its
-// threshold (the defaults of config/default.json: low deployment < 60%, low usage < 50%, weak workload 30 points
-// below the best, 5 how-to tickets per 100 entitlements in 28 days, a drop of 10 points, renewal within 60 days
-// with unassigned licences, upsell at ≥ 90% deployed and ≥ 80% used, usage over 100%).
+// Covers queries/findings/findings.sql, src/digest/read.ts. queries/findings/findings.sql: every rule of DESIGN.md §4
+// on hand-worked weekly figures, each on both sides of its threshold (the defaults of config/default.json: low
+// deployment < 60%, low usage < 50%, weak workload 30 points below the best, 5 how-to tickets per 100 entitlements in
+// 28 days, a drop of 10 points, renewal within 60 days with unassigned licences, upsell at ≥ 90% deployed and ≥ 80%
+// used, usage over 100%).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeFindings } from '../src/digest/read.js';
 import type { JobContext } from '../src/context.js';

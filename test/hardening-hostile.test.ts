@@ -1,5 +1,5 @@
-// Issue #7, hostile data: customer names and user keys that someone else typed, through ingest, the workbooks, the
-// file names and the digest e-mail.
+// Covers jobs/ingest.ts, jobs/report.ts, jobs/digest.ts, src/deliver/files.ts. Issue #7, hostile data: customer names
+// and user keys that someone else typed, through ingest, the workbooks, the file names and the digest e-mail.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';

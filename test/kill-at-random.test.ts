@@ -1,7 +1,8 @@
-// Issue #7: the process killed (SIGKILL) at random points during ingest, backfill and digest sending, then the same
-// command run again. After every round: the warehouse opens, no date is half-loaded or loaded twice, and no digest
-// went out twice but for the one SMTP-unavoidable case (same Message-ID, see docs/operations.md). At the end the
-// tables equal those of a clean run. Seeded (fast-check): KILL_SEED=<n> replays a sequence; KILL_ROUNDS sets the count.
+// Covers jobs/ingest.ts, jobs/backfill.ts, jobs/digest.ts, cli/. Issue #7: the process killed (SIGKILL) at random
+// points during ingest, backfill and digest sending, then the same command run again. After every round: the warehouse
+// opens, no date is half-loaded or loaded twice, and no digest went out twice but for the one SMTP-unavoidable case
+// (same Message-ID, see docs/operations.md). At the end the tables equal those of a clean run. Seeded (fast-check):
+// KILL_SEED=<n> replays a sequence; KILL_ROUNDS sets the count.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
-// jobs/lake.ts (`adoption export --lake DIR`): every metric table as Hive-partitioned Parquet, read back with DuckDB's
-// read_parquet(hive_partitioning = true) equal to the warehouse table by table; after a date is loaded again with
-// changed data, only the partitions that changed are rewritten.
+// Covers jobs/lake.ts. jobs/lake.ts (`adoption export --lake DIR`): every metric table as Hive-partitioned Parquet,
+// read back with DuckDB's read_parquet(hive_partitioning = true) equal to the warehouse table by table; after a date is
+// loaded again with changed data, only the partitions that changed are rewritten.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -1,5 +1,6 @@
-// Locales as people write them (src/locales.ts and src/ingest/sources/customers.ts): BCP 47 tags
-// matched to the supported languages, and one warning per distinct unsupported value, not one per customer.
+// Covers src/locales.ts, src/ingest/sources/customers.ts. Locales as people write them (src/locales.ts and
+// src/ingest/sources/customers.ts): BCP 47 tags matched to the supported languages, and one warning per distinct
+// unsupported value, not one per customer.
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ingest } from '../jobs/ingest.js';

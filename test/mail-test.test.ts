@@ -1,5 +1,5 @@
-// `adoption mail-test --to ADDRESS` (issue #20): one test message through the configured SMTP server, against a
-// real SMTP server on 127.0.0.1, and each usual failure explained in plain words.
+// Covers src/deliver/mailTest.ts. `adoption mail-test --to ADDRESS` (issue #20): one test message through the
+// configured SMTP server, against a real SMTP server on 127.0.0.1, and each usual failure explained in plain words.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

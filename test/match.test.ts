@@ -1,3 +1,6 @@
+// Covers src/digest/match.ts, src/digest/view.ts, src/render/email.ts, src/config/load.ts. The starter content
+// catalogue (both locales, every problem and kind), matching content to findings within the cool-down, and the locale
+// formatters of the digest.
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadContentCatalog } from '../src/config/load.js';
 import { CONTENT_KINDS, PROBLEMS } from '../src/config/schema.js';

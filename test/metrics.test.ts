@@ -1,5 +1,6 @@
-// Pins every rule of DESIGN.md §1 on a hand-built drop (test/fixtures/rulesDrop.ts), through the real ingest job
-// and a real DuckDB file. Expected values are worked out by hand in the comments.
+// Covers jobs/ingest.ts, src/warehouse/metrics.ts, queries/metrics/. Pins every rule of DESIGN.md §1 on a hand-built
+// drop (test/fixtures/rulesDrop.ts), through the real ingest job and a real DuckDB file. Expected values are worked out
+// by hand in the comments.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../jobs/ingest.js';

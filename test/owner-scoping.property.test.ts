@@ -1,8 +1,9 @@
-// Property: over random portfolios, what an account manager receives (every query behind their digest and their
-// workbook) holds their own customers only, and all of them. Owners are drawn from addresses built to trip up a
-// careless filter: case variants, LIKE wildcards, quotes, prefixes of one another, the empty owner, unicode.
-// The queries are found, not listed: every report or findings query that takes $owner, so a new one is covered the
-// day it is written (and must scope through the macros of queries/macros/scope.sql).
+// Covers queries/macros/scope.sql, queries/reports/, queries/findings/. Property: over random portfolios, what an
+// account manager receives (every query behind their digest and their workbook) holds their own customers only, and all
+// of them. Owners are drawn from addresses built to trip up a careless filter: case variants, LIKE wildcards, quotes,
+// prefixes of one another, the empty owner, unicode. The queries are found, not listed: every report or findings query
+// that takes $owner, so a new one is covered the day it is written (and must scope through the macros of
+// queries/macros/scope.sql).
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';

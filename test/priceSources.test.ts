@@ -1,4 +1,5 @@
-// The collector's pure helpers for the price list and the offer matrix (src/spend/priceSources.ts).
+// Covers src/spend/priceSources.ts. The collector's pure helpers for the price list and the offer matrix
+// (src/spend/priceSources.ts).
 import { describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
 import {

@@ -1,5 +1,6 @@
-// A newcomer's first hour (issue #20): after the demo, every command of the README's "Using it" block runs as
-// written with the one flag the README says to add (--config <the demo's config.json>).
+// Covers README.md, cli/, jobs/demo.ts. A newcomer's first hour (issue #20): after the demo, every command of the
+// README's "Using it" block runs as written with the one flag the README says to add (--config <the demo's
+// config.json>).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

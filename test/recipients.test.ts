@@ -1,5 +1,6 @@
-// Account managers described in config (DESIGN.md §2, issue #20): validated at start-up with errors naming the key,
-// looked up without case, the defaults for anyone not described, and their time zone on the digest's deadlines.
+// Covers src/digest/recipients.ts, src/config/load.ts, src/digest/spend.ts. Account managers described in config
+// (DESIGN.md §2, issue #20): validated at start-up with errors naming the key, looked up without case, the defaults for
+// anyone not described, and their time zone on the digest's deadlines.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

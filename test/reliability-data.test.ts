@@ -1,6 +1,7 @@
-// Issue #16, no way in through the data: an owner_email that is not exactly one address is refused at ingest with
-// its file, line and column (one rule, src/ingest/values.ts); CSV and JSON exports are safe to open in a
-// spreadsheet (--raw for machines); a killed export leaves no temporary file behind on the next run.
+// Covers src/ingest/values.ts, src/deliver/csvSafe.ts, jobs/export.ts. Issue #16, no way in through the data: an
+// owner_email that is not exactly one address is refused at ingest with its file, line and column (one rule,
+// src/ingest/values.ts); CSV and JSON exports are safe to open in a spreadsheet (--raw for machines); a killed export
+// leaves no temporary file behind on the next run.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';

@@ -1,8 +1,9 @@
-// Issue #16, the kill-and-stall test: 10 seeded rounds of `adoption digest` against an SMTP server that, at random,
-// takes the message body and never answers, with SIGTERM or SIGKILL at a random moment, then re-runs. After every
-// round each recipient has exactly one accepted message, or one recorded uncertain, and never two accepted.
-// SIGTERM always ends the process within seconds, with its run recorded (never left running).
-// Seeded (fast-check): STALL_SEED=<n> replays a sequence; STALL_ROUNDS sets the count.
+// Covers jobs/digest.ts, src/deliver/mailer.ts, src/deliver/ledger.ts, cli/actions/signals.ts. Issue #16, the
+// kill-and-stall test: 10 seeded rounds of `adoption digest` against an SMTP server that, at random, takes the message
+// body and never answers, with SIGTERM or SIGKILL at a random moment, then re-runs. After every round each recipient
+// has exactly one accepted message, or one recorded uncertain, and never two accepted. SIGTERM always ends the process
+// within seconds, with its run recorded (never left running). Seeded (fast-check): STALL_SEED=<n> replays a sequence;
+// STALL_ROUNDS sets the count.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

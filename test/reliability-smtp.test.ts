@@ -1,7 +1,8 @@
-// Issue #16, SMTP: a server that stalls after DATA never multiplies a digest; certificate, login and 5xx failures are
-// permanent for the run; the run has a deadline and stops within seconds on SIGTERM; one recipient whose workbook
-// cannot be written fails alone; the ledger's recipient is exactly the RCPT TO; a server that echoes the password
-// back never gets it into a message, a log line or a ledger row. All against smtp-server on 127.0.0.1.
+// Covers src/deliver/mailer.ts, src/deliver/smtp.ts, jobs/digest.ts, src/schedule/runner.ts. Issue #16, SMTP: a server
+// that stalls after DATA never multiplies a digest; certificate, login and 5xx failures are permanent for the run; the
+// run has a deadline and stops within seconds on SIGTERM; one recipient whose workbook cannot be written fails alone;
+// the ledger's recipient is exactly the RCPT TO; a server that echoes the password back never gets it into a message, a
+// log line or a ledger row. All against smtp-server on 127.0.0.1.
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import fs, { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

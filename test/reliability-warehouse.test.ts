@@ -1,7 +1,8 @@
-// Issue #16, the warehouse: DuckDB's failures are plain messages (a disk full at commit and at checkpoint on a small
-// tmpfs, a read-only file system, a garbage file, a damaged copy), exit 1 with one line, the run recorded failed and
-// the data before intact; a wrong path is an error, not a new empty warehouse; stored timestamps are UTC whatever
-// the process's TZ; the scheduler's lock is keyed by the warehouse's real path.
+// Covers src/warehouse/warehouse.ts, src/warehouse/open.ts, src/schedule/scheduler.ts. Issue #16, the warehouse:
+// DuckDB's failures are plain messages (a disk full at commit and at checkpoint on a small tmpfs, a read-only file
+// system, a garbage file, a damaged copy), exit 1 with one line, the run recorded failed and the data before intact; a
+// wrong path is an error, not a new empty warehouse; stored timestamps are UTC whatever the process's TZ; the
+// scheduler's lock is keyed by the warehouse's real path.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,

@@ -1,5 +1,6 @@
-// src/render and src/report (the renderers and the sheets): pure. Data, fonts and templates come in; bytes and
-// models go out. None reads a file, the warehouse or the clock: the same input gives the same output, on any day.
+// Covers src/render/, src/report/. src/render and src/report (the renderers and the sheets): pure. Data, fonts and
+// templates come in; bytes and models go out. None reads a file, the warehouse or the clock: the same input gives the
+// same output, on any day.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

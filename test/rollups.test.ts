@@ -1,6 +1,7 @@
-// Roll-ups that add up (DESIGN.md §1.5): on a history where one tenant is missing from a week's last night, every
-// level of every table, daily and weekly, equals the sum of the level below for the same period, ratios recomputed
-// from the sums; and the Summary and Trend sheets of one workbook show the same figure for the same week.
+// Covers queries/macros/rollups.sql, queries/metrics/, jobs/report.ts, src/report/summarySheet.ts. Roll-ups that add up
+// (DESIGN.md §1.5): on a history where one tenant is missing from a week's last night, every level of every table,
+// daily and weekly, equals the sum of the level below for the same period, ratios recomputed from the sums; and the
+// Summary and Trend sheets of one workbook show the same figure for the same week.
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
-// `adoption schedule` as a real child process: a run completes on its schedule, a second worker is refused,
-// status works while the worker idles, and SIGTERM stops it cleanly (exit 0, warehouse closed, lock released).
+// Covers cli/actions/schedule.ts, src/schedule/scheduler.ts, src/schedule/worker.ts. `adoption schedule` as a real
+// child process: a run completes on its schedule, a second worker is refused, status works while the worker idles, and
+// SIGTERM stops it cleanly (exit 0, warehouse closed, lock released).
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,6 @@
-// The scheduler: due times across daylight saving (pure, then the real worker on a fake clock), no overlap, the
-// locks, the run log states, waiting for the drop, and failure alerts through a real SMTP server.
+// Covers src/schedule/scheduler.ts, src/schedule/worker.ts, src/schedule/runner.ts, src/schedule/dueTimes.ts. The
+// scheduler: due times across daylight saving (pure, then the real worker on a fake clock), no overlap, the locks, the
+// run log states, waiting for the drop, and failure alerts through a real SMTP server.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

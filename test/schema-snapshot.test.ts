@@ -1,5 +1,6 @@
-// src/warehouse/schemaText.ts and queries/schema/current.sql: the schema every migration together gives, checked in,
-// so that a migration that changes it without the file being regenerated fails here.
+// Covers src/warehouse/schemaText.ts, queries/schema/current.sql. src/warehouse/schemaText.ts and
+// queries/schema/current.sql: the schema every migration together gives, checked in, so that a migration that changes
+// it without the file being regenerated fails here.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';

@@ -1,6 +1,7 @@
-// Issue #7: the SMTP password never appears in logs, errors or files. A full demo run, then digests over SMTP with
-// AUTH (accepted, then refused with a wrong password), all at debug level; then every byte they printed or wrote
-// is searched for the password, inside the workbooks' zipped parts too.
+// Covers src/secrets.ts, src/deliver/mailer.ts, src/log.ts, cli/. Issue #7: the SMTP password never appears in logs,
+// errors or files. A full demo run, then digests over SMTP with AUTH (accepted, then refused with a wrong password),
+// all at debug level; then every byte they printed or wrote is searched for the password, inside the workbooks' zipped
+// parts too.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';

@@ -1,5 +1,6 @@
-// The demo end to end at a small size: its workbook and digests show money and renewal dates (issue #19), from a
-// demo price list in Partner Center's real format whose values are labelled as demo values.
+// Covers jobs/demo.ts, src/spend/priceSheet.ts, src/report/spendSheet.ts. The demo end to end at a small size: its
+// workbook and digests show money and renewal dates (issue #19), from a demo price list in Partner Center's real format
+// whose values are labelled as demo values.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';

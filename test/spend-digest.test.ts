@@ -1,5 +1,6 @@
-// The digest's licence spend through its real parts: two weekly drops in a real DuckDB file, handlebars, nodemailer
-// and a real SMTP server on 127.0.0.1 (test/helpers/smtp.ts). Figures are those of test/spend.test.ts.
+// Covers src/digest/spend.ts, jobs/digest.ts. The digest's licence spend through its real parts: two weekly drops in a
+// real DuckDB file, handlebars, nodemailer and a real SMTP server on 127.0.0.1 (test/helpers/smtp.ts). Figures are
+// those of test/spend.test.ts.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';

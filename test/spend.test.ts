@@ -1,5 +1,6 @@
-// Licence spend (DESIGN.md §1.7, licence-spend.md) on a hand-built drop (test/fixtures/spendDrop.ts), through the
-// real ingest job and a real DuckDB file. Every expected figure is worked out by hand in the comments.
+// Covers src/spend/priceSheet.ts, src/spend/loadSpendSources.ts, queries/metrics/licence_spend_daily.sql,
+// jobs/report.ts. Licence spend (DESIGN.md §1.7, licence-spend.md) on a hand-built drop (test/fixtures/spendDrop.ts),
+// through the real ingest job and a real DuckDB file. Every expected figure is worked out by hand in the comments.
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import ExcelJS from 'exceljs';

@@ -1,6 +1,6 @@
-// tickets.csv (src/ingest/ticketTimes.ts and src/ingest/sources/tickets.ts): `opened_at` in ISO 8601 or
-// one configured format, never a guess; every row that cannot be read is set aside with its line, column and reason
-// and counted in the run report.
+// Covers src/ingest/ticketTimes.ts, src/ingest/sources/tickets.ts. tickets.csv (src/ingest/ticketTimes.ts and
+// src/ingest/sources/tickets.ts): `opened_at` in ISO 8601 or one configured format, never a guess; every row that
+// cannot be read is set aside with its line, column and reason and counted in the run report.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The pure parts: no I/O.
+// Covers src/config/load.ts, src/dates.ts, src/ingest/csvSniff.ts, src/ingest/values.ts. The pure parts: no I/O.
 import { CsvRecordCounter, countCsvRows } from '../src/ingest/manifest.js';
 import { describe, expect, it } from 'vitest';
 import { deepMerge, parseConfig, loadConfig } from '../src/config/load.js';

@@ -1,7 +1,8 @@
-// Precedence per customer × product (DESIGN.md §1.3), through ingest, the metric tables, the workbook and the
-// findings: a product Graph's user report cannot measure (Dynamics 365) keeps its user-level licence counts and
-// takes its usage from Partner Center's aggregates, or has no usage at all (never 0); a product only the aggregates
-// list for a Graph customer is kept as an aggregate row; every substitution or omission is a data-quality line.
+// Covers jobs/ingest.ts, queries/metrics/, queries/checks/usage_basis.sql, jobs/report.ts. Precedence per customer ×
+// product (DESIGN.md §1.3), through ingest, the metric tables, the workbook and the findings: a product Graph's user
+// report cannot measure (Dynamics 365) keeps its user-level licence counts and takes its usage from Partner Center's
+// aggregates, or has no usage at all (never 0); a product only the aggregates list for a Graph customer is kept as an
+// aggregate row; every substitution or omission is a data-quality line.
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-// The weekly window queries, pinned on hand-made daily rows. Weeks end on Monday (the default).
+// Covers queries/macros/weekly.sql, src/warehouse/metrics.ts. The weekly window queries, pinned on hand-made daily
+// rows. Weeks end on Monday (the default).
 //   week ending:   W1 10-05  W2 10-12  W3 10-19 (no drop at all)  W4 10-26  W5 11-02  W6 11-09
 //   customer A:    0.40      0.30      gap                        0.45      0.60      0.20     (usage_pct_adjusted)
 // W1 has two snapshots (10-04 at 0.90, 10-05 at 0.40): the week's last one counts.

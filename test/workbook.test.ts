@@ -1,5 +1,6 @@
-// Workbooks read back with exceljs, cell by cell, against the warehouse; the fixture drop has two account managers
-// (am1: Main Rules, Nothing Sold; am2: Aggregate Only, PC Subs) and one customer with a hostile name.
+// Covers jobs/report.ts, src/render/workbook.ts, src/report/portfolioSheets.ts, src/render/storedZip.ts. Workbooks read
+// back with exceljs, cell by cell, against the warehouse; the fixture drop has two account managers (am1: Main Rules,
+// Nothing Sold; am2: Aggregate Only, PC Subs) and one customer with a hostile name.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
