@@ -76,20 +76,24 @@ export function dataset(scale: number): Dataset {
   const shape = shapeOf(scale);
   if (!existsSync(path.join(dir, '.complete'))) {
     const started = Date.now();
-    // Its own process with room for the simulation's state: 5 million users do not fit Node's default heap.
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--max-old-space-size=16384',
-        '--import',
-        'tsx',
-        path.join(HERE, 'generate.ts'),
-        String(scale),
-        exportsDir,
-      ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-    if (r.status !== 0) throw new Error(`generating scale ${scale} failed`);
+    if (!existsSync(path.join(dir, '.generated'))) {
+      // Its own process with room for the simulation's state: 5 million users do not fit Node's default heap.
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--max-old-space-size=16384',
+          '--import',
+          'tsx',
+          path.join(HERE, 'generate.ts'),
+          String(scale),
+          exportsDir,
+        ],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      );
+      if (r.status !== 0) throw new Error(`generating scale ${scale} failed`);
+      // Generating and linking are apart: linking the days again never costs a generation.
+      writeFileSync(path.join(dir, '.generated'), '');
+    }
     fillDays(exportsDir);
     writeFileSync(path.join(dir, '.complete'), `${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
