@@ -28,7 +28,9 @@ const perSize = (name: string, fallback: string) => (i: number) => {
 };
 const runsAt = perSize('runs', '3,1');
 const loadDaysAt = perSize('load-days', '90,14');
+// --skip stage or stage@scale (collect@10: not at 10×)
 const skip = new Set(arg('skip', '').split(',').filter(Boolean));
+const skipped = (key: string, scale: number) => skip.has(key) || skip.has(`${key}@${scale}`);
 const COLLECT_USERS_PER_CUSTOMER = 60;
 
 if (process.argv.includes('--generate-only')) {
@@ -45,11 +47,17 @@ for (const [i, scale] of sizes.entries()) {
   const data = dataset(scale);
   const loadDays = loadDaysAt(i);
   const run = stages.prepareSize(data, runsAt(i), loadDays);
-  const r: SizeResult = { data, days: 0, stages: {} };
+  const r: SizeResult = { data, days: 0, stages: {}, failures: {} };
   const timed = (key: string, what: string, fn: () => SizeResult['stages'][string]) => {
-    if (skip.has(key)) return;
+    if (skipped(key, scale)) return;
     run.log(what);
-    r.stages[key] = fn();
+    // A stage that fails is reported as failed; the others are still measured.
+    try {
+      r.stages[key] = fn();
+    } catch (err) {
+      r.failures[key] = (err as Error).message.split('\n').slice(0, 12).join(' ').slice(0, 600);
+      run.log(`${key} failed: ${r.failures[key]}`);
+    }
   };
   timed('floor', 'floor (DuckDB alone)', () => stages.floor(run));
   timed('polars', 'polars', () => stages.polars(run));
@@ -58,16 +66,20 @@ for (const [i, scale] of sizes.entries()) {
   r.days = data.dates.filter((d) => d >= run.first).length;
   r.warehouseBytes = existsSync(run.db) ? statSync(run.db).size : undefined;
   timed('ingest', "one night's ingest", () => stages.ingest(run));
-  if (!skip.has('ingest')) r.profile = stages.ingestProfile(run);
+  if (r.stages.ingest) r.profile = stages.ingestProfile(run);
   if (!skip.has('polars') && !skip.has('ingest'))
     r.agreement = await peerAgreement(run.db, run.last, run.work);
   timed('daily', 'daily metrics', () => stages.daily(run));
   timed('weekly', 'weekly metrics', () => stages.weekly(run));
   timed('backfill', 'backfill (recompute the range)', () => stages.backfillRecompute(run));
   timed('workbook', 'portfolio workbook', () => stages.workbook(run));
-  if (!skip.has('bigbook')) {
+  if (!skipped('bigbook', scale)) {
     run.log(`workbook of ${data.bigOwner} (${data.bigOwnerCustomers} customers)`);
-    r.bigBook = stages.bigBook(run);
+    try {
+      r.bigBook = stages.bigBook(run);
+    } catch (err) {
+      r.failures.bigbook = (err as Error).message.slice(0, 600);
+    }
   }
   timed('digests', `${data.owners} digests to a local SMTP server`, () => stages.digests(run));
   timed('collect', `collect ${data.customers} customers from the fake`, () =>
@@ -75,11 +87,12 @@ for (const [i, scale] of sizes.entries()) {
   );
   results.push(r);
   rmSync(run.work, { recursive: true, force: true });
+  // Written after every size, so that a long run stopped at 10× keeps what 1× measured.
+  const markdown = writeResults(results, {
+    runs: sizes.map((_, k) => runsAt(k)),
+    collectUsers: COLLECT_USERS_PER_CUSTOMER,
+    skipped: [...skip],
+  });
+  writeFileSync(path.join(HERE, 'results.md'), markdown);
+  console.log(markdown);
 }
-
-const markdown = writeResults(results, {
-  runs: sizes.map((_, i) => runsAt(i)),
-  collectUsers: COLLECT_USERS_PER_CUSTOMER,
-});
-writeFileSync(path.join(HERE, 'results.md'), markdown);
-console.log(markdown);

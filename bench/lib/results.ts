@@ -9,6 +9,8 @@ export interface SizeResult {
   data: Dataset;
   days: number;
   stages: Record<string, Measure>;
+  /** stages that failed, with the first lines of their error */
+  failures: Record<string, string>;
   warehouseBytes?: number | undefined;
   profile?: Record<string, number>;
   agreement?: Agreement;
@@ -201,6 +203,12 @@ export function writeResults(results: SizeResult[], o: { runs: number[]; collect
     '## Notes',
     '',
     ...results.flatMap((r) => extras(r).map((l) => l.replace('- ', `- ${r.data.scale}×: `))),
+    ...(o.skipped.length ? [`- Not measured in this run (--skip): ${o.skipped.join(', ')}.`] : []),
+    ...results.flatMap((r) =>
+      Object.entries(r.failures).map(
+        ([k, m]) => `- ${r.data.scale}×: **${k} failed**: ${m.replace(/\|/g, '/')}`,
+      ),
+    ),
     '',
   ].join('\n');
 }

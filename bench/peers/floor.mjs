@@ -108,7 +108,7 @@ await con.run(
 );
 // Partner Center's files are small and read whole, each as one JSON document.
 await con.run(
-  `CREATE TABLE partner_center AS SELECT filename, json FROM read_json_objects($g, filename = true)`,
+  `CREATE TABLE partner_center AS SELECT filename, json FROM read_json_objects($g, filename = true, maximum_object_size = 1073741824)`,
   {
     g: path.join(drop, 'partner-center', '*.json'),
   },
