@@ -179,7 +179,10 @@ function extras(r: SizeResult): string[] {
   return lines;
 }
 
-export function writeResults(results: SizeResult[], o: { runs: number[]; collectUsers: number }): string {
+export function writeResults(
+  results: SizeResult[],
+  o: { runs: number[]; collectUsers: number; skipped: string[] },
+): string {
   const cpu = os.cpus();
   return [
     '# Benchmark results',
