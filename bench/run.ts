@@ -32,6 +32,10 @@ const loadDaysAt = perSize('load-days', '90,14');
 const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const skipped = (key: string, scale: number) => skip.has(key) || skip.has(`${key}@${scale}`);
 const COLLECT_USERS_PER_CUSTOMER = 60;
+// --memory-limit: the warehouse's DuckDB memory limit for every command (default: config/default.json's); --out:
+// the results file under bench/ (default results.md), so a run with another setting does not replace the main one.
+const memoryLimit = arg('memory-limit', '');
+const outFile = arg('out', 'results.md');
 
 if (process.argv.includes('--generate-only')) {
   for (const scale of sizes) console.log(JSON.stringify({ ...dataset(scale), dates: undefined }));
@@ -46,7 +50,7 @@ const results: SizeResult[] = [];
 for (const [i, scale] of sizes.entries()) {
   const data = dataset(scale);
   const loadDays = loadDaysAt(i);
-  const run = stages.prepareSize(data, runsAt(i), loadDays);
+  const run = stages.prepareSize(data, runsAt(i), loadDays, memoryLimit || undefined);
   const r: SizeResult = { data, days: 0, stages: {}, failures: {} };
   const timed = (key: string, what: string, fn: () => SizeResult['stages'][string]) => {
     if (skipped(key, scale)) return;
@@ -92,7 +96,8 @@ for (const [i, scale] of sizes.entries()) {
     runs: sizes.map((_, k) => runsAt(k)),
     collectUsers: COLLECT_USERS_PER_CUSTOMER,
     skipped: [...skip],
+    ...(memoryLimit ? { memoryLimit } : {}),
   });
-  writeFileSync(path.join(HERE, 'results.md'), markdown);
+  writeFileSync(path.join(HERE, outFile), markdown);
   console.log(markdown);
 }

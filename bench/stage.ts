@@ -23,12 +23,14 @@ interface Options {
   from?: string;
   to?: string;
   reprocess?: 'missing' | 'changed' | 'all';
+  memoryLimit?: string;
 }
 
 async function context(o: Options): Promise<JobContext> {
   const config = loadConfig();
   config.exportsRoot = o.exports;
   config.warehouse.path = o.db;
+  if (o.memoryLimit) config.warehouse.memoryLimit = o.memoryLimit;
   config.partner.tenantId = DEMO_PARTNER_TENANT;
   return {
     config,

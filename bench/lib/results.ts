@@ -181,7 +181,7 @@ function extras(r: SizeResult): string[] {
 
 export function writeResults(
   results: SizeResult[],
-  o: { runs: number[]; collectUsers: number; skipped: string[] },
+  o: { runs: number[]; collectUsers: number; skipped: string[]; memoryLimit?: string },
 ): string {
   const cpu = os.cpus();
   return [
@@ -206,6 +206,9 @@ export function writeResults(
     '## Notes',
     '',
     ...results.flatMap((r) => extras(r).map((l) => l.replace('- ', `- ${r.data.scale}×: `))),
+    ...(o.memoryLimit
+      ? [`- The warehouse's memory limit (warehouse.memoryLimit) was ${o.memoryLimit} for every command.`]
+      : []),
     ...(o.skipped.length ? [`- Not measured in this run (--skip): ${o.skipped.join(', ')}.`] : []),
     ...results.flatMap((r) =>
       Object.entries(r.failures).map(

@@ -23,10 +23,11 @@ export interface SizeRun {
   last: string;
   first: string;
   runs: number;
+  memoryLimit?: string | undefined;
   log: (line: string) => void;
 }
 
-export function prepareSize(data: Dataset, runs: number, loadDays: number): SizeRun {
+export function prepareSize(data: Dataset, runs: number, loadDays: number, memoryLimit?: string): SizeRun {
   const work = path.join(HERE, '..', '.cache', `work-${data.scale}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
@@ -36,7 +37,7 @@ export function prepareSize(data: Dataset, runs: number, loadDays: number): Size
     config,
     JSON.stringify({
       exportsRoot: data.exports,
-      warehouse: { path: db },
+      warehouse: { path: db, ...(memoryLimit ? { memoryLimit } : {}) },
       partner: { tenantId: PARTNER_TENANT },
       outputDir: path.join(work, 'out'),
     }),
@@ -51,6 +52,7 @@ export function prepareSize(data: Dataset, runs: number, loadDays: number): Size
     last,
     first,
     runs,
+    memoryLimit,
     log: (line) => process.stderr.write(`scale ${data.scale}: ${line}\n`),
   };
 }
@@ -72,7 +74,7 @@ function stage(run: SizeRun, name: string, options: Record<string, unknown>): Me
     'tsx',
     path.join(HERE, '..', 'stage.ts'),
     name,
-    JSON.stringify({ exports: run.data.exports, db: run.db, ...options }),
+    JSON.stringify({ exports: run.data.exports, db: run.db, memoryLimit: run.memoryLimit, ...options }),
   ]);
 }
 
