@@ -221,6 +221,12 @@ describe('a damaged warehouse', () => {
     expect(
       environmentProblem('w', 'IO Error: Could not write file "w.wal": No space left on device'),
     ).toMatch(/is full/);
+    expect(
+      environmentProblem(
+        'w',
+        'Out of Memory Error: could not allocate block of size 30.5 MiB (702.1 MiB/732.4 MiB used)',
+      ),
+    ).toMatch(/ran out of the memory .* raise warehouse\.memoryLimit/);
     expect(environmentProblem('w', 'Binder Error: column x not found')).toBeNull();
     expect(environmentProblem('w', 'Invalid Input Error: Malformed JSON at byte 3')).toBeNull();
     // A file that is not the warehouse (an export's output) is the one named.

@@ -289,6 +289,9 @@ export function environmentProblem(file: string | null, message: string): string
     )
   )
     return `${wh} is damaged or is not a DuckDB warehouse (${first}); restore it from a backup, or move it aside and rebuild it with \`adoption backfill\` from the drops`;
+  // A night larger than DuckDB's memory limit (10× the largest partner at the default limit): the fix is a setting.
+  if (/Out of Memory Error/i.test(message))
+    return `DuckDB ran out of the memory the warehouse may use (${first}); raise warehouse.memoryLimit in the configuration (docs/sizing.md: a night of 5 million users needs about 1536MB) and run the command again: what was committed before is intact`;
   if (/database has been invalidated/i.test(message))
     return `${wh} stopped after an earlier write failed (${first}); fix the cause (a full disk?) and run the command again: what was committed before is intact`;
   return null;
