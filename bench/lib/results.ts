@@ -158,11 +158,11 @@ function profile(r: SizeResult): string[] {
 
 function extras(r: SizeResult): string[] {
   const lines: string[] = [];
-  if (r.agreement)
+  if (r.agreement && r.agreement.compared > 0)
     lines.push(
       `- The polars script and the warehouse agree on ${r.agreement.compared - r.agreement.differing} of ${r.agreement.compared} customer × product rows the Graph user report measures (${r.agreement.differing} differ); ${r.agreement.warehouseOnly} rows come from Partner Center's aggregates, which the script does not read.`,
     );
-  if (r.warehouseBytes)
+  if (r.warehouseBytes && r.stages.load)
     lines.push(
       `- Warehouse after ${r.days} days: ${gib(r.warehouseBytes)}, about ${mib(r.warehouseBytes / r.days)} a night, ${gib((r.warehouseBytes / r.days) * 365)} for a year of history.`,
     );
