@@ -1,4 +1,4 @@
-// Covers src/ingest/csvRead.ts. Bad input, reading CSV exports (src/ingest/csvRead.ts, through the user report and
+// Covers src/ingest/csvRead.ts, src/ingest/csvLayout.ts. Bad input, reading CSV exports (src/ingest/csvRead.ts, through the user report and
 // customers.csv): a bad row set aside with its line and column, a bad file with its reason, any layout, delimiter and
 // encoding read as it is. Each case: a clear message naming the file (and the line and column where there is one),
 // the rest of the drop still loaded, and what was set aside listed in the run report.

@@ -1,37 +1,12 @@
 // Reads CSV files into a temporary DuckDB table, matching columns by header name (any order, extra columns kept
 // aside as JSON). DuckDB parses and types every value; a row it cannot read is set aside and reported with its
 // line and column, and the rest of the file still loads.
-import { open } from 'node:fs/promises';
 import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { CsvSniffError, headerKey, sniffCsv, type CsvSniff } from './csvSniff.js';
+import { groupByLayout, type CsvInput, type CsvSpec, type CsvType, type LayoutGroup } from './csvLayout.js';
 import type { LoadIssue } from './issues.js';
-import { mapPool } from './pool.js';
 
-export type CsvType = 'VARCHAR' | 'DATE' | 'BOOLEAN' | 'UUID' | 'TIMESTAMPTZ' | 'BIGINT';
-
-export interface CsvColumn {
-  key: string; // canonical name, a safe SQL identifier
-  headers: string[]; // the names exports use for it
-  type: CsvType;
-  required?: boolean;
-}
-
-/** A date column (YYYY-MM-DD), optional, under any of `headers`. */
-export function dateColumn(key: string, ...headers: string[]): CsvColumn {
-  return { key, headers, type: 'DATE' };
-}
-
-/** Columns an export has that this job knowingly does not use (not kept aside either). */
-export interface CsvSpec {
-  columns: readonly CsvColumn[];
-  ignored?: readonly string[];
-}
-
-export interface CsvInput {
-  rel: string;
-  abs: string;
-}
+export { dateColumn, type CsvColumn, type CsvInput, type CsvSpec, type CsvType } from './csvLayout.js';
 
 export interface CsvReadResult {
   /** files read (even if every row was rejected), with their row counts */
@@ -54,100 +29,6 @@ const TYPE_WORDS: Record<CsvType, string> = {
   BIGINT: 'a whole number',
 };
 
-/** The first bytes of a file: enough for its header line (4 KiB, or up to 64 KiB for a very long header). */
-async function readStart(file: string): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    for (const size of [4096, 65536]) {
-      const buf = Buffer.alloc(size);
-      const { bytesRead } = await fh.read(buf, 0, size, 0);
-      const start = buf.subarray(0, bytesRead);
-      if (bytesRead < size || start.includes(0x0a)) return start;
-    }
-    const buf = Buffer.alloc(65536);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
-interface Layout {
-  sniff: CsvSniff;
-  /** per header position: the canonical key, or x<i> for a column kept aside */
-  names: string[];
-  types: CsvType[];
-  unknownHeaders: { name: string; header: string }[];
-}
-
-function layoutFor(sniff: CsvSniff, spec: CsvSpec, rel: string, issues: LoadIssue[]): Layout | undefined {
-  const { columns } = spec;
-  const ignored = new Set((spec.ignored ?? []).map(headerKey));
-  const byHeader = new Map<string, CsvColumn>();
-  for (const c of columns) for (const h of c.headers) byHeader.set(headerKey(h), c);
-  const names: string[] = [];
-  const types: CsvType[] = [];
-  const unknownHeaders: Layout['unknownHeaders'] = [];
-  const seen = new Map<string, number>();
-  for (const [i, header] of sniff.header.entries()) {
-    const col = byHeader.get(headerKey(header));
-    if (col) {
-      if (seen.has(col.key)) {
-        issues.push({
-          severity: 'error',
-          code: 'duplicate_column',
-          file: rel,
-          line: 1,
-          column: header,
-          message: `the header names column "${header}" twice (positions ${seen.get(col.key)! + 1} and ${i + 1}); the file is set aside`,
-        });
-        return undefined;
-      }
-      seen.set(col.key, i);
-      names.push(col.key);
-      types.push(col.type);
-    } else {
-      names.push(`x${i}`);
-      types.push('VARCHAR');
-      if (!ignored.has(headerKey(header))) unknownHeaders.push({ name: `x${i}`, header });
-    }
-  }
-  const missing = columns.filter((c) => c.required && !seen.has(c.key));
-  if (missing.length) {
-    const hint =
-      sniff.header.length === 1 && /[;\t|]/.test(sniff.header[0]!)
-        ? ' (the header is one column: is the delimiter wrong?)'
-        : '';
-    issues.push({
-      severity: 'error',
-      code: 'missing_column',
-      file: rel,
-      line: 1,
-      column: missing[0]!.headers[0],
-      message: `required column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.headers[0]}"`).join(', ')} missing${hint}; the file is set aside`,
-    });
-    return undefined;
-  }
-  if (sniff.delimiter !== ',') {
-    const shown = sniff.delimiter === '\t' ? 'tab' : `"${sniff.delimiter}"`;
-    issues.push({
-      severity: 'warning',
-      code: 'delimiter',
-      file: rel,
-      message: `is separated by ${shown}, not commas; read as such`,
-    });
-  }
-  if (sniff.encoding !== 'utf-8') {
-    issues.push({
-      severity: 'warning',
-      code: 'encoding',
-      file: rel,
-      message: `is ${sniff.encoding.toUpperCase()}, not UTF-8; read as such`,
-    });
-  }
-  return { sniff, names, types, unknownHeaders };
-}
-
 function describeReject(errorType: string, message: string, type: CsvType | undefined): string {
   if (errorType === 'CAST') {
     const value = /Could not convert string "(.*)" to/s.exec(message)?.[1];
@@ -161,51 +42,6 @@ function describeReject(errorType: string, message: string, type: CsvType | unde
     return 'a quoted value is never closed (is the file cut short?); the row is set aside';
   if (errorType === 'INVALID ENCODING') return 'the row has bytes that are not UTF-8 (Latin-1?); set aside';
   return `${message.split('\n')[0]}; the row is set aside`;
-}
-
-interface LayoutGroup {
-  layout: Layout;
-  files: CsvInput[];
-}
-
-/** Sniffs each file's start and groups the files by layout (one read_csv per group); sets aside those it cannot read. */
-async function groupByLayout(
-  files: readonly CsvInput[],
-  spec: CsvSpec,
-  result: CsvReadResult,
-): Promise<LayoutGroup[]> {
-  const groups = new Map<string, LayoutGroup>();
-  const starts = await mapPool(files, 16, (f) => readStart(f.abs));
-  for (const [i, f] of files.entries()) {
-    let sniff: CsvSniff;
-    try {
-      sniff = sniffCsv(starts[i]!);
-    } catch (err) {
-      if (!(err instanceof CsvSniffError)) throw err;
-      result.issues.push({
-        severity: 'error',
-        code: 'unreadable_csv',
-        file: f.rel,
-        message: `${err.message}; the file is set aside`,
-      });
-      result.setAside.add(f.rel);
-      continue;
-    }
-    const layout = layoutFor(sniff, spec, f.rel, result.issues);
-    if (!layout) {
-      result.setAside.add(f.rel);
-      continue;
-    }
-    result.columns.set(
-      f.rel,
-      spec.columns.filter((c) => layout.names.includes(c.key)).map((c) => c.key),
-    );
-    const sig = JSON.stringify([sniff.encoding, sniff.delimiter, layout.names, layout.unknownHeaders]);
-    const g = groups.get(sig) ?? { layout, files: [] };
-    g.files.push(f);
-    groups.set(sig, g);
-  }
-  return [...groups.values()];
 }
 
 /** Where the rows read go: a TEMP table, or a caller's statement reading them as `csv_rows`. */
@@ -314,7 +150,7 @@ export async function readCsvFiles(
     const colDefs = spec.columns.map((c) => `${c.key} ${c.type}`).join(', ');
     await wh.run(`CREATE OR REPLACE TEMP TABLE ${target} (filename VARCHAR, ${colDefs}, extras JSON)`);
   }
-  const groups = await groupByLayout(files, spec, result);
+  const groups = groupByLayout(files, spec, result);
   lap('sniff');
   const relByAbs = new Map(files.map((f) => [f.abs, f.rel]));
   for (const group of groups) {

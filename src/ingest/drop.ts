@@ -1,6 +1,6 @@
 // Finds the files of one nightly drop and says what each one is. Reads no file content but to hash it.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadIssue } from './issues.js';
@@ -13,7 +13,6 @@ import {
   type ManifestEntry,
   type ManifestProblem,
 } from './manifest.js';
-import { mapPool } from './pool.js';
 
 export type SourceKind =
   | 'customers'
@@ -45,6 +44,8 @@ export interface DropFile {
   rows?: number;
   /** a small JSON file's bytes, kept from hashing so that it is read once */
   content?: Buffer;
+  /** a CSV file's header line, kept from hashing so that sniffing its layout reads nothing again */
+  head?: Buffer;
 }
 
 /** Files up to this size are read whole (hashed and, for JSON, kept); larger ones are streamed. */
@@ -170,7 +171,19 @@ async function readManifest(
   return parsed.entries;
 }
 
-/** One file of the drop: what it is, its size and hash, and (when the manifest gives one) its CSV row count. */
+/** A CSV file's first line (up to 64 KiB), copied out of its bytes: all that sniffing its layout reads. */
+function headerLine(bytes: Buffer): Buffer | undefined {
+  // UTF-16's line break is two bytes: such a file is sniffed from its own start (csvRead.ts).
+  if (isUtf16(bytes)) return undefined;
+  const end = bytes.subarray(0, 65536).indexOf(0x0a);
+  return Buffer.from(bytes.subarray(0, end < 0 ? Math.min(bytes.length, 65536) : end + 1));
+}
+
+/**
+ * One file of the drop: what it is, its size and hash, and (when the manifest gives a row count but no sha256 to
+ * check it against) its CSV row count. Small files are read synchronously: thousands of them a night, and a read
+ * through the thread pool costs several times a direct one; nothing else waits on this process.
+ */
 async function describeFile(
   dropDir: string,
   abs: string,
@@ -179,12 +192,13 @@ async function describeFile(
 ): Promise<DropFile> {
   const rel = path.relative(dropDir, abs).split(path.sep).join('/');
   const { kind, customerId, tenantFolder } = classify(rel);
-  const { size } = await stat(abs);
+  const { size } = statSync(abs);
   const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
+  const lower = rel.toLowerCase();
+  const csv = lower.endsWith('.csv');
   // The price list's documented header ends with a typographic quote ("ERP Price“) that would throw a quote
   // counter off for the whole file: its size and sha256 are checked, not its row count.
-  const countRows =
-    rowsWanted.has(rel.toLowerCase()) && rel.toLowerCase().endsWith('.csv') && kind !== 'pc_pricesheet';
+  const countRows = rowsWanted.has(lower) && csv && kind !== 'pc_pricesheet';
   if (tenantFolder !== undefined && !customerId) {
     file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
     file.refusedCode = 'bad_tenant_folder';
@@ -192,10 +206,11 @@ async function describeFile(
     file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
     file.refusedCode = 'file_too_large';
   } else if (size <= READ_WHOLE_BYTES) {
-    const bytes = await readFile(abs);
+    const bytes = readFileSync(abs);
     file.sha256 = createHash('sha256').update(bytes).digest('hex');
     if (countRows && !isUtf16(bytes)) file.rows = countCsvRows(bytes);
-    if (rel.toLowerCase().endsWith('.json')) file.content = bytes;
+    if (lower.endsWith('.json')) file.content = bytes;
+    else if (csv) file.head = headerLine(bytes);
   } else {
     const h = await hashStream(abs, countRows);
     file.sha256 = h.sha256;
@@ -268,9 +283,17 @@ export async function discoverDrop(dropDir: string, maxFileBytes: number): Promi
   const manifestPath = paths.find((abs) => path.relative(dropDir, abs).toLowerCase() === 'manifest.json');
   const manifest: DropManifest = { present: Boolean(manifestPath), problems: [] };
   const entries = await readManifest(manifestPath, maxFileBytes, manifest);
-  const rowsWanted = new Set(entries.filter((e) => e.rows !== undefined).map((e) => e.path.toLowerCase()));
-  // Thousands of small files a night: stat and hash them several at a time.
-  const files = await mapPool(paths, 16, (abs) => describeFile(dropDir, abs, maxFileBytes, rowsWanted));
+  // A file whose sha256 is the manifest's holds the exporter's bytes, rows included: counting them again would
+  // only re-check the exporter's arithmetic, at the cost of a second scan of every byte of the night.
+  const rowsWanted = new Set(
+    entries.filter((e) => e.rows !== undefined && !e.sha256).map((e) => e.path.toLowerCase()),
+  );
+  const files: DropFile[] = [];
+  for (const [i, abs] of paths.entries()) {
+    files.push(await describeFile(dropDir, abs, maxFileBytes, rowsWanted));
+    // Let timers and signals through now and then: a night is tens of thousands of files.
+    if (i % 512 === 511) await new Promise((resolve) => setImmediate(resolve));
+  }
   if (manifestPath && !manifest.error) {
     checkManifest(files, entries, manifest, issues);
   } else if (manifest.error) {
