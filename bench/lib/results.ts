@@ -21,8 +21,9 @@ const LABELS: [key: string, label: string][] = [
   ['floor', "floor: DuckDB alone reading the night's files into tables, columns named"],
   ['polars', "polars: the analyst's adoption_daily script (lazy scan)"],
   ['pandas', "pandas: the analyst's adoption_daily script"],
-  ['load', 'every drop of the range loaded into an empty warehouse (`adoption backfill`)'],
-  ['ingest', "one night's `adoption ingest` (load + daily + weekly metrics)"],
+  ['load', 'every night before the last loaded into an empty warehouse (`adoption backfill`)'],
+  ['ingest', "one night's `adoption ingest` onto that history (load + daily + weekly metrics)"],
+  ['reingest', 'the same night ingested again over its earlier load (`adoption ingest`)'],
   ['daily', 'daily metrics of one night'],
   ['weekly', 'weekly metrics, every week of the range'],
   ['backfill', 'backfill of the range with the drops loaded (recompute daily + weekly)'],
@@ -30,6 +31,10 @@ const LABELS: [key: string, label: string][] = [
   ['digests', "every account manager's digest, workbook attached, sent to a local SMTP server"],
   ['collect', 'collect one night from the fake Microsoft (100 ms a call, 2% answered 429)'],
 ];
+
+/** The programs the job is compared with: their memory and growth are theirs, not targets of the job's stages. */
+const PEERS = new Set(['floor', 'polars', 'pandas']);
+const ownStages = (r: SizeResult) => Object.entries(r.stages).filter(([k]) => !PEERS.has(k));
 
 const f2 = (n: number) => n.toFixed(2);
 const f1 = (n: number) => n.toFixed(1);
@@ -106,8 +111,8 @@ function targets(results: SizeResult[]): string[] {
   add('`adoption ingest` ≤ 2 × the polars script', ratio('ingest', 'polars'), 2, '×');
   add("backfill of the range ≤ 10 × one night's ingest", ratio('backfill', 'ingest'), 10, '×');
   add(
-    'peak memory of every stage < 2 GiB',
-    (r) => Math.max(...Object.values(r.stages).map((m) => m.peakMiB)) / 1024,
+    "peak memory of every stage of the job < 2 GiB (the peers' are in the table above)",
+    (r) => Math.max(...ownStages(r).map(([, m]) => m.peakMiB)) / 1024,
     2,
     ' GiB',
   );
@@ -126,12 +131,13 @@ function targets(results: SizeResult[]): string[] {
   if (results.length > 1) {
     const first = results[0]!;
     const last = results.at(-1)!;
-    const ks = LABELS.filter(([k]) => first.stages[k] && last.stages[k]).map(([k]) =>
+    const ks = LABELS.filter(([k]) => !PEERS.has(k) && first.stages[k] && last.stages[k]).map(([k]) =>
       exponent(k, first, last),
     );
-    lines.push(
-      `| growth exponent ${first.data.scale}× → ${last.data.scale}× of every stage ≤ 1.1 | | largest ${f2(Math.max(...ks))} | ${Math.max(...ks) <= 1.1 ? 'yes' : '**no**'} |`,
-    );
+    if (ks.length)
+      lines.push(
+        `| growth exponent ${first.data.scale}× → ${last.data.scale}× of every stage of the job ≤ 1.1 | | largest ${f2(Math.max(...ks))} | ${Math.max(...ks) <= 1.1 ? 'yes' : '**no**'} |`,
+      );
   }
   return lines;
 }

@@ -3,7 +3,7 @@
 // that have no command of their own (daily and weekly metrics alone, the digest run against a local SMTP server)
 // go through bench/stage.ts, which reports the stage's own seconds beside the process's.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dataset } from './dataset.js';
@@ -128,18 +128,44 @@ export function pandas(run: SizeRun): Measure {
   ]);
 }
 
-/** Every drop of the range read and loaded into an empty warehouse, with the metrics: the history the rest use. */
+/**
+ * Every drop of the range but the last night read and loaded into an empty warehouse, with the metrics: the history
+ * the nightly ingest adds to. A copy of it is kept, so that each measured ingest adds the last night to the same
+ * history.
+ */
 export function loadFromEmpty(run: SizeRun): Measure {
   rmSync(run.db, { force: true });
-  return adoption(run, ['backfill', '--from', run.first, '--to', run.last]);
+  const before = run.data.dates[run.data.dates.indexOf(run.last) - 1]!;
+  const m = adoption(run, ['backfill', '--from', run.first, '--to', before]);
+  copyFileSync(run.db, historyCopy(run));
+  return m;
 }
 
+const historyCopy = (run: SizeRun) => `${run.db}.history`;
+
+/** The warehouse as the load left it: the history without the last night. */
+export function restoreHistory(run: SizeRun): void {
+  copyFileSync(historyCopy(run), run.db);
+  rmSync(`${run.db}.wal`, { force: true });
+}
+
+/** The nightly case: the last night's drop ingested onto the history (the warehouse restored before each run). */
 export function ingest(run: SizeRun): Measure {
+  return measure(
+    run.runs,
+    () => adoption(run, ['ingest', '--date', run.last]),
+    () => restoreHistory(run),
+  );
+}
+
+/** The last night ingested again, over its own earlier load (a rerun after a corrected drop). */
+export function reingest(run: SizeRun): Measure {
   return measure(run.runs, () => adoption(run, ['ingest', '--date', run.last]));
 }
 
-/** One ingest with step timings (LOG_LEVEL=debug), for where the time goes. */
+/** One nightly ingest onto the history with its debug log, read back phase by phase; leaves the night loaded. */
 export function ingestProfile(run: SizeRun): Record<string, number> {
+  restoreHistory(run);
   const r = runCommandWithStderr(process.execPath, [
     path.join(ROOT, 'bin', 'adoption.js'),
     'ingest',

@@ -11,7 +11,7 @@ import { dateColumn, readCsvFiles, type CsvReadResult, type CsvSpec } from '../c
 import type { DropFile } from '../drop.js';
 import type { LoadIssue } from '../issues.js';
 import { newSourceLoad, setAside, type SourceLoad } from '../loadLedger.js';
-import { allStaging, runStaging, stageFileList } from '../stagingSql.js';
+import { allStaging, runStaging, stageFileList, stagingStatement } from '../stagingSql.js';
 import { duplicateUserIssue, emptyValueIssues } from './userRowIssues.js';
 
 export const COPILOT_USER_REPORT: CsvSpec = {
@@ -102,22 +102,37 @@ export const COPILOT_APP_COLUMNS: Record<CopilotApp, string> = {
 
 const TABLE = 'stg_copilot_activity';
 
-/** Per file: rows without a user or a report date are set aside (their counts moved), a user listed twice flagged. */
-async function checkReports(wh: Warehouse, read: CsvReadResult, issues: LoadIssue[]): Promise<void> {
-  for (const c of await allStaging(wh, TABLE, 'checks')) {
-    const rel = String(c.rel);
-    const emptyRows = [
-      ['User Principal Name', c.no_user],
-      ['Report Refresh Date', c.no_date],
-    ] as const;
-    issues.push(...emptyValueIssues(rel, emptyRows));
+/**
+ * Per report, from its row of the `checks` statement: rows without a user or a report date set aside (their counts
+ * moved), a user listed twice flagged. Returns each tenant's report date and whether any row must be deleted.
+ */
+function checkReports(
+  checks: Record<string, unknown>[],
+  relOf: Map<string, string>,
+  read: CsvReadResult,
+  issues: LoadIssue[],
+): { refreshOf: Map<string, string | null>; incomplete: number; duplicates: number } {
+  const refreshOf = new Map<string, string | null>();
+  let incomplete = 0;
+  let duplicates = 0;
+  for (const c of checks) {
+    const customerId = String(c.customer_id);
+    const rel = relOf.get(customerId)!;
+    refreshOf.set(customerId, (c.refresh as string | null) ?? null);
+    issues.push(
+      ...emptyValueIssues(rel, [
+        ['User Principal Name', c.no_user],
+        ['Report Refresh Date', c.no_date],
+      ]),
+    );
     const counts = read.read.get(rel)!;
-    for (const [, n] of emptyRows) {
-      counts.rejected += Number(n);
-      counts.loaded -= Number(n);
-    }
+    counts.loaded = Number(c.n) - Number(c.incomplete);
+    counts.rejected += Number(c.incomplete);
+    incomplete += Number(c.incomplete);
+    duplicates += Number(c.duplicates);
     if (Number(c.duplicates) > 0) issues.push(duplicateUserIssue(rel, c.duplicates));
   }
+  return { refreshOf, incomplete, duplicates };
 }
 
 /** One row per report loaded: its own as-of date, and the apps its layout has (an app without a column is not an app nobody uses). */
@@ -126,9 +141,8 @@ async function recordReports(
   date: string,
   loaded: DropFile[],
   read: CsvReadResult,
+  refreshOf: Map<string, string | null>,
 ): Promise<void> {
-  const asOf = await allStaging(wh, TABLE, 'report_dates');
-  const refreshOf = new Map(asOf.map((r) => [String(r.customer_id), r.refresh as string | null]));
   await insertRows(
     wh,
     'stg_copilot_reports',
@@ -150,7 +164,10 @@ async function recordReports(
   );
 }
 
-/** Loads the Copilot usage reports of tenants customers.csv knows (`reports`). */
+/**
+ * Loads the Copilot usage reports of tenants customers.csv knows (`reports`): read straight into the table, checked
+ * there (queries/staging/stg_copilot_activity.sql), as the Office 365 user reports are.
+ */
 export async function loadCopilotReports(
   wh: Warehouse,
   date: string,
@@ -158,18 +175,20 @@ export async function loadCopilotReports(
 ): Promise<SourceLoad> {
   const load = newSourceLoad();
   if (reports.length === 0) return load;
-  const read = await readCsvFiles(wh, reports, COPILOT_USER_REPORT, 'tmp_copilot');
+  await stageFileList(wh, TABLE, 'tmp_copilot_files', reports);
+  const read = await readCsvFiles(wh, reports, COPILOT_USER_REPORT, 'tmp_copilot', {
+    params: { date },
+    statement: stagingStatement(TABLE, 'from_csv'),
+  });
   load.issues.push(...read.issues);
   const loaded = reports.filter((f) => !read.setAside.has(f.rel));
   for (const f of reports) if (read.setAside.has(f.rel)) load.outcomes.set(f.rel, setAside());
-  if (loaded.length === 0) {
-    await runStaging(wh, TABLE, 'drop_temp');
-    return load;
-  }
-  await stageFileList(wh, TABLE, 'tmp_copilot_files', loaded);
-  await checkReports(wh, read, load.issues);
-  await runStaging(wh, TABLE, 'from_csv', { date });
-  await recordReports(wh, date, loaded, read);
+  const relOf = new Map(reports.map((f) => [f.customerId!, f.rel]));
+  const checks = await allStaging(wh, TABLE, 'checks', { date });
+  const { refreshOf, incomplete, duplicates } = checkReports(checks, relOf, read, load.issues);
+  if (incomplete > 0) await runStaging(wh, TABLE, 'delete_incomplete', { date });
+  if (duplicates > 0) await runStaging(wh, TABLE, 'delete_duplicates', { date });
+  if (loaded.length > 0) await recordReports(wh, date, loaded, read, refreshOf);
   // A header-only report is a tenant without Copilot licences: normal, nothing to report.
   for (const f of loaded)
     load.outcomes.set(f.rel, { ...(read.read.get(f.rel) ?? { loaded: 0, rejected: 0 }), status: 'loaded' });
