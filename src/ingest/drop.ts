@@ -1,7 +1,7 @@
 // Finds the files of one nightly drop and says what each one is. Reads no file content but to hash it.
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadIssue } from './issues.js';
 import { normaliseGuid } from './values.js';
@@ -94,7 +94,8 @@ export async function sha256File(file: string): Promise<string> {
 /** Every file below the drop folder: one recursive listing; symbolic links are followed only inside the drop. */
 async function listFiles(dropDir: string, realRoot: string, issues: LoadIssue[]): Promise<string[]> {
   const out: string[] = [];
-  const entries = await readdir(dropDir, { recursive: true, withFileTypes: true });
+  // One synchronous walk: tens of thousands of tenant folders, each a round trip through the thread pool otherwise.
+  const entries = readdirSync(dropDir, { recursive: true, withFileTypes: true });
   for (const e of entries) {
     const abs = path.join(e.parentPath, e.name);
     if (e.isFile()) {
@@ -173,10 +174,32 @@ async function readManifest(
 
 /** A CSV file's first line (up to 64 KiB), copied out of its bytes: all that sniffing its layout reads. */
 function headerLine(bytes: Buffer): Buffer | undefined {
-  // UTF-16's line break is two bytes: such a file is sniffed from its own start (csvRead.ts).
+  // UTF-16's line break is two bytes: such a file is sniffed from its own start (csvLayout.ts).
   if (isUtf16(bytes)) return undefined;
   const end = bytes.subarray(0, 65536).indexOf(0x0a);
   return Buffer.from(bytes.subarray(0, end < 0 ? Math.min(bytes.length, 65536) : end + 1));
+}
+
+/**
+ * Reads a file of at most READ_WHOLE_BYTES into `scratch` (one buffer for the whole night: no allocation, and no
+ * garbage, per file), with its size from the open file; larger files are left unread. The bytes are a view of
+ * `scratch`, valid until the next read.
+ */
+function readSmall(abs: string, scratch: Buffer): { size: number; bytes?: Buffer } {
+  const fd = openSync(abs, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size > scratch.length) return { size };
+    let read = 0;
+    while (read < size) {
+      const n = readSync(fd, scratch, read, size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { size, bytes: scratch.subarray(0, read) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -187,29 +210,33 @@ function headerLine(bytes: Buffer): Buffer | undefined {
 async function describeFile(
   dropDir: string,
   abs: string,
-  maxFileBytes: number,
-  rowsWanted: Set<string>,
+  limits: { maxFileBytes: number; rowsWanted: Set<string>; scratch: Buffer },
 ): Promise<DropFile> {
+  const { maxFileBytes, rowsWanted } = limits;
   const rel = path.relative(dropDir, abs).split(path.sep).join('/');
   const { kind, customerId, tenantFolder } = classify(rel);
-  const { size } = statSync(abs);
-  const file: DropFile = { rel, abs, kind, customerId, bytes: size, sha256: '' };
+  const file: DropFile = { rel, abs, kind, customerId, bytes: 0, sha256: '' };
   const lower = rel.toLowerCase();
   const csv = lower.endsWith('.csv');
   // The price list's documented header ends with a typographic quote ("ERP Price“) that would throw a quote
   // counter off for the whole file: its size and sha256 are checked, not its row count.
   const countRows = rowsWanted.has(lower) && csv && kind !== 'pc_pricesheet';
   if (tenantFolder !== undefined && !customerId) {
+    file.bytes = (await stat(abs)).size;
     file.refused = `tenant folder "${tenantFolder}" is not a tenant GUID`;
     file.refusedCode = 'bad_tenant_folder';
-  } else if (size > maxFileBytes) {
+    return file;
+  }
+  const { size, bytes } = readSmall(abs, limits.scratch.subarray(0, Math.min(READ_WHOLE_BYTES, maxFileBytes)));
+  file.bytes = size;
+  if (size > maxFileBytes) {
     file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
     file.refusedCode = 'file_too_large';
-  } else if (size <= READ_WHOLE_BYTES) {
-    const bytes = readFileSync(abs);
+  } else if (bytes) {
     file.sha256 = createHash('sha256').update(bytes).digest('hex');
     if (countRows && !isUtf16(bytes)) file.rows = countCsvRows(bytes);
-    if (lower.endsWith('.json')) file.content = bytes;
+    // Copies: the bytes are the shared scratch buffer's.
+    if (lower.endsWith('.json')) file.content = Buffer.from(bytes);
     else if (csv) file.head = headerLine(bytes);
   } else {
     const h = await hashStream(abs, countRows);
@@ -289,8 +316,9 @@ export async function discoverDrop(dropDir: string, maxFileBytes: number): Promi
     entries.filter((e) => e.rows !== undefined && !e.sha256).map((e) => e.path.toLowerCase()),
   );
   const files: DropFile[] = [];
+  const limits = { maxFileBytes, rowsWanted, scratch: Buffer.allocUnsafe(READ_WHOLE_BYTES) };
   for (const [i, abs] of paths.entries()) {
-    files.push(await describeFile(dropDir, abs, maxFileBytes, rowsWanted));
+    files.push(await describeFile(dropDir, abs, limits));
     // Let timers and signals through now and then: a night is tens of thousands of files.
     if (i % 512 === 511) await new Promise((resolve) => setImmediate(resolve));
   }
