@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   DuckDBConnection,
@@ -8,6 +8,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
+import { busyMessage, holderOf, removeHolder, writeHolder } from './holder.js';
 import { listMacros, listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
 
 export type Params = Record<string, string | number | boolean | null>;
@@ -44,6 +45,19 @@ function pickParams(sql: string, params: Params | undefined): Record<string, Duc
     out[name] = params[name] as DuckDBValue;
   }
   return out;
+}
+
+/** DuckDB's settings for the warehouse. */
+function instanceSettings(options: { threads?: number; memoryLimit?: string }): Record<string, string> {
+  return {
+    threads: String(options.threads ?? 2),
+    ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+    // Extensions cannot be downloaded here; fail fast instead of waiting on the network.
+    autoinstall_known_extensions: 'false',
+    // Every command checkpoints once before it closes (cli/runtime.ts, and DuckDB at close): checkpointing again
+    // whenever 16 MB of log piled up cost a night's ingest a second checkpoint, and a backfill one per night.
+    checkpoint_threshold: '256MB',
+  };
 }
 
 export class Warehouse {
@@ -93,12 +107,7 @@ export class Warehouse {
     let waiting = false;
     while (!instance) {
       try {
-        instance = await DuckDBInstance.create(file, {
-          threads: String(options.threads ?? 2),
-          ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
-          // Extensions cannot be downloaded here; fail fast instead of waiting on the network.
-          autoinstall_known_extensions: 'false',
-        });
+        instance = await DuckDBInstance.create(file, instanceSettings(options));
       } catch (err) {
         const msg = (err as Error).message;
         if (!/Could not set lock|Conflicting lock/i.test(msg)) throw new UserError(openFailure(file, msg));
@@ -291,7 +300,7 @@ export function environmentProblem(file: string | null, message: string): string
     return `${wh} is damaged or is not a DuckDB warehouse (${first}); restore it from a backup, or move it aside and rebuild it with \`adoption backfill\` from the drops`;
   // A night larger than DuckDB's memory limit (10× the largest partner at the default limit): the fix is a setting.
   if (/Out of Memory Error/i.test(message))
-    return `DuckDB ran out of the memory the warehouse may use (${first}); raise warehouse.memoryLimit in the configuration (docs/sizing.md: a night of 5 million users needs about 1536MB) and run the command again: what was committed before is intact`;
+    return `DuckDB ran out of the memory the warehouse may use (${first}); raise warehouse.memoryLimit in the configuration (docs/sizing.md has what each size needs) and run the command again: what was committed before is intact`;
   if (/database has been invalidated/i.test(message))
     return `${wh} stopped after an earlier write failed (${first}); fix the cause (a full disk?) and run the command again: what was committed before is intact`;
   return null;
@@ -299,49 +308,4 @@ export function environmentProblem(file: string | null, message: string): string
 
 function openFailure(file: string, message: string): string {
   return environmentProblem(file, message) ?? `cannot open the warehouse ${file}: ${message.split('\n')[0]}`;
-}
-
-/** Beside the warehouse while a process has it open: who, and doing what (DuckDB's own message gives only a PID). */
-export function holderFile(file: string): string {
-  return `${file}.holder.json`;
-}
-
-function writeHolder(file: string, purpose: string): void {
-  const tmp = `${holderFile(file)}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }));
-    renameSync(tmp, holderFile(file));
-  } catch {
-    /* only a courtesy for the message of a process that waits */
-  }
-}
-
-function removeHolder(file: string): void {
-  try {
-    const h = JSON.parse(readFileSync(holderFile(file), 'utf8')) as { pid?: number };
-    if (h.pid === process.pid) unlinkSync(holderFile(file));
-  } catch {
-    /* gone already */
-  }
-}
-
-function busyMessage(file: string, duckdbMessage: string, waitedMs: number): string {
-  const waited = waitedMs > 0 ? `, still after waiting ${Math.round(waitedMs / 1000)} s` : '';
-  return `the warehouse ${file} is in use by ${holderOf(file, duckdbMessage)}${waited}; try again when it has finished (warehouse.busyWaitSeconds sets how long to wait)`;
-}
-
-/** Who holds the warehouse: the process and what it is doing, from the file it leaves beside the warehouse. */
-function holderOf(file: string, duckdbMessage: string): string {
-  const pid = /PID (\d+)/.exec(duckdbMessage)?.[1];
-  let holder: { pid?: number; purpose?: string; since?: string } = {};
-  try {
-    holder = JSON.parse(readFileSync(holderFile(file), 'utf8')) as typeof holder;
-  } catch {
-    /* no holder file: an older version, or another program */
-  }
-  return holder.pid !== undefined && (!pid || String(holder.pid) === pid)
-    ? `process ${holder.pid} (${holder.purpose ?? 'adoption'}, since ${holder.since ?? '?'})`
-    : pid
-      ? `process ${pid}`
-      : 'another process';
 }
