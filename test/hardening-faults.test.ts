@@ -1,4 +1,4 @@
-// Covers jobs/ingest.ts, jobs/digest.ts, jobs/report.ts, src/warehouse/warehouse.ts. Issue #7, faults: a full disk,
+// Covers jobs/ingest.ts, jobs/digest.ts, jobs/report.ts, src/warehouse/warehouse.ts, src/warehouse/holder.ts. Issue #7, faults: a full disk,
 // SMTP down for a whole run, the warehouse held by another process. (The process killed at random points is
 // test/kill-at-random.test.ts; a newer warehouse and an invalid configuration are in backfill.test.ts and cli.test.ts;
 // the server dropping the connection before its reply is in digest.test.ts.)
