@@ -227,7 +227,10 @@ async function describeFile(
     file.refusedCode = 'bad_tenant_folder';
     return file;
   }
-  const { size, bytes } = readSmall(abs, limits.scratch.subarray(0, Math.min(READ_WHOLE_BYTES, maxFileBytes)));
+  const { size, bytes } = readSmall(
+    abs,
+    limits.scratch.subarray(0, Math.min(READ_WHOLE_BYTES, maxFileBytes)),
+  );
   file.bytes = size;
   if (size > maxFileBytes) {
     file.refused = `is ${size} bytes, over the limit of ${maxFileBytes} (ingest.maxFileBytes)`;
