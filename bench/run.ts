@@ -59,7 +59,9 @@ for (const [i, scale] of sizes.entries()) {
     try {
       r.stages[key] = fn();
     } catch (err) {
-      r.failures[key] = (err as Error).message.split('\n').slice(0, 12).join(' ').slice(0, 600);
+      // The command, then the end of what it printed: the error is last, after any progress lines.
+      const text = (err as Error).message.replace(/\s+/g, ' ').trim();
+      r.failures[key] = text.length > 700 ? `${text.slice(0, 250)} … ${text.slice(-450)}` : text;
       run.log(`${key} failed: ${r.failures[key]}`);
     }
   };

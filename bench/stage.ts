@@ -13,7 +13,12 @@ import { loadCatalog, loadConfig } from '../src/config/load.js';
 import type { JobContext } from '../src/context.js';
 import { DEMO_PARTNER_TENANT } from '../src/demo/generate.js';
 import { createLogger, silentLogger } from '../src/log.js';
-import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
+import {
+  recomputeDailyMetrics,
+  recomputeWeeklyMetrics,
+  rowsPerPass,
+  weekEndDow,
+} from '../src/warehouse/metrics.js';
 import { Warehouse } from '../src/warehouse/warehouse.js';
 
 interface Options {
@@ -155,7 +160,11 @@ switch (stage) {
         recomputeDailyMetrics(
           ctx.wh,
           { from: o.date!, to: o.date! },
-          { partnerTenantId: DEMO_PARTNER_TENANT, weekEndDow: weekEndDow(ctx.config) },
+          {
+            partnerTenantId: DEMO_PARTNER_TENANT,
+            weekEndDow: weekEndDow(ctx.config),
+            rowsPerPass: rowsPerPass(ctx.config.warehouse.memoryLimit),
+          },
         ),
       ),
     );

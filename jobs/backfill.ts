@@ -6,7 +6,12 @@ import { dateRange } from '../src/dates.js';
 import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
-import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
+import {
+  recomputeDailyMetrics,
+  recomputeWeeklyMetrics,
+  rowsPerPass,
+  weekEndDow,
+} from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { dropDirFor } from '../src/schedule/dropWait.js';
 import type { Reprocess } from './choices.js';
@@ -162,7 +167,9 @@ export async function backfill(ctx: JobContext, req: BackfillRequest): Promise<B
       await wh.transaction(async () => {
         await recomputeDailyMetrics(wh, result.recomputed!, {
           partnerTenantId: config.partner.tenantId,
+          log,
           weekEndDow: weekEndDow(config),
+          rowsPerPass: rowsPerPass(config.warehouse.memoryLimit),
         });
         await recomputeWeeklyMetrics(wh, result.recomputed!.from, config);
       });

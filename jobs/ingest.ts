@@ -8,7 +8,12 @@ import { describeIssue } from '../src/ingest/issues.js';
 import { loadDrop } from '../src/ingest/loadDrop.js';
 import { recordLoad } from '../src/ingest/loadLedger.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
-import { recomputeDailyMetrics, recomputeWeeklyMetrics, weekEndDow } from '../src/warehouse/metrics.js';
+import {
+  recomputeDailyMetrics,
+  recomputeWeeklyMetrics,
+  rowsPerPass,
+  weekEndDow,
+} from '../src/warehouse/metrics.js';
 import { finishRun, startRun } from '../src/warehouse/runLedger.js';
 import { dropDirFor } from '../src/schedule/dropWait.js';
 import type { IngestSummary } from '../src/ingest/report.js';
@@ -96,7 +101,12 @@ export async function ingest(ctx: JobContext, req: IngestRequest): Promise<Inges
       await recomputeDailyMetrics(
         wh,
         { from: asOf, to: asOf },
-        { partnerTenantId: config.partner.tenantId, log, weekEndDow: weekEndDow(config) },
+        {
+          partnerTenantId: config.partner.tenantId,
+          log,
+          weekEndDow: weekEndDow(config),
+          rowsPerPass: rowsPerPass(config.warehouse.memoryLimit),
+        },
       );
       const t1 = process.hrtime.bigint();
       await recomputeWeeklyMetrics(wh, asOf, config, log);

@@ -11,6 +11,7 @@ import { jsonErrorLine } from '../src/ingest/jsonSources.js';
 import { normaliseWorkload } from '../src/ingest/sources/partnerCenter.js';
 import { isoDatePart, normaliseGuid } from '../src/ingest/values.js';
 import { parameterNames } from '../src/warehouse/sqlFiles.js';
+import { datePasses, rowsPerPass, sizeBytes } from '../src/warehouse/metrics.js';
 import { loadCatalog } from '../src/config/load.js';
 
 describe('configuration', () => {
@@ -232,5 +233,31 @@ describe('CSV row counting for the manifest check', () => {
     }
     expect(countCsvRows(Buffer.from('header only\n'))).toBe(0);
     expect(countCsvRows(Buffer.alloc(0))).toBe(0);
+  });
+});
+
+describe('the daily counts, a span of nights at a time', () => {
+  it('reads sizes as the configuration and DuckDB write them', () => {
+    expect(sizeBytes('768MB')).toBe(768e6);
+    expect(sizeBytes('1.5GiB')).toBe(1.5 * 1024 ** 3);
+    expect(sizeBytes('512 kib')).toBe(512 * 1024);
+    expect(() => sizeBytes('lots')).toThrow(/not a size: lots/);
+    expect(rowsPerPass('768MB')).toBe(6_000_000);
+  });
+  it('groups consecutive nights up to the row budget, a bigger night alone', () => {
+    const nights = [
+      { date: '2026-11-01', rows: 4 },
+      { date: '2026-11-02', rows: 5 },
+      { date: '2026-11-04', rows: 12 },
+      { date: '2026-11-05', rows: 3 },
+      { date: '2026-11-06', rows: 7 },
+    ];
+    expect(datePasses(nights, 10)).toEqual([
+      { from: '2026-11-01', to: '2026-11-02' },
+      { from: '2026-11-04', to: '2026-11-04' },
+      { from: '2026-11-05', to: '2026-11-06' },
+    ]);
+    expect(datePasses(nights, 100)).toEqual([{ from: '2026-11-01', to: '2026-11-06' }]);
+    expect(datePasses([], 10)).toEqual([]);
   });
 });
