@@ -21,7 +21,12 @@ import { loadWeekPlan, type WeekPlan } from '../src/digest/weekPlan.js';
 import { UserError } from '../src/errors.js';
 import { loadTemplates, type DigestTemplates } from '../src/render/email.js';
 import { finishRun, startRun, updateRunParams } from '../src/warehouse/runLedger.js';
-import { buildReport, resolveWeek } from './report.js';
+import {
+  buildReport,
+  prepareDigestInactiveUsers,
+  releaseDigestInactiveUsers,
+  resolveWeek,
+} from './report.js';
 
 export interface DigestOptions {
   owner?: string;
@@ -84,6 +89,7 @@ function digestMaker(
   const { config } = ctx;
   const readers: Recipient[] = [];
   let counts = weekPlan;
+  let setAside: Promise<void> | undefined;
   const make = async ({ owner, recipient }: DigestAddressee): Promise<Outgoing> => {
     const reader = checkedRecipient(config, recipient);
     readers.push(reader);
@@ -100,10 +106,25 @@ function digestMaker(
     counts = plan.weekPlan;
     if (!req.dryRun) await recordSuggestions(ctx, plan.suggestions);
     const outDir = path.join(config.outputDir, week);
-    const workbook = async () =>
-      (await buildReport(ctx, { asOf: week, owner, locale: reader.locale, trigger: req.trigger, outDir }))
-        .file;
     const attach = config.digest.attachWorkbook && !req.dryRun;
+    const workbook = async () => {
+      // Once per run: each manager's workbook then reads its own inactive users, not the whole portfolio's.
+      // A failure is this recipient's; the next one tries again.
+      setAside ??= prepareDigestInactiveUsers(ctx, week).catch((err: unknown) => {
+        setAside = undefined;
+        throw err;
+      });
+      await setAside;
+      const report = await buildReport(ctx, {
+        asOf: week,
+        owner,
+        locale: reader.locale,
+        trigger: req.trigger,
+        outDir,
+        inactiveUsersSetAside: true,
+      });
+      return report.file;
+    };
     return digestMessage(ctx, {
       templates,
       data: plan.data,
@@ -172,5 +193,6 @@ export async function sendDigests(ctx: JobContext, req: JobRequest & DigestOptio
     stop.dispose();
     mailer?.close();
     if (req.dryRun) await wh.run('ROLLBACK');
+    else await releaseDigestInactiveUsers(ctx).catch(() => undefined);
   }
 }

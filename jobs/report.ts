@@ -37,6 +37,21 @@ export interface ReportOptions {
   outDir: string;
   /** the rows a sheet may hold: Excel's limit, unless a test or a benchmark lowers it to see a list split */
   maxRowsPerSheet?: number;
+  /**
+   * a digest run has set the week's inactive licence holders aside by account manager
+   * (prepareDigestInactiveUsers): an `owner`'s workbook reads its Inactive users sheet from there
+   */
+  inactiveUsersSetAside?: boolean;
+}
+
+/** Sets the week's inactive licence holders aside, by account manager, for the workbooks of a digest run. */
+export async function prepareDigestInactiveUsers(ctx: JobContext, week: string): Promise<void> {
+  await ctx.wh.runFile('reports/digest_inactive_holders', { week });
+}
+
+/** Frees what prepareDigestInactiveUsers set aside (a scheduler's connection outlives the run). */
+export async function releaseDigestInactiveUsers(ctx: JobContext): Promise<void> {
+  await ctx.wh.run('DROP TABLE IF EXISTS digest_inactive_holders');
 }
 
 export interface ReportResult {
@@ -147,6 +162,7 @@ async function reportSheets(
   params: Params,
   head: { scope: ReportScope; summary: Row[]; thisWeek: Row },
   counts: Record<string, number>,
+  inactiveUsersSetAside: boolean,
 ): Promise<SheetModel[]> {
   const { wh, config } = ctx;
   const { locale } = head.scope;
@@ -175,7 +191,12 @@ async function reportSheets(
     customersSheet(stream('customers', 'reports/customers', (r) => customerRow(r, locale))),
     workloadsSheet(stream('workloads', 'reports/workloads', (r) => workloadRow(r, locale))),
     trendSheet(trend, await trendChart(trend, locale), Boolean(head.scope.customer), locale),
-    inactiveUsersSheet(stream('inactiveUsers', 'reports/inactive_users')),
+    inactiveUsersSheet(
+      stream(
+        'inactiveUsers',
+        inactiveUsersSetAside ? 'reports/digest_inactive_users' : 'reports/inactive_users',
+      ),
+    ),
     copilotSheet(copilot, await wh.allFile('reports/copilot_trend', params)),
     spendSheet(spend, config.spend.renewalHorizonDays),
     dataQualitySheet(stream('dataQuality', 'reports/data_quality_grouped', dataQualityRow)),
@@ -198,7 +219,8 @@ export async function buildReport(ctx: JobContext, req: JobRequest & ReportOptio
   const { scope } = head;
   const zh = scope.locale === 'zh-CN';
   const rows: Record<string, number> = {};
-  const sheets = await reportSheets(ctx, params, head, rows);
+  const setAside = Boolean(req.inactiveUsersSetAside && req.owner !== undefined && !req.customer);
+  const sheets = await reportSheets(ctx, params, head, rows, setAside);
   const bytes = await renderWorkbook({
     title: reportTitle(scope),
     subject: zh ? `截至 ${scope.week} 的一周` : `Week ending ${scope.week}`,

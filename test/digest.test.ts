@@ -7,6 +7,7 @@ import type { ParsedMail } from 'mailparser';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDigests } from '../jobs/digest.js';
+import { buildReport } from '../jobs/report.js';
 import { messageIdFor } from '../src/digest/message.js';
 import { ingest } from '../jobs/ingest.js';
 import type { JobContext } from '../src/context.js';
@@ -94,6 +95,19 @@ async function workbookText(m: ParsedMail): Promise<string> {
   return out.join('\n');
 }
 
+function rowValues(ws: ExcelJS.Worksheet): unknown[][] {
+  const out: unknown[][] = [];
+  ws.eachRow((row) => out.push(JSON.parse(JSON.stringify(row.values)) as unknown[]));
+  return out;
+}
+
+async function sheetValues(m: ParsedMail, sheet: string): Promise<unknown[][]> {
+  const att = m.attachments.find((a) => a.filename?.endsWith('.xlsx'))!;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(att.content as unknown as ExcelJS.Buffer);
+  return rowValues(wb.getWorksheet(sheet)!);
+}
+
 describe('digest over SMTP (STARTTLS + AUTH)', () => {
   it('sends each account manager one message about their own customers only', async () => {
     await useSmtp(await startSmtp());
@@ -145,6 +159,23 @@ describe('digest over SMTP (STARTTLS + AUTH)', () => {
       for (const o of others) expect(everything, `${recipient} sees ${o}`).not.toContain(o);
     }
     expect(await workbookText(got[FALLBACK]![0]!)).toContain('PC Subs plc');
+
+    // The run reads each manager's inactive users from the week's set aside once: the same rows as the manager's
+    // workbook built on its own, and nothing left behind in the warehouse's connection.
+    const attached = await sheetValues(am1[0]!, 'Inactive users');
+    const alone = await buildReport(ctx, {
+      asOf: res.week,
+      owner: 'am1@partner.example',
+      trigger: 'manual',
+      outDir: path.join(dir, 'alone'),
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(alone.file);
+    expect(alone.rows.inactiveUsers).toBeGreaterThan(0);
+    expect(attached).toEqual(rowValues(book.getWorksheet('Inactive users')!));
+    expect(
+      await ctx.wh.all(`SELECT table_name FROM duckdb_tables() WHERE table_name = 'digest_inactive_holders'`),
+    ).toEqual([]);
   });
 
   it('escapes customer names in HTML and writes in the reader’s language, not the customers’', async () => {

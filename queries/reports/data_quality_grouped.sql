@@ -4,11 +4,13 @@
 -- From: load_issues, adoption_customer_weekly (through issues_in_scope, queries/macros/issues_in_scope.sql).
 -- Parameters: $week, $owner and $customer (NULL = all).
 WITH
--- The customer's name as of the latest night of the week that names them.
+issues AS (SELECT * FROM issues_in_scope($week::DATE, $owner, $customer)),
+-- The customer's name as of the latest week that names them; only the customers the issues are about (a digest run
+-- reads this for every account manager, and every customer's names of every week is most of its cost at 20,000).
 names AS (
   SELECT customer_id, arg_max(customer_name, week_ending) AS customer_name
   FROM adoption_customer_weekly
-  WHERE week_ending <= $week::DATE
+  WHERE week_ending <= $week::DATE AND customer_id IN (SELECT about FROM issues)
   GROUP BY customer_id
 )
 SELECT
@@ -20,7 +22,7 @@ SELECT
   string_agg(DISTINCT strftime(i.snapshot_date, '%Y-%m-%d'), ', ' ORDER BY strftime(i.snapshot_date, '%Y-%m-%d')) AS dates,
   min(i.line) AS first_line,
   arg_max(i.message, i.snapshot_date) AS message
-FROM issues_in_scope($week::DATE, $owner, $customer) i
+FROM issues i
 LEFT JOIN names n ON n.customer_id = i.about
 GROUP BY i.severity, i.code, i.about, n.customer_name, i.file, i.column_name
 ORDER BY CASE i.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, max(i.snapshot_date) DESC,
