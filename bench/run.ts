@@ -1,4 +1,4 @@
-// `npm run bench [-- --sizes 1,10 --runs 3,1 --load-days 90,14 --skip collect,pandas]`: what one machine holds.
+// `npm run bench` runs this and bench/startup.ts; `npx tsx bench/run.ts [--sizes 1,10 --runs 3,1 --load-days 90,90 --skip collect,pandas]` runs this alone with options: what one machine holds.
 // Each size (1 = 2,000 customers, about 500,000 users, 40 account managers; 10 = 20,000 customers, about 5 million
 // users, 400 managers, one of them with 3,000 customers) is measured stage by stage as whole commands, beside the
 // floor (DuckDB alone reading the night's files) and the script an analyst would write instead (polars, pandas),
@@ -27,7 +27,7 @@ const perSize = (name: string, fallback: string) => (i: number) => {
   return values[Math.min(i, values.length - 1)]!;
 };
 const runsAt = perSize('runs', '3,1');
-const loadDaysAt = perSize('load-days', '90,14');
+const loadDaysAt = perSize('load-days', '90,90');
 // --skip stage or stage@scale (collect@10: not at 10×)
 const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const skipped = (key: string, scale: number) => skip.has(key) || skip.has(`${key}@${scale}`);
