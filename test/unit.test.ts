@@ -11,7 +11,7 @@ import { jsonErrorLine } from '../src/ingest/jsonSources.js';
 import { normaliseWorkload } from '../src/ingest/sources/partnerCenter.js';
 import { isoDatePart, normaliseGuid } from '../src/ingest/values.js';
 import { parameterNames } from '../src/warehouse/sqlFiles.js';
-import { datePasses, rowsPerPass, sizeBytes } from '../src/warehouse/metrics.js';
+import { coveringSpans, datePasses, rowsPerPass, sizeBytes } from '../src/warehouse/metrics.js';
 import { loadCatalog } from '../src/config/load.js';
 
 describe('configuration', () => {
@@ -259,5 +259,24 @@ describe('the daily counts, a span of nights at a time', () => {
     ]);
     expect(datePasses(nights, 100)).toEqual([{ from: '2026-11-01', to: '2026-11-06' }]);
     expect(datePasses([], 10)).toEqual([]);
+  });
+  it('stretches the spans over the whole range, a night without a user report included, none twice', () => {
+    const range = { from: '2026-10-31', to: '2026-11-08' };
+    expect(
+      coveringSpans(
+        [
+          { from: '2026-11-01', to: '2026-11-02' },
+          { from: '2026-11-04', to: '2026-11-04' },
+          { from: '2026-11-05', to: '2026-11-06' },
+        ],
+        range,
+      ),
+    ).toEqual([
+      { from: '2026-10-31', to: '2026-11-02' },
+      { from: '2026-11-03', to: '2026-11-04' },
+      { from: '2026-11-05', to: '2026-11-08' },
+    ]);
+    expect(coveringSpans([], range)).toEqual([range]);
+    expect(coveringSpans([{ from: '2026-11-02', to: '2026-11-03' }], range)).toEqual([range]);
   });
 });

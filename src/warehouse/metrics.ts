@@ -1,4 +1,5 @@
 import { RETIRED_WORKLOADS, WEEKDAYS, type Config } from '../config/schema.js';
+import { addDays } from '../dates.js';
 import type { Logger } from '../log.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -67,6 +68,7 @@ export async function recomputeDailyMetrics(
     const [from, to] = table === 'user_license_activity' ? ['week_from', 'week_to'] : ['from', 'to'];
     await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $${from}::DATE AND $${to}::DATE`, params);
   }
+  let spans: { from: string; to: string }[] = [range];
   for (const table of DAILY_METRICS) {
     const t = process.hrtime.bigint();
     if (table === 'user_license_activity') {
@@ -87,9 +89,12 @@ export async function recomputeDailyMetrics(
         });
     } else if (table === 'user_license_counts') {
       await wh.runFile(`metrics/${table}`, params);
-      await countUsers(wh, range, options);
-    } else {
+      spans = await countUsers(wh, range, options);
+    } else if (table === 'user_license_keep' || table === 'user_license_rows') {
       await wh.runFile(`metrics/${table}`, params);
+    } else {
+      // The same spans as the counts: at 10×, adoption_daily over 89 nights in one statement ran out of 768 MB.
+      for (const span of spans) await wh.runFile(`metrics/${table}`, { ...params, ...span });
     }
     options.log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
   }
@@ -115,24 +120,26 @@ export async function recomputeDailyMetrics(
 
 /**
  * The TEMP table user_license_counts filled a span of snapshot dates at a time (datePasses), so that a backfill at
- * 10× never holds every night's per-user rows in one statement.
+ * 10× never holds every night's per-user rows in one statement. Returns the spans, covering the whole range: the
+ * daily tables are computed over the same ones.
  */
 async function countUsers(
   wh: Warehouse,
   range: { from: string; to: string },
   options: { log?: Logger; rowsPerPass: number },
-): Promise<void> {
+): Promise<{ from: string; to: string }[]> {
   const rows = await wh.all(
     `SELECT snapshot_date::VARCHAR AS date, count(*)::DOUBLE AS n FROM stg_user_activity
      WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE GROUP BY ALL ORDER BY 1`,
     range,
   );
-  const spans = datePasses(
-    rows.map((r) => ({ date: String(r.date), rows: Number(r.n) })),
-    options.rowsPerPass,
+  const spans = coveringSpans(
+    datePasses(
+      rows.map((r) => ({ date: String(r.date), rows: Number(r.n) })),
+      options.rowsPerPass,
+    ),
+    range,
   );
-  // No user report in the range: the table is still made, empty, for the tables that read it.
-  if (spans.length === 0) spans.push({ ...range });
   for (const [i, span] of spans.entries()) {
     const into =
       i === 0 ? 'CREATE OR REPLACE TEMP TABLE user_license_counts AS' : 'INSERT INTO user_license_counts';
@@ -143,6 +150,22 @@ async function countUsers(
     if (spans.length > 1)
       options.log?.debug({ pass: i + 1, of: spans.length, ...span }, 'user_license_counts: pass done');
   }
+  return spans;
+}
+
+/**
+ * Spans stretched to cover `range` without gap or overlap: a night without a user report (Partner Center's figures
+ * only) still gets its daily rows. No span at all: the range as one (the TEMP table is still made, empty).
+ */
+export function coveringSpans(
+  spans: readonly { from: string; to: string }[],
+  range: { from: string; to: string },
+): { from: string; to: string }[] {
+  if (spans.length === 0) return [{ ...range }];
+  return spans.map((span, i) => ({
+    from: i === 0 ? range.from : addDays(spans[i - 1]!.to, 1),
+    to: i === spans.length - 1 ? range.to : span.to,
+  }));
 }
 
 /**
