@@ -94,8 +94,16 @@ describe('backfill', () => {
     oneByOne.wh.close();
 
     const ctx = await contextAt('backfilled');
-    const first = await backfill(ctx, { trigger: 'backfill', from: dates[0]!, asOf: dates.at(-1)! });
+    const weeksDone: string[] = [];
+    const first = await backfill(ctx, {
+      trigger: 'backfill',
+      from: dates[0]!,
+      asOf: dates.at(-1)!,
+      onMetricsProgress: (done, total, through) => weeksDone.push(`${done}/${total} ${through}`),
+    });
     expect(first.loaded).toEqual(dates);
+    // Weeks end on Monday (config/default.json): the daily metrics are recomputed and committed a week at a time.
+    expect(weeksDone).toEqual(['1/3 2026-11-09', '2/3 2026-11-16', '3/3 2026-11-23']);
     expect(first.plan.find((p) => p.date === '2026-11-15')).toMatchObject({ action: 'no_drop' });
     expect(first.recomputed).toEqual({ from: dates[0], to: dates.at(-1) });
     const afterFirst = await dumpAll(ctx);
@@ -109,7 +117,7 @@ describe('backfill', () => {
     }
     expect(afterFirst.adoption_weekly!.length).toBeGreaterThan(0);
 
-    // The users counted a night per statement (as a night at 10× is under the default memory limit) and many nights
+    // The counts and daily tables computed a night per span (as a night at 10× is under the default memory limit) and many nights
     // per statement give the same tables.
     const debug: unknown[] = [];
     const log = pino({ level: 'debug' }, { write: (line: string) => debug.push(JSON.parse(line)) });
@@ -120,7 +128,7 @@ describe('backfill', () => {
         { partnerTenantId: PARTNER, weekEndDow: weekEndDow(ctx.config), rowsPerPass: 1, log },
       ),
     );
-    expect(debug.filter((l) => (l as { msg: string }).msg === 'user_license_counts: pass done')).toHaveLength(
+    expect(debug.filter((l) => (l as { msg: string }).msg === 'daily metrics: span done')).toHaveLength(
       dates.length,
     );
     expect(await dumpAll(ctx)).toEqual(afterFirst);

@@ -11,7 +11,7 @@ import { jsonErrorLine } from '../src/ingest/jsonSources.js';
 import { normaliseWorkload } from '../src/ingest/sources/partnerCenter.js';
 import { isoDatePart, normaliseGuid } from '../src/ingest/values.js';
 import { parameterNames } from '../src/warehouse/sqlFiles.js';
-import { coveringSpans, datePasses, rowsPerPass, sizeBytes } from '../src/warehouse/metrics.js';
+import { coveringSpans, datePasses, rowsPerPass, sizeBytes, weekChunks } from '../src/warehouse/metrics.js';
 import { loadCatalog } from '../src/config/load.js';
 
 describe('configuration', () => {
@@ -278,5 +278,28 @@ describe('the daily counts, a span of nights at a time', () => {
     ]);
     expect(coveringSpans([], range)).toEqual([range]);
     expect(coveringSpans([{ from: '2026-11-02', to: '2026-11-03' }], range)).toEqual([range]);
+  });
+  it('cuts a backfill range at the ends of weeks, on the configured weekday', () => {
+    const range = { from: '2026-11-08', to: '2026-11-23' }; // a Sunday to a Monday
+    expect(weekChunks(range, 1)).toEqual([
+      { from: '2026-11-08', to: '2026-11-09' },
+      { from: '2026-11-10', to: '2026-11-16' },
+      { from: '2026-11-17', to: '2026-11-23' },
+    ]);
+    expect(weekChunks(range, 0)).toEqual([
+      { from: '2026-11-08', to: '2026-11-08' },
+      { from: '2026-11-09', to: '2026-11-15' },
+      { from: '2026-11-16', to: '2026-11-22' },
+      { from: '2026-11-23', to: '2026-11-23' },
+    ]);
+    expect(weekChunks({ from: '2026-11-11', to: '2026-11-11' }, 1)).toEqual([
+      { from: '2026-11-11', to: '2026-11-11' },
+    ]);
+    // Across a year's end (2026-12-28 is a Monday).
+    expect(weekChunks({ from: '2026-12-27', to: '2027-01-05' }, 1)).toEqual([
+      { from: '2026-12-27', to: '2026-12-28' },
+      { from: '2026-12-29', to: '2027-01-04' },
+      { from: '2027-01-05', to: '2027-01-05' },
+    ]);
   });
 });

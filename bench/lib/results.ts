@@ -100,6 +100,11 @@ function targets(results: SizeResult[]): string[] {
       `| ${label} | ${values.map((v) => (v === undefined ? '—' : `${f2(v)}${unit}`)).join(' | ')} | ${met ? 'yes' : '**no**'} |`,
     );
   };
+  // A stage that failed measured nothing: no target can be called met while one did.
+  const failed = results.map((r) => Object.keys(r.failures));
+  lines.push(
+    `| every stage of the job ran to the end | ${failed.map((f) => (f.length ? `failed: ${f.join(', ')}` : 'yes')).join(' | ')} | ${failed.some((f) => f.length) ? '**no**' : 'yes'} |`,
+  );
   const ratio = (a: string, b: string) => (r: SizeResult) =>
     r.stages[a] && r.stages[b] ? r.stages[a]!.wall / r.stages[b]!.wall : undefined;
   add(

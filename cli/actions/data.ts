@@ -66,6 +66,7 @@ export async function backfillCommand(opts: BackfillOptions): Promise<void> {
   if (opts.from > opts.to) throw new UserError(`--from ${opts.from} is after --to ${opts.to}`);
   refuseFuture('--to', opts.to, config);
   const progress = progressReporter('backfill');
+  const metrics = progressReporter('metrics recomputed, a week at a time');
   const result = await withContext(
     opts,
     (ctx) =>
@@ -76,10 +77,17 @@ export async function backfillCommand(opts: BackfillOptions): Promise<void> {
         reprocess: opts.reprocess,
         dryRun: opts.dryRun,
         onProgress: progress.update,
+        onMetricsProgress: (done, total, through) => {
+          progress.stop();
+          metrics.update(done, total, `through ${through}`);
+        },
       }),
     undefined,
     { create: true },
-  ).finally(() => progress.stop());
+  ).finally(() => {
+    progress.stop();
+    metrics.stop();
+  });
   printBackfill(opts, result);
 }
 

@@ -23,7 +23,10 @@ export function progressReporter(label: string): {
         }
         bar.update(done, { item });
       },
-      stop: () => started && bar.stop(),
+      stop: () => {
+        if (started) bar.stop();
+        started = false;
+      },
     };
   }
   return {

@@ -1,7 +1,7 @@
 import { RETIRED_WORKLOADS, WEEKDAYS, type Config } from '../config/schema.js';
 import { addDays } from '../dates.js';
 import type { Logger } from '../log.js';
-import type { Warehouse } from './warehouse.js';
+import type { Params, Warehouse } from './warehouse.js';
 
 /** DESIGN.md §1: active = used in the last 28 calendar days, both ends of the window included. */
 export const ACTIVE_WINDOW_DAYS = 28;
@@ -29,6 +29,9 @@ export const WEEKLY_METRICS = [
   'adoption_workload_weekly',
   'adoption_portfolio_weekly',
 ] as const;
+
+/** The daily tables computed a span of nights at a time, from that span's user_license_counts. */
+const SPAN_METRICS = DAILY_METRICS.slice(DAILY_METRICS.indexOf('user_license_counts') + 1);
 
 /** Tables the daily pass stores; the others are a macro and TEMP tables of the pass itself. */
 export const STORED_DAILY_METRICS = DAILY_METRICS.filter(
@@ -68,36 +71,9 @@ export async function recomputeDailyMetrics(
     const [from, to] = table === 'user_license_activity' ? ['week_from', 'week_to'] : ['from', 'to'];
     await wh.run(`DELETE FROM ${table} WHERE snapshot_date BETWEEN $${from}::DATE AND $${to}::DATE`, params);
   }
-  let spans: { from: string; to: string }[] = [range];
-  for (const table of DAILY_METRICS) {
-    const t = process.hrtime.bigint();
-    if (table === 'user_license_activity') {
-      // Stored for the snapshots in user_license_keep only (its range bounds the macro's scan); the counts then read
-      // these rows back and compute only the other snapshots, so that each snapshot's rows are computed once.
-      // One week at a time: a 90-day backfill stores 13 weeks of per-user rows, and one statement for all of them
-      // took DuckDB's footprint within sight of 1.5 GiB.
-      const weeks = await wh.all(
-        `SELECT min(snapshot_date) AS keep_from, max(snapshot_date) AS keep_to FROM user_license_keep
-         GROUP BY week_ending(snapshot_date, $dow) ORDER BY 1`,
-        { dow: options.weekEndDow },
-      );
-      for (const keep of weeks)
-        await wh.runFile(`metrics/${table}`, {
-          ...params,
-          keep_from: String(keep.keep_from),
-          keep_to: String(keep.keep_to),
-        });
-    } else if (table === 'user_license_counts') {
-      await wh.runFile(`metrics/${table}`, params);
-      spans = await countUsers(wh, range, options);
-    } else if (table === 'user_license_keep' || table === 'user_license_rows') {
-      await wh.runFile(`metrics/${table}`, params);
-    } else {
-      // The same spans as the counts: at 10×, adoption_daily over 89 nights in one statement ran out of 768 MB.
-      for (const span of spans) await wh.runFile(`metrics/${table}`, { ...params, ...span });
-    }
-    options.log?.debug({ table, ms: Number(process.hrtime.bigint() - t) / 1e6 }, 'metric table computed');
-  }
+  const ms = await computeDailyTables(wh, range, params, options);
+  for (const table of DAILY_METRICS)
+    options.log?.debug({ table, ms: ms[table] ?? 0 }, 'metric table computed');
   await wh.run(
     `DELETE FROM load_issues WHERE code IN ('source_difference', 'usage_from_partner_center', 'usage_not_measurable', 'aggregate_only_product')
        AND snapshot_date BETWEEN $from::DATE AND $to::DATE`,
@@ -118,39 +94,102 @@ export async function recomputeDailyMetrics(
   );
 }
 
-/**
- * The TEMP table user_license_counts filled a span of snapshot dates at a time (datePasses), so that a backfill at
- * 10× never holds every night's per-user rows in one statement. Returns the spans, covering the whole range: the
- * daily tables are computed over the same ones.
- */
-async function countUsers(
+type DailyTable = (typeof DAILY_METRICS)[number];
+
+/** The daily tables of recomputeDailyMetrics, their rows deleted already; returns each table's milliseconds. */
+async function computeDailyTables(
   wh: Warehouse,
   range: { from: string; to: string },
-  options: { log?: Logger; rowsPerPass: number },
+  params: Params,
+  options: { log?: Logger; weekEndDow: number; rowsPerPass: number },
+): Promise<Partial<Record<DailyTable, number>>> {
+  const ms: Partial<Record<DailyTable, number>> = {};
+  const timed = async (table: DailyTable, fn: () => Promise<unknown>) => {
+    const t = process.hrtime.bigint();
+    await fn();
+    ms[table] = (ms[table] ?? 0) + Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  await timed('user_license_keep', () => wh.runFile('metrics/user_license_keep', params));
+  await timed('user_license_rows', () => wh.runFile('metrics/user_license_rows', params));
+  // Stored for the snapshots in user_license_keep only (its range bounds the macro's scan); the counts then read
+  // these rows back and compute only the other snapshots, so that each snapshot's rows are computed once.
+  // One week at a time: a 90-day backfill stores 13 weeks of per-user rows, and one statement for all of them
+  // took DuckDB's footprint within sight of 1.5 GiB.
+  await timed('user_license_activity', async () => {
+    const weeks = await wh.all(
+      `SELECT min(snapshot_date) AS keep_from, max(snapshot_date) AS keep_to FROM user_license_keep
+       GROUP BY week_ending(snapshot_date, $dow) ORDER BY 1`,
+      { dow: options.weekEndDow },
+    );
+    for (const keep of weeks)
+      await wh.runFile('metrics/user_license_activity', {
+        ...params,
+        keep_from: String(keep.keep_from),
+        keep_to: String(keep.keep_to),
+      });
+  });
+  await timed('user_license_counts', () => wh.runFile('metrics/user_license_counts', params));
+  // A span of nights at a time, counts and then every daily table, the counts replaced at each span. At 10× the
+  // counts of 89 nights (7 million rows, 2.5 GB uncompressed in a TEMP table) ran out of DuckDB's 768 MB while the
+  // daily tables read them; a daily table reads only its own snapshot date, so spans in date order give the same rows.
+  const spans = await userCountSpans(wh, range, options.rowsPerPass);
+  for (const [i, span] of spans.entries()) {
+    await timed('user_license_counts', () =>
+      wh.run(
+        'CREATE OR REPLACE TEMP TABLE user_license_counts AS FROM user_license_counts_of($from::DATE, $to::DATE, $window_days)',
+        { ...span, window_days: ACTIVE_WINDOW_DAYS },
+      ),
+    );
+    for (const table of SPAN_METRICS)
+      await timed(table, () => wh.runFile(`metrics/${table}`, { ...params, ...span }));
+    if (spans.length > 1)
+      options.log?.debug({ span: i + 1, of: spans.length, ...span }, 'daily metrics: span done');
+  }
+  return ms;
+}
+
+/**
+ * The spans of snapshot dates the daily tables are computed a span at a time over (datePasses), so that a backfill
+ * at 10× never holds every night's per-user rows, nor every night's counts, in one statement. They cover the whole
+ * range.
+ */
+async function userCountSpans(
+  wh: Warehouse,
+  range: { from: string; to: string },
+  rowsPerPass: number,
 ): Promise<{ from: string; to: string }[]> {
   const rows = await wh.all(
     `SELECT snapshot_date::VARCHAR AS date, count(*)::DOUBLE AS n FROM stg_user_activity
      WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE GROUP BY ALL ORDER BY 1`,
     range,
   );
-  const spans = coveringSpans(
+  return coveringSpans(
     datePasses(
       rows.map((r) => ({ date: String(r.date), rows: Number(r.n) })),
-      options.rowsPerPass,
+      rowsPerPass,
     ),
     range,
   );
-  for (const [i, span] of spans.entries()) {
-    const into =
-      i === 0 ? 'CREATE OR REPLACE TEMP TABLE user_license_counts AS' : 'INSERT INTO user_license_counts';
-    await wh.run(`${into} FROM user_license_counts_of($from::DATE, $to::DATE, $window_days)`, {
-      ...span,
-      window_days: ACTIVE_WINDOW_DAYS,
-    });
-    if (spans.length > 1)
-      options.log?.debug({ pass: i + 1, of: spans.length, ...span }, 'user_license_counts: pass done');
+}
+
+/**
+ * The range cut at the ends of weeks (weeks end on `weekEndDow`, 0 = Sunday, as week_ending in SQL): a backfill
+ * recomputes and commits a week at a time. A week is the smallest piece: its per-user rows are those of its last
+ * snapshot.
+ */
+export function weekChunks(
+  range: { from: string; to: string },
+  weekEndDow: number,
+): { from: string; to: string }[] {
+  const chunks: { from: string; to: string }[] = [];
+  for (let from = range.from; from <= range.to;) {
+    const dow = new Date(`${from}T00:00:00Z`).getUTCDay();
+    const weekEnd = addDays(from, (7 + weekEndDow - dow) % 7);
+    const to = weekEnd < range.to ? weekEnd : range.to;
+    chunks.push({ from, to });
+    from = addDays(to, 1);
   }
-  return spans;
+  return chunks;
 }
 
 /**
