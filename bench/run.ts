@@ -33,7 +33,7 @@ const skip = new Set(arg('skip', '').split(',').filter(Boolean));
 const skipped = (key: string, scale: number) => skip.has(key) || skip.has(`${key}@${scale}`);
 const COLLECT_USERS_PER_CUSTOMER = 60;
 // --memory-limit: the warehouse's DuckDB memory limit for every command (default: config/default.json's); --out:
-// the results file under bench/ (default results.md), so a run with another setting does not replace the main one.
+// the results file, relative to bench/ or absolute (default results.md), so a run with another setting does not replace the main one.
 const memoryLimit = arg('memory-limit', '');
 const outFile = arg('out', 'results.md');
 
@@ -102,6 +102,6 @@ for (const [i, scale] of sizes.entries()) {
     skipped: [...skip],
     ...(memoryLimit ? { memoryLimit } : {}),
   });
-  writeFileSync(path.join(HERE, outFile), markdown);
+  writeFileSync(path.resolve(HERE, outFile), markdown);
   console.log(markdown);
 }
