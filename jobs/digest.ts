@@ -21,12 +21,7 @@ import { loadWeekPlan, type WeekPlan } from '../src/digest/weekPlan.js';
 import { UserError } from '../src/errors.js';
 import { loadTemplates, type DigestTemplates } from '../src/render/email.js';
 import { finishRun, startRun, updateRunParams } from '../src/warehouse/runLedger.js';
-import {
-  buildReport,
-  prepareDigestInactiveUsers,
-  releaseDigestInactiveUsers,
-  resolveWeek,
-} from './report.js';
+import { buildReport, prepareDigestWeek, releaseDigestWeek, resolveWeek } from './report.js';
 
 export interface DigestOptions {
   owner?: string;
@@ -108,9 +103,10 @@ function digestMaker(
     const outDir = path.join(config.outputDir, week);
     const attach = config.digest.attachWorkbook && !req.dryRun;
     const workbook = async () => {
-      // Once per run: each manager's workbook then reads its own inactive users, not the whole portfolio's.
+      // Once per run: each manager's workbook then reads its own inactive users and load issues, not the whole
+      // portfolio's.
       // A failure is this recipient's; the next one tries again.
-      setAside ??= prepareDigestInactiveUsers(ctx, week).catch((err: unknown) => {
+      setAside ??= prepareDigestWeek(ctx, week).catch((err: unknown) => {
         setAside = undefined;
         throw err;
       });
@@ -121,7 +117,7 @@ function digestMaker(
         locale: reader.locale,
         trigger: req.trigger,
         outDir,
-        inactiveUsersSetAside: true,
+        weekSetAside: true,
       });
       return report.file;
     };
@@ -193,6 +189,6 @@ export async function sendDigests(ctx: JobContext, req: JobRequest & DigestOptio
     stop.dispose();
     mailer?.close();
     if (req.dryRun) await wh.run('ROLLBACK');
-    else await releaseDigestInactiveUsers(ctx).catch(() => undefined);
+    else await releaseDigestWeek(ctx).catch(() => undefined);
   }
 }

@@ -38,20 +38,25 @@ export interface ReportOptions {
   /** the rows a sheet may hold: Excel's limit, unless a test or a benchmark lowers it to see a list split */
   maxRowsPerSheet?: number;
   /**
-   * a digest run has set the week's inactive licence holders aside by account manager
-   * (prepareDigestInactiveUsers): an `owner`'s workbook reads its Inactive users sheet from there
+   * a digest run has set the week's inactive licence holders and load issues aside by account manager
+   * (prepareDigestWeek): an `owner`'s workbook reads its Inactive users and Data quality sheets from there
    */
-  inactiveUsersSetAside?: boolean;
+  weekSetAside?: boolean;
 }
 
-/** Sets the week's inactive licence holders aside, by account manager, for the workbooks of a digest run. */
-export async function prepareDigestInactiveUsers(ctx: JobContext, week: string): Promise<void> {
+/**
+ * Sets the week's inactive licence holders and load issues aside, by account manager, for the workbooks of a digest
+ * run: read once, not once per manager (at 400 managers the per-manager reads grew with the square of the portfolio).
+ */
+export async function prepareDigestWeek(ctx: JobContext, week: string): Promise<void> {
   await ctx.wh.runFile('reports/digest_inactive_holders', { week });
+  await ctx.wh.runFile('reports/digest_week_issues', { week });
 }
 
-/** Frees what prepareDigestInactiveUsers set aside (a scheduler's connection outlives the run). */
-export async function releaseDigestInactiveUsers(ctx: JobContext): Promise<void> {
+/** Frees what prepareDigestWeek set aside (a scheduler's connection outlives the run). */
+export async function releaseDigestWeek(ctx: JobContext): Promise<void> {
   await ctx.wh.run('DROP TABLE IF EXISTS digest_inactive_holders');
+  await ctx.wh.run('DROP TABLE IF EXISTS digest_week_issues');
 }
 
 export interface ReportResult {
@@ -162,7 +167,7 @@ async function reportSheets(
   params: Params,
   head: { scope: ReportScope; summary: Row[]; thisWeek: Row },
   counts: Record<string, number>,
-  inactiveUsersSetAside: boolean,
+  weekSetAside: boolean,
 ): Promise<SheetModel[]> {
   const { wh, config } = ctx;
   const { locale } = head.scope;
@@ -192,14 +197,17 @@ async function reportSheets(
     workloadsSheet(stream('workloads', 'reports/workloads', (r) => workloadRow(r, locale))),
     trendSheet(trend, await trendChart(trend, locale), Boolean(head.scope.customer), locale),
     inactiveUsersSheet(
-      stream(
-        'inactiveUsers',
-        inactiveUsersSetAside ? 'reports/digest_inactive_users' : 'reports/inactive_users',
-      ),
+      stream('inactiveUsers', weekSetAside ? 'reports/digest_inactive_users' : 'reports/inactive_users'),
     ),
     copilotSheet(copilot, await wh.allFile('reports/copilot_trend', params)),
     spendSheet(spend, config.spend.renewalHorizonDays),
-    dataQualitySheet(stream('dataQuality', 'reports/data_quality_grouped', dataQualityRow)),
+    dataQualitySheet(
+      stream(
+        'dataQuality',
+        weekSetAside ? 'reports/digest_data_quality' : 'reports/data_quality_grouped',
+        dataQualityRow,
+      ),
+    ),
     definitionsSheet(locale),
   ];
 }
@@ -219,7 +227,7 @@ export async function buildReport(ctx: JobContext, req: JobRequest & ReportOptio
   const { scope } = head;
   const zh = scope.locale === 'zh-CN';
   const rows: Record<string, number> = {};
-  const setAside = Boolean(req.inactiveUsersSetAside && req.owner !== undefined && !req.customer);
+  const setAside = Boolean(req.weekSetAside && req.owner !== undefined && !req.customer);
   const sheets = await reportSheets(ctx, params, head, rows, setAside);
   const bytes = await renderWorkbook({
     title: reportTitle(scope),

@@ -2,7 +2,8 @@
 -- on which nights, the latest night's words), naming the customer it is about. Issues about one customer are
 -- shown only in that customer's scope; issues about no customer in particular are shown to everyone.
 -- From: load_issues, adoption_customer_weekly (through issues_in_scope, queries/macros/issues_in_scope.sql).
--- Parameters: $week, $owner and $customer (NULL = all).
+-- Parameters: $week, $owner and $customer (NULL = all). A digest run reads the same rows for each account manager
+-- from the issues it set aside once (queries/reports/digest_data_quality.sql).
 WITH
 issues AS (SELECT * FROM issues_in_scope($week::DATE, $owner, $customer)),
 -- The customer's name as of the latest week that names them; only the customers the issues are about (a digest run
@@ -26,4 +27,4 @@ FROM issues i
 LEFT JOIN names n ON n.customer_id = i.about
 GROUP BY i.severity, i.code, i.about, n.customer_name, i.file, i.column_name
 ORDER BY CASE i.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, max(i.snapshot_date) DESC,
-  count(*) DESC, i.code, i.file, i.column_name
+  count(*) DESC, i.code, i.file, i.column_name, i.about

@@ -7,5 +7,7 @@ SELECT c.customer_name, i.customer_id, i.user_key, p.display_name AS product, i.
 FROM digest_inactive_holders i
 JOIN adoption_customer_weekly c ON c.week_ending = $week::DATE AND c.customer_id = i.customer_id
 JOIN catalog_products p ON p.sku_id = i.sku_id
-WHERE owned_by(i.owner_email, $owner)
+-- owner_email is never NULL here: the plain comparison beside owned_by is the same test, in a form DuckDB checks
+-- against each row group's range, so a manager's rows are read without scanning everyone's.
+WHERE owned_by(i.owner_email, $owner) AND i.owner_email = $owner::VARCHAR
 ORDER BY c.customer_name, i.customer_id, product, days_since DESC NULLS FIRST, i.user_key
