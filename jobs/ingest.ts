@@ -74,6 +74,24 @@ export function assertDropExists(dropDir: string, date: string): void {
   }
 }
 
+/** The night's daily metrics and the weekly metrics of its week, inside the ingest's transaction. */
+async function computeNightMetrics(ctx: JobContext, asOf: string): Promise<void> {
+  const { wh, config, log } = ctx;
+  await recomputeDailyMetrics(
+    wh,
+    { from: asOf, to: asOf },
+    {
+      partnerTenantId: config.partner.tenantId,
+      log,
+      weekEndDow: weekEndDow(config),
+      rowsPerPass: rowsPerPass(config.warehouse.memoryLimit),
+    },
+  );
+  const t1 = process.hrtime.bigint();
+  await recomputeWeeklyMetrics(wh, asOf, config, log);
+  log.debug({ phase: 'weekly metrics', ms: Number(process.hrtime.bigint() - t1) / 1e6 }, 'load phase done');
+}
+
 export async function ingest(ctx: JobContext, req: IngestRequest): Promise<IngestSummary> {
   const { asOf } = req;
   const started = process.hrtime.bigint();
@@ -88,6 +106,7 @@ export async function ingest(ctx: JobContext, req: IngestRequest): Promise<Inges
   try {
     assertDropExists(dropDir, asOf);
     log.info({ date: asOf, dropDir }, 'ingest started');
+    let workDone = 0n;
     const summary = await wh.transaction(async () => {
       await writeCatalog(wh, ctx.catalog);
       const loaded = await loadOneDrop(ctx, { date: asOf, dropDir, runId, found: req.found });
@@ -98,24 +117,16 @@ export async function ingest(ctx: JobContext, req: IngestRequest): Promise<Inges
           `the drop of ${asOf} has no row that could be loaded${why.length ? `: ${why.map(describeIssue).join('; ')}` : ''}`,
         );
       }
-      await recomputeDailyMetrics(
-        wh,
-        { from: asOf, to: asOf },
-        {
-          partnerTenantId: config.partner.tenantId,
-          log,
-          weekEndDow: weekEndDow(config),
-          rowsPerPass: rowsPerPass(config.warehouse.memoryLimit),
-        },
-      );
-      const t1 = process.hrtime.bigint();
-      await recomputeWeeklyMetrics(wh, asOf, config, log);
-      log.debug(
-        { phase: 'weekly metrics', ms: Number(process.hrtime.bigint() - t1) / 1e6 },
-        'load phase done',
-      );
+      await computeNightMetrics(ctx, asOf);
+      workDone = process.hrtime.bigint();
       return loaded;
     });
+    // DuckDB checkpoints at this commit: it compresses the night's new rows and, some nights, merges a small
+    // table's row groups (docs/sizing.md), which made this one of the larger steps.
+    log.debug(
+      { phase: 'commit (DuckDB checkpoint)', ms: Number(process.hrtime.bigint() - workDone) / 1e6 },
+      'load phase done',
+    );
     const [counts] = await wh.all(
       `SELECT count(*)::INTEGER AS metric_rows, count(DISTINCT customer_id)::INTEGER AS customers FROM adoption_daily WHERE snapshot_date = $date::DATE`,
       { date: asOf },

@@ -152,7 +152,7 @@ function profile(r: SizeResult): string[] {
   const steps = { ...r.profile };
   const measured = Object.values(steps).reduce((a, b) => a + b, 0);
   if (r.stages.ingest)
-    steps['start-up, opening the warehouse and the rest'] = Math.max(0, r.stages.ingest.wall - measured);
+    steps['the rest (run ledger, counts, closing, exit)'] = Math.max(0, r.stages.ingest.wall - measured);
   const total = Object.values(steps).reduce((a, b) => a + b, 0);
   return [
     `### Where one night's ingest spends its time at ${r.data.scale}× (one run with LOG_LEVEL=debug)`,
