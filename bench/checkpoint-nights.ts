@@ -1,10 +1,10 @@
-// `tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 0]`: how much of a nightly ingest's commit is DuckDB
+// `tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 100]`: how much of a nightly ingest's commit is DuckDB
 // merging row groups, night after night. A copy of the warehouse gets one simulated night after another (every
 // table with a snapshot_date gains its last night's rows again, a day later, in one transaction, as an ingest
 // appends them), and each night's commit and checkpoint are timed. DuckDB checkpoints at such a commit: it compresses the new rows,
 // and merges adjacent row groups when they fit in fewer, which some nights rewrites a whole small table
-// (docs/sizing.md says what this showed). --max-vacuum-tasks is DuckDB's setting: 0, the warehouse's (no merges), or
-// its default 100 to see what the merges cost. The warehouse itself is not touched.
+// (docs/sizing.md says what this showed). --max-vacuum-tasks is DuckDB's setting: its default 100, the warehouse's, or
+// 0 for the commits without any merge. The warehouse itself is not touched.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ function arg(name: string, fallback?: string): string {
   const value = i >= 0 ? process.argv[i + 1] : fallback;
   if (value === undefined) {
     console.error(
-      'usage: tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 0]',
+      'usage: tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 100]',
     );
     process.exit(2);
   }
@@ -24,7 +24,7 @@ function arg(name: string, fallback?: string): string {
 
 const source = arg('db');
 const nights = Number(arg('nights', '60'));
-const maxVacuumTasks = arg('max-vacuum-tasks', '0');
+const maxVacuumTasks = arg('max-vacuum-tasks', '100');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'checkpoint-nights-'));
 const copy = path.join(dir, 'warehouse.duckdb');
 copyFileSync(source, copy);
