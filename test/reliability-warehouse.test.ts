@@ -316,6 +316,37 @@ describe('time is UTC where it says UTC', () => {
   }
 });
 
+describe('the checkpoint that closes a command', () => {
+  // A checkpoint re-examines every table; the one after the run ledger's rows leaves the merging of row groups to
+  // the next night's commit (docs/sizing.md), and still writes what was committed into the file.
+  it('writes the committed rows without merging row groups, and the next checkpoint merges them', async () => {
+    const db = path.join(dir, 'checkpoint-merges.duckdb');
+    const wh = await Warehouse.open(db, { create: true });
+    const rowGroups = async () =>
+      Number(
+        (await wh.all(`SELECT count(DISTINCT row_group_id) AS n FROM pragma_storage_info('history')`))[0]!.n,
+      );
+    try {
+      await wh.run('CREATE TABLE history AS SELECT range AS id FROM range(3 * 122880)');
+      await wh.run('CREATE TABLE ledger (n INTEGER)');
+      await wh.checkpoint({ mergeRowGroups: true });
+      expect(await rowGroups()).toBe(3);
+      // Two thirds of each row group deleted: the three fit in one.
+      await wh.run('DELETE FROM history WHERE id % 3 <> 0');
+      await wh.run('INSERT INTO ledger VALUES (1)');
+      await wh.checkpoint({ mergeRowGroups: false });
+      expect(await rowGroups()).toBe(3);
+      expect(existsSync(`${db}.wal`) ? statSync(`${db}.wal`).size : 0).toBe(0);
+      await wh.run('INSERT INTO ledger VALUES (2)');
+      await wh.checkpoint({ mergeRowGroups: true });
+      expect(await rowGroups()).toBe(1);
+      expect(Number((await wh.all('SELECT count(*) AS n FROM history'))[0]!.n)).toBe(122880);
+    } finally {
+      wh.close();
+    }
+  });
+});
+
 describe('one worker per warehouse', () => {
   it('two schedulers through two paths to one file (a linked folder, a linked file) are refused', async () => {
     const real = path.join(dir, 'sched');
