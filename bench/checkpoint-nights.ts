@@ -1,10 +1,12 @@
-// `tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 100]`: how much of a nightly ingest's commit is DuckDB
-// merging row groups, night after night. A copy of the warehouse gets one simulated night after another (every
+// `tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 0] [--compact-every 7]`: how much of a nightly
+// ingest's commit is DuckDB merging row groups, night after night, and what a weekly compaction costs instead. A copy of the warehouse gets one simulated night after another (every
 // table with a snapshot_date gains its last night's rows again, a day later, in one transaction, as an ingest
 // appends them), and each night's commit and checkpoint are timed. DuckDB checkpoints at such a commit: it compresses the new rows,
 // and merges adjacent row groups when they fit in fewer, which some nights rewrites a whole small table
-// (docs/sizing.md says what this showed). --max-vacuum-tasks is DuckDB's setting: its default 100, the warehouse's, or
-// 0 for the commits without any merge. The warehouse itself is not touched.
+// (docs/sizing.md says what this showed). --max-vacuum-tasks is DuckDB's setting for the commits: 0, the warehouse's
+// (no merges), or DuckDB's default 100 (merges at every commit, as the job did before compactions). --compact-every N
+// merges every N nights (src/warehouse/compaction.ts: one checkpoint with DuckDB's default), timed apart. The
+// warehouse itself is not touched.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +17,7 @@ function arg(name: string, fallback?: string): string {
   const value = i >= 0 ? process.argv[i + 1] : fallback;
   if (value === undefined) {
     console.error(
-      'usage: tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 100]',
+      'usage: tsx bench/checkpoint-nights.ts --db WAREHOUSE [--nights 60] [--max-vacuum-tasks 0] [--compact-every 7]',
     );
     process.exit(2);
   }
@@ -24,7 +26,8 @@ function arg(name: string, fallback?: string): string {
 
 const source = arg('db');
 const nights = Number(arg('nights', '60'));
-const maxVacuumTasks = arg('max-vacuum-tasks', '100');
+const maxVacuumTasks = arg('max-vacuum-tasks', '0');
+const compactEvery = Number(arg('compact-every', '0'));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'checkpoint-nights-'));
 const copy = path.join(dir, 'warehouse.duckdb');
 copyFileSync(source, copy);
@@ -46,6 +49,7 @@ try {
        WHERE snapshot_date = (SELECT max(snapshot_date) FROM ${t})`,
   );
   const commits: number[] = [];
+  const compactions: number[] = [];
   for (let night = 1; night <= nights; night++) {
     await con.run('BEGIN TRANSACTION');
     for (const sql of appendNight) await con.run(sql);
@@ -56,6 +60,17 @@ try {
     await con.run('CHECKPOINT');
     commits.push((performance.now() - started) / 1000);
     process.stderr.write(`night ${night}: commit ${commits.at(-1)!.toFixed(2)} s\n`);
+    if (compactEvery > 0 && night % compactEvery === 0) {
+      const t = performance.now();
+      // As compaction.ts does: a row to write, so that the checkpoint looks at every table, merging on for it.
+      await con.run('CREATE TABLE IF NOT EXISTS bench_compactions (night INTEGER)');
+      await con.run(`INSERT INTO bench_compactions VALUES (${night})`);
+      await con.run('SET max_vacuum_tasks = 100');
+      await con.run('CHECKPOINT');
+      await con.run(`SET max_vacuum_tasks = ${Number(maxVacuumTasks)}`);
+      compactions.push((performance.now() - t) / 1000);
+      process.stderr.write(`night ${night}: compaction ${compactions.at(-1)!.toFixed(2)} s\n`);
+    }
   }
   con.closeSync();
   instance.closeSync();
@@ -74,6 +89,16 @@ try {
         max: +sorted.at(-1)!.toFixed(2),
         nightsOver1s: commits.filter((s) => s > 1).length,
       },
+      ...(compactEvery > 0
+        ? {
+            compactEvery,
+            compactionSeconds: compactions.map((c) => +c.toFixed(2)),
+            perNightWithCompactions: +(
+              (commits.reduce((a, b) => a + b, 0) + compactions.reduce((a, b) => a + b, 0)) /
+              nights
+            ).toFixed(2),
+          }
+        : {}),
     }),
   );
 } finally {

@@ -75,6 +75,7 @@ for (const [i, scale] of sizes.entries()) {
   // The profile's run leaves the last night loaded, as every later stage needs it.
   if (r.stages.ingest) r.profile = stages.ingestProfile(run);
   timed('reingest', 'the same night ingested again', () => stages.reingest(run));
+  timed('compact', 'the warehouse compacted', () => stages.compact(run));
   if (!skip.has('polars') && !skip.has('ingest'))
     r.agreement = await peerAgreement(run.db, run.last, run.work);
   timed('daily', 'daily metrics', () => stages.daily(run));

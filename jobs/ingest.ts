@@ -121,8 +121,8 @@ export async function ingest(ctx: JobContext, req: IngestRequest): Promise<Inges
       workDone = process.hrtime.bigint();
       return loaded;
     });
-    // DuckDB checkpoints at this commit: it compresses the night's new rows and, some nights, merges a small
-    // table's row groups (docs/sizing.md), which made this one of the larger steps.
+    // DuckDB checkpoints at this commit: it compresses the night's new rows. It merges no row groups (the weekly
+    // compaction does: Warehouse.compact).
     log.debug(
       { phase: 'commit (DuckDB checkpoint)', ms: Number(process.hrtime.bigint() - workDone) / 1e6 },
       'load phase done',

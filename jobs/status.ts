@@ -16,6 +16,8 @@ export interface Status {
   freshness: Row[];
   loads: Row[];
   runs: Row[];
+  /** the last finished compaction (Warehouse.compact), or null: never compacted */
+  lastCompaction: Row | null;
   /** scheduled runs that did not happen (due times in timeZone) */
   missed: MissedLine[];
   /** the zone the times are shown in (stored times are UTC): the schedule's */
@@ -52,6 +54,7 @@ export async function status(
     freshness: await wh.allFile('reports/status_freshness'),
     loads: await wh.allFile('reports/status_loads', { tz }),
     runs: await wh.allFile('reports/status_runs', { n: req.runs ?? 5, tz }),
+    lastCompaction: (await wh.allFile('reports/status_last_compaction', { tz }))[0] ?? null,
     missed: await missedRuns(ctx, wh, tz, req.nowMs),
     timeZone: tz,
   };
@@ -109,6 +112,12 @@ function datesSection(s: Status): string[] {
       `metrics not finished for: ${formatRanges(toRanges(s.staleMetrics))} (a run stopped part-way; \`adoption backfill\` over them recomputes them)`,
     );
   }
+  const c = s.lastCompaction;
+  out.push(
+    c
+      ? `last compacted: ${String(c.started)} (${s.timeZone}), by ${c.trigger === 'schedule' ? 'the scheduler' : c.trigger === 'manual' ? '`adoption compact`' : 'a backfill'}, in ${Number(c.seconds)} s`
+      : 'never compacted: the scheduler compacts after the weekly digests, a backfill at its end, or run `adoption compact`',
+  );
   return out;
 }
 

@@ -28,7 +28,7 @@ describe('adoption CLI', () => {
   it('explains itself with --help, for the program and every command', () => {
     const top = runCli(['--help']);
     expect(top.code).toBe(0);
-    for (const cmd of ['ingest', 'export', 'demo']) expect(top.stdout).toContain(cmd);
+    for (const cmd of ['ingest', 'export', 'compact', 'demo']) expect(top.stdout).toContain(cmd);
     const ing = runCli(['ingest', '--help']);
     expect(ing.stdout).toMatch(/--date <YYYY-MM-DD>/);
     expect(ing.stdout).toMatch(/--exports <dir>/);
@@ -167,11 +167,21 @@ describe('adoption CLI', () => {
     expect(real.code).toBe(0);
     expect(real.stderr).toContain('backfill: 1/1 2026-11-23'); // plain progress lines when not on a terminal
     expect(real.stdout).toMatch(/metrics recomputed for 2026-11-23 … 2026-11-23/);
+    expect(real.stdout).toMatch(
+      /^warehouse compacted in \d+\.\d s \(row groups merged\): [\d.]+ MiB in use before, [\d.]+ MiB after$/m,
+    );
+
+    const compact = runCli(['compact', ...common, '--db', path.join(dir, 'bf.duckdb')]);
+    expect(compact.code).toBe(0);
+    expect(compact.stdout).toMatch(/^warehouse compacted in \d+\.\d s \(row groups merged\)/);
 
     const st = runCli(['status', ...common, '--db', path.join(dir, 'bf.duckdb')]);
     expect(st.code).toBe(0);
     expect(st.stdout).toContain('dates loaded: 1, 2026-11-23');
     expect(st.stdout).toMatch(/backfill\s+backfill .* succeeded/);
+    expect(st.stdout).toMatch(
+      /^last compacted: \d{4}-\d\d-\d\d \d\d:\d\d \(.+\), by `adoption compact`, in [\d.]+ s$/m,
+    );
   });
 
   it('refuses a backfill range that runs backwards', () => {

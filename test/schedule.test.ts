@@ -477,6 +477,15 @@ describe('scheduled runs against a real warehouse', () => {
       { job: 'ingest', state: 'succeeded' },
       { job: 'digest', trigger: 'schedule', due: '2026-11-24T07:00', state: 'succeeded' },
     ]);
+    // After the week's digests, the warehouse's row groups are merged; the run's report says how long that took.
+    const wh = await Warehouse.open(config.warehouse.path);
+    try {
+      const compactions = await wh.all(`SELECT seconds FROM compactions WHERE trigger = 'schedule'`);
+      expect(compactions.length).toBeGreaterThanOrEqual(1);
+      expect(report.counts?.compactedSeconds).toBeCloseTo(Number(compactions.at(-1)!.seconds), 1);
+    } finally {
+      wh.close();
+    }
   });
 
   it('a second scheduler on the same warehouse is refused, naming the first; missed runs are reported, recorded and shown by status', async () => {

@@ -25,6 +25,7 @@ const LABELS: [key: string, label: string][] = [
   ['load', 'every night before the last loaded into an empty warehouse (`adoption backfill`)'],
   ['ingest', "one night's `adoption ingest` onto that history (load + daily + weekly metrics)"],
   ['reingest', 'the same night ingested again over its earlier load (`adoption ingest`)'],
+  ['compact', 'the warehouse compacted after that night (`adoption compact`, weekly after the digests)'],
   ['daily', 'daily metrics of one night'],
   ['weekly', 'weekly metrics, every week of the range'],
   ['backfill', 'backfill of the range with the drops loaded (recompute daily + weekly)'],

@@ -225,6 +225,11 @@ function runCommandWithStderr(cmd: string, args: string[]): string {
   return `${r.stdout}\n${r.stderr}`;
 }
 
+/** The scheduler's weekly step, on demand: the row groups the nights' commits left, merged (`adoption compact`). */
+export function compact(run: SizeRun): Measure {
+  return adoption(run, ['compact']);
+}
+
 export function daily(run: SizeRun): Measure {
   return measure(run.runs, () => stage(run, 'daily', { date: run.last }));
 }

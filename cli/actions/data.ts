@@ -1,4 +1,4 @@
-// The actions of ingest, export, backfill and status (cli/commands/data.ts).
+// The actions of ingest, export, backfill, compact and status (cli/commands/data.ts).
 import { backfill, type BackfillResult } from '../../jobs/backfill.js';
 import type { ExportFormat, ExportTable, Reprocess } from '../../jobs/choices.js';
 import { EXPORTABLE_TABLES, exportTable } from '../../jobs/export.js';
@@ -9,6 +9,7 @@ import { resolveConfig, today, withContext, type CommonOptions } from '../../src
 import type { Config } from '../../src/config/schema.js';
 import { UserError } from '../../src/errors.js';
 import { formatIngestReport } from '../../src/ingest/report.js';
+import { compact, formatCompaction } from '../../src/warehouse/compaction.js';
 
 function refuseFuture(option: string, date: string, config: Config): void {
   const now = today(config);
@@ -35,6 +36,11 @@ export async function ingestCommand(opts: CommonOptions & { date: string; strict
   );
   console.log(formatIngestReport(summary));
   if (opts.strict && summary.outcome !== 'loaded') process.exitCode = 3;
+}
+
+export async function compactCommand(opts: CommonOptions): Promise<void> {
+  const done = await withContext(opts, (ctx) => compact(ctx.wh, 'manual'));
+  console.log(formatCompaction(done));
 }
 
 export async function exportCommand(
@@ -114,4 +120,5 @@ function printBackfill(opts: BackfillOptions, result: BackfillResult): void {
       ? `metrics recomputed for ${result.recomputed.from} … ${result.recomputed.to} in ${result.seconds.toFixed(1)} s`
       : 'no loaded date in the range: nothing to recompute',
   );
+  if (result.compacted) console.log(formatCompaction(result.compacted));
 }

@@ -1,4 +1,4 @@
-// ingest, export, backfill and status: loading drops into the warehouse, and what it holds.
+// ingest, export, backfill, compact and status: loading drops into the warehouse, and what it holds.
 import { Option, type Command } from 'commander';
 import { EXPORTABLE_TABLES, EXPORT_FORMATS, REPROCESS } from '../../jobs/choices.js';
 import { dateOption } from '../../src/cli/options.js';
@@ -19,6 +19,16 @@ export function registerDataCommands(program: Command): void {
   ).action(lazy(actions, 'ingestCommand'));
   registerExport(program);
   registerBackfill(program);
+  common(
+    program
+      .command('compact')
+      .description(
+        "Merge the row groups the warehouse's commits leave as they write (each night's rows in row groups of their " +
+          'own) and reuse the space of deleted rows. The scheduler does this after the weekly digests, and every ' +
+          'backfill at its end; run it weekly yourself when another scheduler runs the jobs, and before copying the ' +
+          'warehouse for a backup.',
+      ),
+  ).action(lazy(actions, 'compactCommand'));
   common(
     program
       .command('status')

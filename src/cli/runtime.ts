@@ -44,9 +44,8 @@ export async function withContext<T>(
   try {
     const out = await fn({ config, catalog, log, wh });
     // Checkpoint now rather than silently at close: a disk that fills up while the committed work is written
-    // into the file is then reported (what was committed stays in the write-ahead log, intact). The command's own
-    // commits have merged what they wrote; what is left is the run ledger's rows.
-    await wh.checkpoint({ mergeRowGroups: false });
+    // into the file is then reported (what was committed stays in the write-ahead log, intact).
+    await wh.checkpoint();
     return out;
   } finally {
     wh.close();

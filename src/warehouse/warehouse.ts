@@ -12,6 +12,7 @@ import { busyMessage, holderOf, removeHolder, writeHolder } from './holder.js';
 import { listMacros, listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
 
 export type Params = Record<string, string | number | boolean | null>;
+
 export type Row = Record<string, string | number | boolean | null>;
 
 const NUMERIC_AS_TEXT = new Set<DuckDBTypeId>([
@@ -56,9 +57,11 @@ function instanceSettings(options: { threads?: number; memoryLimit?: string }): 
     autoinstall_known_extensions: 'false',
     // DuckDB's checkpoint_threshold stays at its 16 MB: raised to 256 MB it saved a night's ingest 0.2 s, but a
     // backfill then left a layout whose next checkpoints took seconds (docs/sizing.md).
-    // DuckDB's max_vacuum_tasks stays at its default: without the merging of row groups at checkpoints a 1× ingest
-    // took 4.1 s instead of 5.7, but at 10× the digests took 6 min instead of 3.6 and the portfolio workbook 77 s
-    // instead of 53, over row groups that were never merged (docs/sizing.md).
+    // No merging of row groups at commits: DuckDB merges adjacent row groups at a checkpoint whenever they fit in
+    // fewer, and on some nights that rewrote whole small tables inside the nightly commit (1.8 s of a 6.5 s 1×
+    // ingest on the night after a backfill; a tenth of a 10× recompute). Row groups left unmerged cost the queries
+    // nothing measurable (docs/sizing.md); a compaction (compaction.ts) merges them once a week.
+    max_vacuum_tasks: '0',
   };
 }
 
@@ -193,23 +196,9 @@ export class Warehouse {
     });
   }
 
-  /**
-   * Writes what was committed into the file now. Without `mergeRowGroups`, DuckDB's merging of adjacent row groups
-   * is left to the next checkpoint: a checkpoint re-examines every table, not only those written since the last one,
-   * and on the night after a backfill the one that closes a command (after the run ledger's few rows) merged
-   * 300,000 per-user staging rows again, 0.4 s of a 1× ingest (docs/sizing.md). The next night's commit merges them.
-   */
-  async checkpoint({ mergeRowGroups }: { mergeRowGroups: boolean }): Promise<void> {
-    if (mergeRowGroups) return this.run('CHECKPOINT');
-    await this.run('SET max_vacuum_tasks = 0');
-    try {
-      await this.run('CHECKPOINT');
-    } catch (err) {
-      // The checkpoint's failure is what to report (a full disk invalidates the database, so the reset fails too).
-      await this.run('RESET max_vacuum_tasks').catch(() => undefined);
-      throw err;
-    }
-    await this.run('RESET max_vacuum_tasks');
+  /** Writes what was committed into the file now (without merging row groups: compaction.ts does that). */
+  async checkpoint(): Promise<void> {
+    await this.run('CHECKPOINT');
   }
 
   async all(sql: string, params?: Params): Promise<Row[]> {
