@@ -6,7 +6,6 @@ import { dateRange } from '../src/dates.js';
 import { UserError } from '../src/errors.js';
 import { discoverDrop, type DiscoveredDrop } from '../src/ingest/drop.js';
 import { writeCatalog } from '../src/warehouse/catalogTables.js';
-import { compact, type Compaction } from '../src/warehouse/compaction.js';
 import {
   recomputeDailyMetrics,
   recomputeWeeklyMetrics,
@@ -46,8 +45,6 @@ export interface BackfillResult {
   rowsRejected: number;
   errors: number;
   recomputed: { from: string; to: string } | null;
-  /** the compaction that ends a backfill which wrote anything (Warehouse.compact) */
-  compacted: Compaction | null;
   seconds: number;
 }
 
@@ -158,7 +155,6 @@ export async function backfill(ctx: JobContext, req: BackfillRequest): Promise<B
     rowsRejected: 0,
     errors: 0,
     recomputed: null,
-    compacted: null,
     seconds: 0,
   };
   if (req.dryRun) return result;
@@ -199,8 +195,6 @@ export async function backfill(ctx: JobContext, req: BackfillRequest): Promise<B
       await recomputeWeeks(ctx, result.recomputed, req.onMetricsProgress);
       await wh.transaction(() => recomputeWeeklyMetrics(wh, result.recomputed!.from, config));
     }
-    // What the backfill wrote is left in row groups as its commits wrote them: merged once, here.
-    if (result.loaded.length || result.recomputed) result.compacted = await compact(wh, 'backfill');
     result.seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await finishRun(wh, runId, {
       state: 'succeeded',
@@ -210,7 +204,6 @@ export async function backfill(ctx: JobContext, req: BackfillRequest): Promise<B
         rowsRejected: result.rowsRejected,
         errors: result.errors,
         recomputed: result.recomputed,
-        ...(result.compacted ? { compactedSeconds: +result.compacted.seconds.toFixed(2) } : {}),
       },
     });
     return result;

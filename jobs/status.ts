@@ -115,8 +115,8 @@ function datesSection(s: Status): string[] {
   const c = s.lastCompaction;
   out.push(
     c
-      ? `last compacted: ${String(c.started)} (${s.timeZone}), by ${c.trigger === 'schedule' ? 'the scheduler' : c.trigger === 'manual' ? '`adoption compact`' : 'a backfill'}, in ${Number(c.seconds)} s`
-      : 'never compacted: the scheduler compacts after the weekly digests, a backfill at its end, or run `adoption compact`',
+      ? `last compacted: ${String(c.started)} (${s.timeZone}), by ${c.trigger === 'schedule' ? 'the scheduler' : '`adoption compact`'}, in ${Number(c.seconds)} s`
+      : 'never compacted: the scheduler compacts after the weekly digests; or run `adoption compact`',
   );
   return out;
 }

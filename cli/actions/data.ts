@@ -120,5 +120,4 @@ function printBackfill(opts: BackfillOptions, result: BackfillResult): void {
       ? `metrics recomputed for ${result.recomputed.from} … ${result.recomputed.to} in ${result.seconds.toFixed(1)} s`
       : 'no loaded date in the range: nothing to recompute',
   );
-  if (result.compacted) console.log(formatCompaction(result.compacted));
 }

@@ -24,9 +24,8 @@ export function registerDataCommands(program: Command): void {
       .command('compact')
       .description(
         "Merge the row groups the warehouse's commits leave as they write (each night's rows in row groups of their " +
-          'own) and reuse the space of deleted rows. The scheduler does this after the weekly digests, and every ' +
-          'backfill at its end; run it weekly yourself when another scheduler runs the jobs, and before copying the ' +
-          'warehouse for a backup.',
+          'own) and reuse the space of deleted rows. The scheduler does this after the weekly digests; run it weekly ' +
+          'yourself when another scheduler runs the jobs, and after a large backfill.',
       ),
   ).action(lazy(actions, 'compactCommand'));
   common(

@@ -18,10 +18,7 @@ const DUCKDB_DEFAULT_VACUUM_TASKS = 100;
  * table only when something is to be written, so the compaction's own row in `compactions` goes first. Recorded
  * there with its time and the bytes in use before and after.
  */
-export async function compact(
-  wh: Warehouse,
-  trigger: 'schedule' | 'backfill' | 'manual',
-): Promise<Compaction> {
+export async function compact(wh: Warehouse, trigger: 'schedule' | 'manual'): Promise<Compaction> {
   const bytesBefore = await bytesInUse(wh);
   const started = process.hrtime.bigint();
   const [row] = await wh.all(
