@@ -72,7 +72,7 @@ function stageTable(results: SizeResult[]): string[] {
       const m = r.stages[key];
       if (!m) return '— | —';
       const own = Math.abs(m.seconds - m.wall) > 0.05 ? ` (own work ${f2(m.seconds)})` : '';
-      return `${f2(m.wall)}${own} | ${m.peakMiB.toFixed(0)} MiB`;
+      return `${f2(m.wall)}${own} | ${Number.isFinite(m.peakMiB) ? `${m.peakMiB.toFixed(0)} MiB` : 'not measured'}`;
     });
     const a = first.stages[key];
     const b = last.stages[key];
@@ -119,7 +119,12 @@ function targets(results: SizeResult[]): string[] {
   add("backfill of the range ≤ 10 × one night's ingest", ratio('backfill', 'ingest'), 10, '×');
   add(
     "peak memory of every stage of the job < 2 GiB (the peers' are in the table above)",
-    (r) => Math.max(...ownStages(r).map(([, m]) => m.peakMiB)) / 1024,
+    (r) =>
+      Math.max(
+        ...ownStages(r)
+          .map(([, m]) => m.peakMiB)
+          .filter(Number.isFinite),
+      ) / 1024,
     2,
     ' GiB',
   );

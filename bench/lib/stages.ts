@@ -11,12 +11,14 @@ import {
   openSync,
   mkdirSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { Dataset } from './dataset.js';
 import { measure, runCommand, type Measure } from './measure.js';
 
@@ -167,6 +169,26 @@ export function restoreHistory(run: SizeRun): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A warehouse an interrupted run loaded, moved in as this size's (see --reuse-warehouse): its backfill and its first
+ * ingest of the last night, as measured by the job itself (the run ledger's seconds; no peak memory).
+ */
+export async function adoptWarehouse(run: SizeRun, file: string): Promise<Record<string, Measure>> {
+  renameSync(file, run.db);
+  const instance = await DuckDBInstance.create(run.db, { access_mode: 'READ_ONLY' });
+  const con = await instance.connect();
+  const rows = (
+    await con.runAndReadAll(
+      `SELECT job, epoch(finished_at - started_at) AS s FROM runs WHERE state = 'succeeded' ORDER BY started_at`,
+    )
+  ).getRowObjects();
+  con.closeSync();
+  instance.closeSync();
+  const seconds = (job: string) => Number(rows.find((r) => r.job === job)?.s);
+  const ledger = (s: number): Measure => ({ wall: s, seconds: s, cpu: Number.NaN, peakMiB: Number.NaN });
+  return { load: ledger(seconds('backfill')), ingest: ledger(seconds('ingest')) };
 }
 
 /** The nightly case: the last night's drop ingested onto the history (the warehouse restored before each run). */
