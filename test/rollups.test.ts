@@ -182,6 +182,28 @@ describe('daily roll-ups', () => {
     ).toEqual([]);
   });
 
+  it('keeps the per-user rows of each customer’s last snapshot of each week, a night the tenant missed included', async () => {
+    // The nights of 2026-11-16 and 2026-11-23 stored B's rows of the nights before (its last of those weeks), whose
+    // product strings lie outside the night being ingested.
+    const lastOfWeek = await ctx.wh.all(
+      `SELECT customer_id, max(snapshot_date) AS snapshot_date FROM stg_user_activity
+       GROUP BY customer_id, week_ending(snapshot_date, 1)`,
+    );
+    expect(lastOfWeek).toHaveLength(4);
+    const rows = await ctx.wh.all(
+      `SELECT snapshot_date::VARCHAR AS d, customer_id AS c, count(*) FILTER (WHERE sku_id = $e3)::INTEGER AS e3
+       FROM user_license_activity GROUP BY ALL ORDER BY 1, 2`,
+      { e3: E3 },
+    );
+    // Every user of the generated tenants holds E3: 12 + k of A's, 9 - (k mod 3) of B's on night k.
+    expect(rows).toEqual([
+      { d: '2026-11-14', c: B, e3: 8 },
+      { d: '2026-11-16', c: A, e3: 14 },
+      { d: '2026-11-19', c: B, e3: 9 },
+      { d: '2026-11-23', c: A, e3: 16 },
+    ]);
+  });
+
   it('recomputes every ratio from the sums', async () => {
     for (const t of ['adoption_customer_daily', 'adoption_portfolio_daily'])
       expect(await ratioMismatches(t)).toEqual([]);

@@ -3,11 +3,11 @@
 -- snapshots listed in user_license_keep (each customer's last of each week), with kept = false only for the others.
 -- Computed, not stored: each snapshot's per-user rows are computed once per pass. The kept ones are stored
 -- (user_license_activity, all the reports list); the daily counts (user_license_counts) read those stored rows
--- back and compute the others here.
+-- back and compute the others here. last_activity_date is computed for the kept snapshots only (NULL for the
+-- others): the counts do not read it, and computing it for every row took a sixth of the counts' time.
 -- From: stg_user_activity (Graph user detail), stg_copilot_activity and stg_copilot_reports (Graph's Microsoft 365
---       Copilot usage report, with its own as-of date: Copilot data lags up to 72 hours), stg_assigned_products (each
---       distinct 'Assigned Products' string split into product names matched to SKUs),
---       stg_subscriptions and stg_subscribed_skus (to settle a name that several SKUs share), catalog_products,
+--       Copilot usage report, with its own as-of date: Copilot data lags up to 72 hours), user_license_skus (the
+--       TEMP table of each tenant's 'Assigned Products' strings matched to SKUs), catalog_products,
 --       user_license_keep (the TEMP table of kept snapshots).
 -- Arguments: d_from, d_to (snapshot dates, both included), window_days (28: the active window, both ends included),
 --       kept (which of the two sets of snapshots).
@@ -15,8 +15,10 @@ CREATE OR REPLACE TEMP MACRO user_license_rows(d_from, d_to, window_days, kept) 
 WITH
 tenants AS (
   -- The tenant's as-of date: the newest Report Refresh Date of its user report; only the snapshots asked for. The
-  -- Copilot report's own as-of date beside it (NULL: no Copilot report loaded for the tenant that night).
-  SELECT r.snapshot_date, r.customer_id, r.as_of_date, cr.copilot_as_of
+  -- Copilot report's own as-of date beside it (NULL: no Copilot report loaded for the tenant that night). Each
+  -- window's first day (window_from, copilot_from) is computed here once per tenant rather than once per user.
+  SELECT r.snapshot_date, r.customer_id, r.as_of_date, r.as_of_date - (window_days - 1) AS window_from,
+    cr.copilot_as_of, cr.copilot_as_of - (window_days - 1) AS copilot_from
   FROM (
     SELECT snapshot_date, customer_id, max(report_refresh_date) AS as_of_date
     FROM stg_user_activity
@@ -40,52 +42,25 @@ copilot AS (
         ('copilot_onenote', a.onenote_last), ('copilot_loop', a.loop_last), ('copilot_chat_work', a.chat_work_last),
         ('copilot_chat_web', a.chat_web_last), ('copilot_m365_app', a.m365_app_last), ('copilot_edge', a.edge_last),
         ('copilot_agent', a.agent_last)
-      ], app -> app[2] BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of), app -> app[1]) AS apps,
-    coalesce(a.last_activity BETWEEN t.copilot_as_of - (window_days - 1) AND t.copilot_as_of, false) AS any_app,
-    greatest(a.last_activity, a.chat_last, a.teams_last, a.word_last, a.excel_last, a.powerpoint_last, a.outlook_last,
-      a.onenote_last, a.loop_last, a.chat_work_last, a.chat_web_last, a.m365_app_last, a.edge_last, a.agent_last)
-      AS copilot_last
+      ], app -> app[2] BETWEEN t.copilot_from AND t.copilot_as_of), app -> app[1]) AS apps,
+    coalesce(a.last_activity BETWEEN t.copilot_from AND t.copilot_as_of, false) AS any_app,
+    CASE WHEN kept THEN greatest(a.last_activity, a.chat_last, a.teams_last, a.word_last, a.excel_last,
+      a.powerpoint_last, a.outlook_last, a.onenote_last, a.loop_last, a.chat_work_last, a.chat_web_last,
+      a.m365_app_last, a.edge_last, a.agent_last) END AS copilot_last
   FROM stg_copilot_activity a
   JOIN tenants t USING (snapshot_date, customer_id)
   WHERE a.snapshot_date BETWEEN d_from AND d_to
-),
-tenant_skus AS (
-  SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscriptions
-  WHERE snapshot_date BETWEEN d_from AND d_to
-  UNION
-  SELECT DISTINCT snapshot_date, customer_id, sku_id FROM stg_subscribed_skus
-  WHERE snapshot_date BETWEEN d_from AND d_to
-),
-tenant_strings AS (
-  SELECT DISTINCT u.snapshot_date, u.customer_id, u.assigned_products FROM stg_user_activity u
-  SEMI JOIN tenants t ON t.snapshot_date = u.snapshot_date AND t.customer_id = u.customer_id
-  WHERE u.snapshot_date BETWEEN d_from AND d_to
-),
-string_skus AS (
-  -- The SKUs each distinct 'Assigned Products' string of a tenant stands for (a few dozen per tenant, so this is
-  -- resolved once per string rather than once per user). A name shared by several SKUs (e.g. MICROSOFT 365
-  -- BUSINESS BASIC) is the SKU the tenant subscribes to, else the catalogue's first.
-  SELECT DISTINCT snapshot_date, customer_id, assigned_products, sku_id
-  FROM (
-    SELECT s.snapshot_date, s.customer_id, s.assigned_products, a.product_name,
-      arg_min(a.sku_id, CASE WHEN t.sku_id IS NULL THEN 1000 ELSE 0 END + a.priority) AS sku_id
-    FROM tenant_strings s
-    JOIN stg_assigned_products a USING (snapshot_date, assigned_products)
-    LEFT JOIN tenant_skus t ON t.snapshot_date = s.snapshot_date AND t.customer_id = s.customer_id AND t.sku_id = a.sku_id
-    WHERE a.sku_id IS NOT NULL
-    GROUP BY s.snapshot_date, s.customer_id, s.assigned_products, a.product_name
-  )
 ),
 in_window AS (
   SELECT
     u.snapshot_date, u.customer_id, u.user_key, u.is_deleted, u.assigned_products, t.as_of_date,
     u.exchange_last, u.sharepoint_last, u.onedrive_last, u.skype_last, u.teams_last, u.yammer_last,
-    coalesce(u.exchange_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_exchange,
-    coalesce(u.sharepoint_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false)
-      OR coalesce(u.onedrive_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_sharepoint,
-    coalesce(u.skype_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_skype,
-    coalesce(u.teams_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_teams,
-    coalesce(u.yammer_last BETWEEN t.as_of_date - (window_days - 1) AND t.as_of_date, false) AS w_yammer,
+    coalesce(u.exchange_last BETWEEN t.window_from AND t.as_of_date, false) AS w_exchange,
+    coalesce(u.sharepoint_last BETWEEN t.window_from AND t.as_of_date, false)
+      OR coalesce(u.onedrive_last BETWEEN t.window_from AND t.as_of_date, false) AS w_sharepoint,
+    coalesce(u.skype_last BETWEEN t.window_from AND t.as_of_date, false) AS w_skype,
+    coalesce(u.teams_last BETWEEN t.window_from AND t.as_of_date, false) AS w_teams,
+    coalesce(u.yammer_last BETWEEN t.window_from AND t.as_of_date, false) AS w_yammer,
     -- A Copilot holder missing from the Copilot report is inactive on Copilot (when the tenant has a report at all).
     coalesce(c.any_app OR len(c.apps) > 0, false) AS w_copilot,
     c.apps AS copilot_apps_in_window,
@@ -105,16 +80,16 @@ flags AS (
     p.wl_yammer AND w.w_yammer AS active_yammer,
     p.wl_copilot AND w.w_copilot AS active_copilot,
     CASE WHEN p.wl_copilot THEN coalesce(w.copilot_apps_in_window, []) END AS copilot_apps,
-    greatest(
+    CASE WHEN kept THEN greatest(
       CASE WHEN p.wl_exchange THEN w.exchange_last END,
       CASE WHEN p.wl_sharepoint THEN greatest(w.sharepoint_last, w.onedrive_last) END,
       CASE WHEN p.wl_skype THEN w.skype_last END,
       CASE WHEN p.wl_teams THEN w.teams_last END,
       CASE WHEN p.wl_yammer THEN w.yammer_last END,
       CASE WHEN p.wl_copilot THEN w.copilot_last END
-    ) AS last_activity_date
+    ) END AS last_activity_date
   FROM in_window w
-  JOIN string_skus h USING (snapshot_date, customer_id, assigned_products)
+  JOIN user_license_skus h USING (snapshot_date, customer_id, assigned_products)
   JOIN catalog_products p ON p.sku_id = h.sku_id AND NOT p.excluded
 )
 SELECT

@@ -9,6 +9,7 @@ export const ACTIVE_WINDOW_DAYS = 28;
 /** Daily metric tables in the order they are computed; each reads only staging tables and those before it. */
 export const DAILY_METRICS = [
   'user_license_keep',
+  'user_license_skus',
   'user_license_rows',
   'user_license_activity',
   'user_license_counts',
@@ -33,10 +34,16 @@ export const WEEKLY_METRICS = [
 /** The daily tables computed a span of nights at a time, from that span's user_license_counts. */
 const SPAN_METRICS = DAILY_METRICS.slice(DAILY_METRICS.indexOf('user_license_counts') + 1);
 
-/** Tables the daily pass stores; the others are a macro and TEMP tables of the pass itself. */
-export const STORED_DAILY_METRICS = DAILY_METRICS.filter(
-  (t) => t !== 'user_license_keep' && t !== 'user_license_rows' && t !== 'user_license_counts',
-);
+/** The macro and TEMP tables of the pass itself, not stored. */
+const PASS_ONLY = new Set<string>([
+  'user_license_keep',
+  'user_license_skus',
+  'user_license_rows',
+  'user_license_counts',
+]);
+
+/** Tables the daily pass stores. */
+export const STORED_DAILY_METRICS = DAILY_METRICS.filter((t) => !PASS_ONLY.has(t));
 
 /**
  * Recomputes every daily metric table for the snapshot dates from..to in one set-based pass per table:
@@ -88,6 +95,7 @@ export async function recomputeDailyMetrics(
   await wh.runFile('checks/spend_prices', params);
   await wh.run('DROP TABLE IF EXISTS user_license_counts');
   await wh.run('DROP TABLE IF EXISTS user_license_keep');
+  await wh.run('DROP TABLE IF EXISTS user_license_skus');
   await wh.run(
     `UPDATE loads SET metrics_at = now()::TIMESTAMP WHERE snapshot_date BETWEEN $from::DATE AND $to::DATE`,
     params,
@@ -110,6 +118,14 @@ async function computeDailyTables(
     ms[table] = (ms[table] ?? 0) + Number(process.hrtime.bigint() - t) / 1e6;
   };
   await timed('user_license_keep', () => wh.runFile('metrics/user_license_keep', params));
+  // The kept snapshots outside the range (a customer whose last snapshot of a week touched lies outside it): NULL,
+  // and so nothing scanned for them, when there is none.
+  const [outside] = await wh.all(
+    `SELECT min(snapshot_date)::VARCHAR AS outside_from, max(snapshot_date)::VARCHAR AS outside_to
+     FROM user_license_keep WHERE snapshot_date NOT BETWEEN $from::DATE AND $to::DATE`,
+    range,
+  );
+  await timed('user_license_skus', () => wh.runFile('metrics/user_license_skus', { ...params, ...outside }));
   await timed('user_license_rows', () => wh.runFile('metrics/user_license_rows', params));
   // Stored for the snapshots in user_license_keep only (its range bounds the macro's scan); the counts then read
   // these rows back and compute only the other snapshots, so that each snapshot's rows are computed once.
