@@ -1,7 +1,7 @@
 // Reads CSV files into a temporary DuckDB table, matching columns by header name (any order, extra columns kept
 // aside as JSON). DuckDB parses and types every value; a row it cannot read is set aside and reported with its
 // line and column, and the rest of the file still loads.
-import { LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import { duckdb } from '../warehouse/duckdb.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { groupByLayout, type CsvInput, type CsvSpec, type CsvType, type LayoutGroup } from './csvLayout.js';
 import type { LoadIssue } from './issues.js';
@@ -74,13 +74,13 @@ async function readGroup(wh: Warehouse, spec: CsvSpec, group: LayoutGroup, to: D
   await wh.con.run(
     'table' in to ? `INSERT INTO ${to.table} ${rows}` : `WITH csv_rows AS (${rows}) ${to.statement}`,
     {
-      files: listValue(group.files.map((f) => f.abs)),
+      files: duckdb.listValue(group.files.map((f) => f.abs)),
       delim: layout.sniff.delimiter,
       encoding: layout.sniff.encoding,
       ...extrasParams,
       ...('params' in to ? to.params : {}),
     },
-    { files: LIST(VARCHAR) },
+    { files: duckdb.LIST(duckdb.VARCHAR) },
   );
 }
 

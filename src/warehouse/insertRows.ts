@@ -1,4 +1,4 @@
-import { DuckDBDateValue, DuckDBTimestampValue } from '@duckdb/node-api';
+import { duckdb } from './duckdb.js';
 import type { Warehouse } from './warehouse.js';
 
 export type ColumnType =
@@ -41,11 +41,11 @@ export async function insertRows(
             break;
           case 'date':
             appender.appendDate(
-              new DuckDBDateValue(Math.round(Date.parse(`${String(v)}T00:00:00Z`) / 86_400_000)),
+              new duckdb.DuckDBDateValue(Math.round(Date.parse(`${String(v)}T00:00:00Z`) / 86_400_000)),
             );
             break;
           case 'timestamp':
-            appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Date.parse(String(v))) * 1000n));
+            appender.appendTimestamp(new duckdb.DuckDBTimestampValue(BigInt(Date.parse(String(v))) * 1000n));
             break;
         }
       }

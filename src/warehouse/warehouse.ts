@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import {
+import type {
   DuckDBConnection,
   DuckDBInstance,
+  DuckDBResultReader,
   DuckDBTypeId,
-  type DuckDBResultReader,
-  type DuckDBValue,
+  DuckDBValue,
 } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
+import { duckdb } from './duckdb.js';
 import { busyMessage, holderOf, removeHolder, writeHolder } from './holder.js';
 import { listMacros, listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
 
@@ -16,11 +17,11 @@ export type Params = Record<string, string | number | boolean | null>;
 export type Row = Record<string, string | number | boolean | null>;
 
 const NUMERIC_AS_TEXT = new Set<DuckDBTypeId>([
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.UHUGEINT,
-  DuckDBTypeId.DECIMAL,
+  duckdb.DuckDBTypeId.BIGINT,
+  duckdb.DuckDBTypeId.HUGEINT,
+  duckdb.DuckDBTypeId.UBIGINT,
+  duckdb.DuckDBTypeId.UHUGEINT,
+  duckdb.DuckDBTypeId.DECIMAL,
 ]);
 
 /** Plain rows: dates as 'YYYY-MM-DD', timestamps as ISO text, every number a JS number (never bigint). */
@@ -112,7 +113,7 @@ export class Warehouse {
     let waiting = false;
     while (!instance) {
       try {
-        instance = await DuckDBInstance.create(file, instanceSettings(options));
+        instance = await duckdb.DuckDBInstance.create(file, instanceSettings(options));
       } catch (err) {
         const msg = (err as Error).message;
         if (!/Could not set lock|Conflicting lock/i.test(msg)) throw new UserError(openFailure(file, msg));
