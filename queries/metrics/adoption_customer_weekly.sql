@@ -32,11 +32,10 @@ first_seen AS (
   GROUP BY customer_id
 ),
 joined AS (
+  -- Only what the windows read: the other figures are joined to the rows written, after the windows, rather than
+  -- carried through their sorts for every earlier week (the weeks before $from_week only feed the windows).
   SELECT s.week_ending, s.customer_id, s.series, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date,
-    l.as_of_date, l.customer_name, l.owner_email, l.licenses_sold, l.licenses_assigned, l.deployment_pct, l.entitlements,
-    l.usage_entitlements, l.active_entitlements, l.usage_pct, l.adjusted_entitlements, l.active_adjusted,
-    l.usage_pct_adjusted, l.unassigned, l.inactive,
-    l.unassigned + coalesce(l.inactive, 0) AS unused,
+    l.deployment_pct, l.usage_pct, l.usage_pct_adjusted,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
   FROM week_spine(last_in_week, ['customer_id'], $week_end_dow) s
   LEFT JOIN last_in_week l USING (week_ending, customer_id)
@@ -46,9 +45,20 @@ stored AS (
   -- without data, or a week had no drop at all) is written now.
   SELECT week_ending, customer_id, true AS is_stored FROM adoption_customer_weekly WHERE week_ending < $from_week::DATE
 ),
-joined_seen AS (
-  SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id)
+written AS (
+  SELECT x.*
+  FROM week_trends(joined) x
+  LEFT JOIN stored USING (week_ending, customer_id)
+  WHERE week_ending >= $from_week::DATE OR is_stored IS NULL  -- on week_trends' rows: earlier weeks feed streaks
+),
+figures AS (
+  SELECT x.*, l.* EXCLUDE (week_ending, customer_id, snapshot_date, deployment_pct, usage_pct, usage_pct_adjusted),
+    l.unassigned + coalesce(l.inactive, 0) AS unused, f.first_seen
+  FROM written x
+  LEFT JOIN last_in_week l USING (week_ending, customer_id)
+  JOIN first_seen f USING (customer_id)
 )
+-- The rank within each week's book, of the rows written only: every week it ranks is written whole.
 SELECT
   week_ending, customer_id, has_data, snapshot_date, as_of_date, customer_name, owner_email, licenses_sold,
   licenses_assigned, deployment_pct, entitlements, usage_entitlements, active_entitlements, usage_pct,
@@ -57,6 +67,4 @@ SELECT
   low_usage_streak, first_seen, last_seen,
   CASE WHEN has_data THEN rank() OVER (PARTITION BY week_ending, has_data, coalesce(owner_email, '') ORDER BY unused DESC) END::INTEGER
     AS rank_in_book
-FROM week_trends(joined_seen)
-LEFT JOIN stored USING (week_ending, customer_id)
-QUALIFY (week_ending >= $from_week::DATE OR is_stored IS NULL)  -- after the windows: earlier weeks feed streaks
+FROM figures

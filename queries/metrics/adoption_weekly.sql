@@ -31,10 +31,10 @@ first_seen AS (
   GROUP BY customer_id, sku_id
 ),
 joined AS (
+  -- Only what the windows read: the other figures are joined to the rows written, after the windows, rather than
+  -- carried through their sorts for every earlier week (the weeks before $from_week only feed the windows).
   SELECT s.week_ending, s.customer_id, s.sku_id, s.series, l.snapshot_date IS NOT NULL AS has_data, l.snapshot_date,
-    l.as_of_date, l.source, l.licenses_sold, l.licenses_sold_own, l.licenses_assigned, l.deployment_pct, l.entitlements,
-    l.active_entitlements, l.usage_pct, l.usage_pct_adjusted, l.usage_basis, l.unassigned, l.inactive, l.active_deleted,
-    l.active_over_capacity, l.over_capacity_cause, l.active_yammer_only, l.active_adjusted,
+    l.deployment_pct, l.usage_pct, l.usage_pct_adjusted,
     coalesce(l.usage_pct_adjusted, l.usage_pct) < $low_usage AS below
   FROM week_spine(last_in_week, ['customer_id', 'sku_id'], $week_end_dow) s
   LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id)
@@ -43,17 +43,20 @@ stored AS (
   -- As in adoption_customer_weekly: a gap before $from_week not yet written is written now.
   SELECT week_ending, customer_id, sku_id, true AS is_stored FROM adoption_weekly WHERE week_ending < $from_week::DATE
 ),
-joined_seen AS (
-  SELECT j.*, f.first_seen FROM joined j JOIN first_seen f USING (customer_id, sku_id)
+written AS (
+  SELECT x.*
+  FROM week_trends(joined) x
+  LEFT JOIN stored st ON st.week_ending = x.week_ending AND st.customer_id = x.customer_id AND st.sku_id = x.sku_id
+  WHERE x.week_ending >= $from_week::DATE OR st.is_stored IS NULL  -- on week_trends' rows: earlier weeks feed streaks
 )
 SELECT
-  x.week_ending, x.customer_id, x.sku_id, x.has_data, x.snapshot_date, x.as_of_date, x.source, x.licenses_sold,
-  x.licenses_sold_own, x.licenses_assigned, x.deployment_pct, x.entitlements, x.active_entitlements, x.usage_pct,
-  x.usage_pct_adjusted, x.usage_basis, x.unassigned, x.inactive, x.active_deleted, x.active_over_capacity,
-  x.over_capacity_cause, x.active_yammer_only, x.active_adjusted, x.deployment_pct_change, x.usage_pct_change,
+  x.week_ending, x.customer_id, x.sku_id, x.has_data, x.snapshot_date, l.as_of_date, l.source, l.licenses_sold,
+  l.licenses_sold_own, l.licenses_assigned, x.deployment_pct, l.entitlements, l.active_entitlements, x.usage_pct,
+  x.usage_pct_adjusted, l.usage_basis, l.unassigned, l.inactive, l.active_deleted, l.active_over_capacity,
+  l.over_capacity_cause, l.active_yammer_only, l.active_adjusted, x.deployment_pct_change, x.usage_pct_change,
   x.usage_pct_adjusted_change, x.deployment_pct_ma4, x.usage_pct_ma4, x.usage_pct_adjusted_ma4,
-  x.low_usage_streak, x.first_seen, x.last_seen, c.rank_in_book AS customer_rank_in_book
-FROM week_trends(joined_seen) x
+  x.low_usage_streak, f.first_seen, x.last_seen, c.rank_in_book AS customer_rank_in_book
+FROM written x
+LEFT JOIN last_in_week l USING (week_ending, customer_id, sku_id)
+JOIN first_seen f USING (customer_id, sku_id)
 LEFT JOIN adoption_customer_weekly c USING (week_ending, customer_id)
-LEFT JOIN stored st ON st.week_ending = x.week_ending AND st.customer_id = x.customer_id AND st.sku_id = x.sku_id
-WHERE x.week_ending >= $from_week::DATE OR st.is_stored IS NULL  -- on week_trends' rows: earlier weeks feed streaks
