@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { dataset } from './lib/dataset.js';
 import { ensurePeers, peerAgreement } from './lib/peers.js';
 import { writeResults, type SizeResult } from './lib/results.js';
+import { measure, measureAlternated, type Step } from './lib/measure.js';
 import * as stages from './lib/stages.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -55,6 +56,12 @@ if (process.argv.includes('--generate-only')) {
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
 ensurePeers();
 
+/** A failed command's error, shortened: the command, then the end of what it printed (the error is last). */
+function failureText(message: string): string {
+  const text = message.replace(/\s+/g, ' ').trim();
+  return text.length > 700 ? `${text.slice(0, 250)} … ${text.slice(-450)}` : text;
+}
+
 const results: SizeResult[] = [];
 for (const [i, scale] of sizes.entries()) {
   const data = dataset(scale);
@@ -68,27 +75,38 @@ for (const [i, scale] of sizes.entries()) {
     try {
       r.stages[key] = fn();
     } catch (err) {
-      // The command, then the end of what it printed: the error is last, after any progress lines.
-      const text = (err as Error).message.replace(/\s+/g, ' ').trim();
-      r.failures[key] = text.length > 700 ? `${text.slice(0, 250)} … ${text.slice(-450)}` : text;
+      r.failures[key] = failureText((err as Error).message);
       run.log(`${key} failed: ${r.failures[key]}`);
     }
   };
-  timed('floor', 'floor (DuckDB alone)', () => stages.floor(run));
-  timed('polars', 'polars', () => stages.polars(run));
-  if (stages.pandasAvailable()) timed('pandas', 'pandas', () => stages.pandas(run));
+  const alone = (step: Step) => measure(run.runs, step.run, step.before);
   r.days = data.dates.filter((d) => d >= run.first && d < run.last).length;
   const reused = reuse.get(scale);
   if (reused) {
+    timed('floor', 'floor (DuckDB alone)', () => alone(stages.floor(run)));
+    timed('polars', 'polars', () => alone(stages.polars(run)));
     Object.assign(r.stages, await stages.adoptWarehouse(run, reused));
     r.warehouseBytes = statSync(run.db).size;
   } else {
     timed('load', `${loadDays - 1} days loaded into an empty warehouse`, () => stages.loadFromEmpty(run));
     r.warehouseBytes = existsSync(run.db) ? statSync(run.db).size : undefined;
-    timed('ingest', "one night's ingest onto the history", () => stages.ingest(run));
+    // The ingest is compared with the floor and polars: the three are measured in alternation, a round at a time,
+    // after the load (the ingest needs its history).
+    const compared: Record<string, Step> = {};
+    if (!skipped('floor', scale)) compared.floor = stages.floor(run);
+    if (!skipped('polars', scale)) compared.polars = stages.polars(run);
+    if (!skipped('ingest', scale)) compared.ingest = stages.ingest(run);
+    run.log(`${Object.keys(compared).join(', ')}: ${run.runs} round(s), alternated`);
+    const { measures, failures } = measureAlternated(run.runs, compared);
+    Object.assign(r.stages, measures);
+    for (const [key, message] of Object.entries(failures)) {
+      r.failures[key] = failureText(message);
+      run.log(`${key} failed: ${r.failures[key]}`);
+    }
     // The profile's run leaves the last night loaded, as every later stage needs it.
     if (r.stages.ingest) r.profile = stages.ingestProfile(run);
   }
+  if (stages.pandasAvailable()) timed('pandas', 'pandas', () => stages.pandas(run));
   timed('reingest', 'the same night ingested again', () => stages.reingest(run));
   timed('compact', 'the warehouse compacted', () => stages.compact(run));
   if (!skip.has('polars') && !skip.has('ingest'))

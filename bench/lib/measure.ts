@@ -45,13 +45,7 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-/** Runs a command `n` times (each after `before`) and keeps the medians and the highest peak. */
-export function measure(n: number, run: () => Measure, before?: () => void): Measure {
-  const ms: Measure[] = [];
-  for (let i = 0; i < n; i++) {
-    before?.();
-    ms.push(run());
-  }
+function summary(ms: Measure[]): Measure {
   return {
     wall: median(ms.map((m) => m.wall)),
     seconds: median(ms.map((m) => m.seconds)),
@@ -59,6 +53,50 @@ export function measure(n: number, run: () => Measure, before?: () => void): Mea
     peakMiB: Math.max(...ms.map((m) => m.peakMiB)),
     ...(ms.at(-1)?.out ? { out: ms.at(-1)!.out } : {}),
   };
+}
+
+/** Runs a command `n` times (each after `before`) and keeps the medians and the highest peak. */
+export function measure(n: number, run: () => Measure, before?: () => void): Measure {
+  const ms: Measure[] = [];
+  for (let i = 0; i < n; i++) {
+    before?.();
+    ms.push(run());
+  }
+  return summary(ms);
+}
+
+/** One command to measure, and what to do before each of its runs. */
+export interface Step {
+  run: () => Measure;
+  before?: () => void;
+}
+
+/**
+ * Commands compared with one another, measured in alternation: `n` rounds, each command once a round (after its
+ * own `before`), and each one's medians kept. This machine drifts by 10–20% over minutes; measured one after the
+ * other, minutes apart, the commands met it in different states and their ratio moved with it. A command that
+ * fails is left out of the later rounds, with its error.
+ */
+export function measureAlternated(
+  n: number,
+  steps: Record<string, Step>,
+): { measures: Record<string, Measure>; failures: Record<string, string> } {
+  const runs: Record<string, Measure[]> = {};
+  const failures: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    for (const [key, step] of Object.entries(steps)) {
+      if (failures[key]) continue;
+      try {
+        step.before?.();
+        (runs[key] ??= []).push(step.run());
+      } catch (err) {
+        failures[key] = (err as Error).message;
+      }
+    }
+  }
+  const measures: Record<string, Measure> = {};
+  for (const [key, ms] of Object.entries(runs)) if (!failures[key]) measures[key] = summary(ms);
+  return { measures, failures };
 }
 
 /** k in time ∝ size^k between two sizes. */

@@ -207,7 +207,7 @@ export function writeResults(
     '# Benchmark results',
     '',
     `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
-    `Every stage is a whole command, start-up included, as a user runs it; repeated stages (floor, polars, ingest, daily, weekly, workbook) are the median of ${o.runs.join(', ')} run(s) at ${results.map((r) => `${r.data.scale}×`).join(', ')}, the others one run; peak memory is the process's resident high-water mark. Collect uses ${o.collectUsers} users per customer (the fake's calls, not the users, are its cost).`,
+    `Every stage is a whole command, start-up included, as a user runs it; repeated stages (floor, polars, ingest, daily, weekly, workbook) are the median of ${o.runs.join(', ')} run(s) at ${results.map((r) => `${r.data.scale}×`).join(', ')}, the others one run; the floor, polars and the night's ingest, compared with one another, are measured in alternation (a round of the three at a time, after the load); peak memory is the process's resident high-water mark. Collect uses ${o.collectUsers} users per customer (the fake's calls, not the users, are its cost).`,
     '',
     '## Sizes',
     '',

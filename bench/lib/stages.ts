@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Dataset } from './dataset.js';
-import { measure, runCommand, type Measure } from './measure.js';
+import { measure, runCommand, type Measure, type Step } from './measure.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(HERE, '..', '..');
@@ -123,22 +123,20 @@ export function warmNight(run: SizeRun): void {
   readAll(realpathSync(lastDrop(run)));
 }
 
-export function floor(run: SizeRun): Measure {
+export function floor(run: SizeRun): Step {
   const db = path.join(run.work, 'floor.duckdb');
-  return measure(
-    run.runs,
-    () => runCommand(process.execPath, [path.join(HERE, '..', 'peers', 'floor.mjs'), lastDrop(run), db]),
-    () => {
+  return {
+    run: () => runCommand(process.execPath, [path.join(HERE, '..', 'peers', 'floor.mjs'), lastDrop(run), db]),
+    before: () => {
       rmSync(db, { force: true });
       warmNight(run);
     },
-  );
+  };
 }
 
-export function polars(run: SizeRun): Measure {
-  return measure(
-    run.runs,
-    () =>
+export function polars(run: SizeRun): Step {
+  return {
+    run: () =>
       runCommand(
         process.execPath,
         [
@@ -150,8 +148,8 @@ export function polars(run: SizeRun): Measure {
         ],
         { PEERS_DIR },
       ),
-    () => warmNight(run),
-  );
+    before: () => warmNight(run),
+  };
 }
 
 export function pandasAvailable(): boolean {
@@ -229,15 +227,14 @@ export async function adoptWarehouse(run: SizeRun, file: string): Promise<Record
 }
 
 /** The nightly case: the last night's drop ingested onto the history (the warehouse restored before each run). */
-export function ingest(run: SizeRun): Measure {
-  return measure(
-    run.runs,
-    () => adoption(run, ['ingest', '--date', run.last]),
-    () => {
+export function ingest(run: SizeRun): Step {
+  return {
+    run: () => adoption(run, ['ingest', '--date', run.last]),
+    before: () => {
       restoreHistory(run);
       warmNight(run);
     },
-  );
+  };
 }
 
 /** The last night ingested again, over its own earlier load (a rerun after a corrected drop). */
