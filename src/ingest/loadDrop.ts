@@ -89,39 +89,21 @@ async function loadCollectReports(reports: DropFile[], config: Config, load: Dro
   }
 }
 
-/** The JSON exports parsed, held apart from the load until they are appended (appendJsonSources). */
-interface ParsedJson {
-  /** the issues, file outcomes and excluded counts the parsing found */
-  found: DropLoad;
-  pending: Map<string, { columns: [string, ColumnType][]; rows: Record<string, Value>[] }>;
-}
-
-function emptyLoad(): DropLoad {
-  return {
-    outcomes: new Map(),
-    issues: [],
-    excluded: new Map(),
-    unknownProducts: new Map(),
-    missingSources: [],
-  };
-}
-
 /**
- * The JSON exports (Graph per tenant, Partner Center for all), parsed into rows without touching the warehouse,
- * so that this runs while DuckDB reads the CSV reports (loadDrop): it yields now and then to let DuckDB's
- * statements go on. Partner Center rows of customers customers.csv lacks are set aside.
+ * The JSON exports (Graph per tenant, Partner Center for all). Rows are appended once per
+ * table rather than once per file; Partner Center rows of customers customers.csv lacks are set aside.
  */
-async function parseJsonSources(
+async function loadJsonSources(
+  wh: Warehouse,
   input: DropInput,
   sources: { usable: (kind: SourceKind) => DropFile[]; customers: Set<string> },
-): Promise<ParsedJson> {
+  load: DropLoad,
+): Promise<void> {
   const { date } = input;
   const { usable, customers } = sources;
-  const found = emptyLoad();
   const products = productLookup(input.catalog);
-  const known = tenantFilter(customers, found);
-  const pending: ParsedJson['pending'] = new Map();
-  let parsedFiles = 0;
+  const known = tenantFilter(customers, load);
+  const pending = new Map<string, { columns: [string, ColumnType][]; rows: Record<string, Value>[] }>();
   const stage = async <T extends object>(
     file: DropFile,
     [table, columns]: [string, [string, ColumnType][]],
@@ -129,10 +111,9 @@ async function parseJsonSources(
     keep?: (row: T) => boolean,
   ) => {
     const read = await parseJsonFile(file, parse, keep);
-    found.issues.push(...read.issues);
-    addCounts(found.excluded, read.excluded);
-    found.outcomes.set(file.rel, read.outcome);
-    if (++parsedFiles % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+    load.issues.push(...read.issues);
+    addCounts(load.excluded, read.excluded);
+    load.outcomes.set(file.rel, read.outcome);
     if (read.outcome.status !== 'loaded') return;
     const entry = pending.get(table) ?? { columns, rows: [] };
     for (const row of read.rows) entry.rows.push({ snapshot_date: date, ...(row as Record<string, Value>) });
@@ -171,9 +152,9 @@ async function parseJsonSources(
       (j) => parseLicenseUsage(j, f.rel, products),
       knownCustomer,
     );
-  await loadCollectReports(usable('collect_report'), input.config, found);
+  await loadCollectReports(usable('collect_report'), input.config, load);
   for (const id of unknownPcCustomers) {
-    found.issues.push({
+    load.issues.push({
       severity: 'warning',
       code: 'unknown_customer',
       file: 'partner-center/',
@@ -181,19 +162,6 @@ async function parseJsonSources(
       message: `Partner Center lists customer ${id}, who has no row in customers.csv; its rows are set aside`,
     });
   }
-  return { found, pending };
-}
-
-/** The parsed JSON exports appended (once per table rather than once per file), and what parsing them found. */
-async function appendJsonSources(
-  wh: Warehouse,
-  date: string,
-  parsed: ParsedJson,
-  load: DropLoad,
-): Promise<void> {
-  const { found, pending } = parsed;
-  merge(load, found);
-  addCounts(load.excluded, found.excluded);
   for (const [table, { columns, rows }] of pending) await insertRows(wh, table, columns, rows);
   await insertSubscriptionTerms(wh, date, pending.get('stg_subscriptions')?.rows ?? []);
 }
@@ -234,10 +202,6 @@ export async function loadDrop(wh: Warehouse, input: DropInput): Promise<DropLoa
   merge(load, customersLoad);
   phase('customers');
   const reports = usable('graph_users').filter(tenantFilter(customers, load));
-  // Parsed while DuckDB reads the CSV reports below (two cores, otherwise one of them idle for part of it), and
-  // appended after them, in the order the load always took.
-  const parsing = parseJsonSources(input, { usable, customers });
-  parsing.catch(() => undefined); // awaited below; not an unhandled rejection should the CSV reports fail first
   merge(load, await loadUserReports(wh, { date, reports, log }));
   phase('user reports');
   merge(
@@ -245,8 +209,8 @@ export async function loadDrop(wh: Warehouse, input: DropInput): Promise<DropLoa
     await loadCopilotReports(wh, date, usable('graph_copilot').filter(tenantFilter(customers, load))),
   );
   phase('copilot reports');
-  await appendJsonSources(wh, date, await parsing, load);
-  phase('json appended (parsed during the CSV reads)');
+  await loadJsonSources(wh, input, { usable, customers }, load);
+  phase('json parsed and appended');
   await loadSpendSources(wh, { config, date, files, result: load });
   phase('spend sources');
   for (const f of usable('tickets')) {
