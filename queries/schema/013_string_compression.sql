@@ -3,9 +3,9 @@
 -- Why: at each write DuckDB compares every codec it has on each string column to pick one (dictionary, FSST, ...),
 -- and these columns get the same answer every night: ids, names, codes and product lists repeat across nights
 -- (dictionary); Graph's user keys, unique per user, take FSST. Naming the codec skips the comparison. At 1× (2,000
--- customers) it saved about 0.1 s of the per-user rows' insert and 0.1 s of each night's commit, on a 4.2 s ingest,
--- for the same file size (docs/sizing.md). A column whose rows would not suit the codec is still stored, only less
--- compactly; the rows are the same either way. DuckDB's catalogue does not report a column's codec, so
+-- customers) a night's ingest took 3.98 s instead of 4.15 s (the per-user rows' insert 0.06 s less, the commit
+-- 0.07 s less), for about the same file size (+1.2%; docs/sizing.md). A column whose rows would not suit the codec
+-- is still stored, only less compactly; the rows are the same either way. DuckDB's catalogue does not report a column's codec, so
 -- queries/schema/current.sql does not show it: this file is where it is set.
 -- Cost: the tables are copied once, as in migration 005; on a large warehouse the first command after the upgrade
 -- takes a few minutes (about a minute at 88 nights of 2,000 customers), and the file keeps the old copies' space
