@@ -1,8 +1,8 @@
 // Covers src/warehouse/warehouse.ts, src/warehouse/open.ts, src/schedule/scheduler.ts. Issue #16, the warehouse:
-// DuckDB's failures are plain messages (a disk full at commit and at checkpoint on a small tmpfs, a read-only file
-// system, a garbage file, a damaged copy), exit 1 with one line, the run recorded failed and the data before intact; a
-// wrong path is an error, not a new empty warehouse; stored timestamps are UTC whatever the process's TZ; the
-// scheduler's lock is keyed by the warehouse's real path.
+// DuckDB's failures are plain messages (a disk full at commit, at checkpoint and in an upgrade on a small tmpfs, a
+// read-only file system, a garbage file, a damaged copy), exit 1 with one line, the run recorded failed and the data
+// before intact; a wrong path is an error, not a new empty warehouse; stored timestamps are UTC whatever the
+// process's TZ; the scheduler's lock is keyed by the warehouse's real path.
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
@@ -175,6 +175,39 @@ describe.skipIf(!MOUNT)('a full disk (a small tmpfs)', () => {
     expectPlain(r, new RegExp(`^adoption: the disk holding the file ${out.replace(/[.]/g, '\\.')} is full`));
     expect(readFileSync(out, 'utf8')).toBe('the previous export');
     expect(readdirSync(mnt).sort()).toEqual(['daily.csv', 'filler']);
+  });
+
+  it('an upgrade that copies tables (migration 013) on a disk without room for the copy: one plain line, the warehouse left at the version before, intact; with room, the upgrade goes through', async () => {
+    const db12 = path.join(dir, 'version-12.duckdb');
+    const before = await Warehouse.open(db12, { migrateUpTo: 12 });
+    try {
+      // Per-user staging rows whose user keys barely compress: the table migration 013 copies that weighs most.
+      await before.run(
+        `INSERT INTO stg_user_activity (snapshot_date, customer_id, user_key, assigned_products)
+         SELECT DATE '2026-11-23', 'c' || (i % 50)::VARCHAR, md5(i::VARCHAR) || md5((i + 1)::VARCHAR), 'Office 365 E3'
+         FROM range(200000) r(i)`,
+      );
+      await before.checkpoint();
+    } finally {
+      before.close();
+    }
+    const mnt = tmpfs('full-upgrade', Math.ceil(statSync(db12).size / 1024) + 512);
+    const db = path.join(mnt, 'warehouse.duckdb');
+    copyFileSync(db12, db);
+    expectPlain(cli(['status', '--db', db]), /^adoption: the disk holding the warehouse .* is full/);
+    const versionAndRows = async () => {
+      const wh = await Warehouse.open(db, { create: false, migrate: false });
+      try {
+        const [r] = await wh.all('SELECT count(*)::INTEGER AS n FROM stg_user_activity');
+        return [await wh.schemaVersion(), Number(r!.n)];
+      } finally {
+        wh.close();
+      }
+    };
+    expect(await versionAndRows()).toEqual([12, 200000]);
+    remount(mnt, 'size=256m');
+    expect(cli(['status', '--db', db]).code).toBe(0);
+    expect(await versionAndRows()).toEqual([13, 200000]);
   });
 
   it('a read-only file system: one plain line, for reading and for loading', () => {

@@ -7,7 +7,7 @@ import type {
   DuckDBTypeId,
   DuckDBValue,
 } from '@duckdb/node-api';
-import { UserError } from '../errors.js';
+import { UserError, errorMessage } from '../errors.js';
 import { duckdb } from './duckdb.js';
 import { busyMessage, holderOf, removeHolder, writeHolder } from './holder.js';
 import { listMacros, listMigrations, parameterNames, sqlFile } from './sqlFiles.js';
@@ -142,7 +142,9 @@ export class Warehouse {
       if (options.migrate !== false) await wh.migrate(options.migrateUpTo);
     } catch (err) {
       wh.close();
-      throw err;
+      // An upgrade that copies tables can fill the disk: said as any other command's full disk, naming the file.
+      const plain = environmentProblem(file, errorMessage(err));
+      throw plain ? new UserError(plain) : err;
     }
     return wh;
   }
